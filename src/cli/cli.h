@@ -1,0 +1,40 @@
+/*
+ * cli.h - what the command files share: exit codes (mapped here and only
+ * here), the command signature, and small output helpers.
+ */
+#ifndef HOOK_RUN_CLI_H
+#define HOOK_RUN_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Exit codes, as documented in the README and the man page. */
+enum hr_exit {
+	HR_EXIT_OK = 0,       /* clean, or everything fixed */
+	HR_EXIT_FINDINGS = 1, /* policy violations (or parse errors for `parse`) */
+	HR_EXIT_USAGE = 2,    /* usage or configuration error */
+	HR_EXIT_ERROR = 3,    /* git, I/O or internal error */
+	HR_EXIT_TIMEOUT = 4,  /* time budget exceeded and on-timeout = deny */
+};
+
+typedef int (*hr_command_fn)(int argc, char **argv);
+
+typedef struct hr_command {
+	const char *name;
+	hr_command_fn fn;
+	const char *summary;
+} hr_command;
+
+/* Commands (one cmd_<name>.c each). argv[0] is the command name. */
+int hr_cmd_parse(int argc, char **argv);
+
+/* Print "hook-run: <message>" to stderr. */
+void hr_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Parse a size like "4M", "512k", "100" (bytes); false if malformed. */
+bool hr_cli_parse_size(const char *s, size_t *out);
+
+/* The default limit on a file's size before hook-run refuses to judge it. */
+#define HR_DEFAULT_MAX_SIZE ((size_t)4 * 1024 * 1024)
+
+#endif

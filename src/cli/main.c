@@ -1,0 +1,121 @@
+/*
+ * main.c - the hook-run command line: a command table and a dispatcher.
+ *
+ * Every command lives in its own cmd_<name>.c and returns an exit code from
+ * cli.h. This file only finds the command, and maps the global flags
+ * (--help, --version, and --all as a shorthand for `audit`).
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static int cmd_help(int argc, char **argv);
+static int cmd_version(int argc, char **argv);
+
+static const hr_command commands[] = {
+	{ "parse", hr_cmd_parse, "print BuildKit's view of Dockerfiles as JSON" },
+	{ "help", cmd_help, "show this help" },
+	{ "version", cmd_version, "show the version" },
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+void hr_cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("hook-run: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+bool hr_cli_parse_size(const char *s, size_t *out)
+{
+	size_t v = 0, mult = 1;
+	const char *p = s;
+	if (!*p)
+		return false;
+	while (*p >= '0' && *p <= '9') {
+		if (v > (SIZE_MAX - 9) / 10)
+			return false;
+		v = v * 10 + (size_t)(*p - '0');
+		p++;
+	}
+	if (p == s)
+		return false;
+	switch (*p) {
+	case '\0': break;
+	case 'k': case 'K': mult = 1024; p++; break;
+	case 'm': case 'M': mult = 1024 * 1024; p++; break;
+	case 'g': case 'G': mult = 1024 * 1024 * 1024; p++; break;
+	default: return false;
+	}
+	if (*p == 'i' || *p == 'B' || *p == 'b') {
+		if (*p == 'i')
+			p++;
+		if (*p == 'B' || *p == 'b')
+			p++;
+	}
+	if (*p != '\0' || (v && mult > SIZE_MAX / v))
+		return false;
+	*out = v * mult;
+	return true;
+}
+
+static void usage(FILE *out)
+{
+	fputs("usage: hook-run <command> [options] [args]\n\n"
+	      "Keeps Dockerfiles on a BuildKit policy: a `# syntax=` directive for\n"
+	      "Dockerfile frontend 1.4+ and COPY --link where it is safe.\n\n"
+	      "Commands:\n", out);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(out, "  %-12s %s\n", commands[i].name, commands[i].summary);
+	fputs("\nRun 'hook-run <command> --help' for a command's options.\n", out);
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	if (argc > 1) {
+		for (size_t i = 0; i < NCOMMANDS; i++)
+			if (strcmp(argv[1], commands[i].name) == 0) {
+				char *sub[] = { argv[1], "--help", NULL };
+				return commands[i].fn(2, sub);
+			}
+		hr_cli_error("unknown command '%s'", argv[1]);
+		return HR_EXIT_USAGE;
+	}
+	usage(stdout);
+	return HR_EXIT_OK;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("hook-run %s\n", PACKAGE_VERSION);
+	return HR_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return HR_EXIT_USAGE;
+	}
+	const char *name = argv[1];
+	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)
+		return cmd_help(argc - 1, argv + 1);
+	if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0)
+		return cmd_version(argc - 1, argv + 1);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(name, commands[i].name) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
+	hr_cli_error("unknown command '%s' (see 'hook-run --help')", name);
+	return HR_EXIT_USAGE;
+}

@@ -1,0 +1,31 @@
+/*
+ * common.c - names for error codes and severities (see common.h).
+ */
+#include "hook-run/common.h"
+
+const char *hr_error_str(int error)
+{
+	switch (error) {
+	case HR_OK: return "success";
+	case HR_ENOMEM: return "out of memory";
+	case HR_EINVALID: return "invalid input";
+	case HR_EIO: return "input/output error";
+	case HR_EGIT: return "git error";
+	case HR_ENOTFOUND: return "not found";
+	case HR_ETOOBIG: return "too large";
+	case HR_ECONFLICT: return "conflict";
+	case HR_ETIMEOUT: return "time budget exceeded";
+	}
+	return "unknown error";
+}
+
+const char *hr_severity_name(hr_severity severity)
+{
+	switch (severity) {
+	case HR_SEVERITY_ERROR: return "error";
+	case HR_SEVERITY_WARNING: return "warning";
+	case HR_SEVERITY_INFO: return "info";
+	case HR_SEVERITY_OFF: return "off";
+	}
+	return "off";
+}
