@@ -27,6 +27,9 @@ typedef struct hr_command {
 
 /* Commands (one cmd_<name>.c each). argv[0] is the command name. */
 int hr_cmd_parse(int argc, char **argv);
+int hr_cmd_check(int argc, char **argv);
+int hr_cmd_fix(int argc, char **argv);
+int hr_cmd_explain(int argc, char **argv);
 
 /* Print "hook-run: <message>" to stderr. */
 void hr_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -18,6 +18,9 @@ static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 
 static const hr_command commands[] = {
+	{ "check", hr_cmd_check, "check Dockerfiles against the policy" },
+	{ "fix", hr_cmd_fix, "apply the safe fixes (or all, with --fix-mode all)" },
+	{ "explain", hr_cmd_explain, "explain a rule: what, why, what --link changes" },
 	{ "parse", hr_cmd_parse, "print BuildKit's view of Dockerfiles as JSON" },
 	{ "help", cmd_help, "show this help" },
 	{ "version", cmd_version, "show the version" },

@@ -1,0 +1,92 @@
+/*
+ * policy.h - the settings a check runs with, and their defaults.
+ *
+ * The policy is plain data. hr_policy_set() takes one (section, key, value)
+ * as it appears in `.hook-run.ini` or on the command line and validates it;
+ * reading the file itself is the shell's job (config.h). No file at all means
+ * hr_policy_init()'s defaults, which are the documented ones.
+ *
+ * Path patterns use git's wildmatch rules: `*` does not cross '/', `**`
+ * does, and a pattern without '/' matches the base name at any depth.
+ */
+#ifndef HOOK_RUN_POLICY_H
+#define HOOK_RUN_POLICY_H
+
+#include "hook-run/common.h"
+#include "hook-run/rules.h"
+
+typedef enum hr_action { HR_ACTION_REJECT = 0, HR_ACTION_FIX } hr_action;
+typedef enum hr_fix_mode { HR_FIX_MODE_SAFE = 0, HR_FIX_MODE_ALL } hr_fix_mode;
+typedef enum hr_add_mode { HR_ADD_COPY_LINK = 0, HR_ADD_LINK, HR_ADD_OFF } hr_add_mode;
+typedef enum hr_inline_mode {
+	HR_INLINE_ALLOW = 0,
+	HR_INLINE_REQUIRE_REASON,
+	HR_INLINE_DENY,
+} hr_inline_mode;
+typedef enum hr_scope { HR_SCOPE_COMMITS = 0, HR_SCOPE_TIPS } hr_scope;
+typedef enum hr_on_timeout { HR_ON_TIMEOUT_DENY = 0, HR_ON_TIMEOUT_ALLOW } hr_on_timeout;
+
+#define HR_POLICY_MAX_PATTERNS 64
+
+typedef struct hr_policy {
+	/* [hook-run] */
+	char *paths[HR_POLICY_MAX_PATTERNS];   /* which files are Dockerfiles */
+	size_t npaths;
+	char *exclude[HR_POLICY_MAX_PATTERNS]; /* left out even when they match */
+	size_t nexclude;
+	hr_action action;          /* pre-commit: reject, or fix the staged blob */
+	hr_fix_mode fix_mode;
+	char *syntax;              /* what the fixer writes: "docker/dockerfile:1" */
+	unsigned min_major;        /* lowest accepted docker/dockerfile version */
+	unsigned min_minor;
+	char *frontends[HR_POLICY_MAX_PATTERNS]; /* other accepted frontends (wildmatch on the image name) */
+	size_t nfrontends;
+	hr_add_mode add;
+	hr_inline_mode inline_suppressions;
+	hr_severity fail_on;       /* lowest severity that makes the run fail */
+	size_t max_size;           /* bytes; larger files are not judged (0: no limit) */
+	/* [rules] */
+	hr_severity severity[HR_RULE_COUNT];
+	/* [pre-receive] */
+	hr_scope scope;
+	unsigned timeout_ms;       /* 0: no budget */
+	hr_on_timeout on_timeout;
+	bool push_option_skip;     /* `git push -o hook-run.skip` is honoured */
+	char *log_file;            /* where bypasses are logged; NULL: syslog */
+} hr_policy;
+
+/** The defaults. Returns 0 or HR_ENOMEM. */
+int hr_policy_init(hr_policy *p);
+
+/** Free what the policy owns (it can be re-initialised afterwards). */
+void hr_policy_free(hr_policy *p);
+
+/** Deep copy; returns 0 or HR_ENOMEM. */
+int hr_policy_copy(hr_policy *dst, const hr_policy *src);
+
+/**
+ * Apply one setting. `section` is "hook-run", "rules" or "pre-receive".
+ * Returns 0; HR_ENOTFOUND for an unknown section or key; HR_EINVALID for a
+ * bad value (with a message in `err`, lower case, naming the key and the
+ * accepted values); HR_ENOMEM.
+ */
+int hr_policy_set(hr_policy *p, const char *section, const char *key, const char *value,
+	char *err, size_t errlen);
+
+/**
+ * Like hr_policy_set(), but a list key (paths, exclude, frontends) adds to
+ * the list instead of replacing it.
+ */
+int hr_policy_append(hr_policy *p, const char *section, const char *key, const char *value,
+	char *err, size_t errlen);
+
+/** True if `path` (relative, '/'-separated) is a Dockerfile by the policy. */
+bool hr_policy_matches_path(const hr_policy *p, const char *path);
+
+/** git's wildmatch: `*`, `?`, `[...]`, `**` (WM_PATHNAME semantics). */
+bool hr_wildmatch(const char *pattern, const char *text);
+
+/** Parse "error", "warning", "info", "off"; false if none of them. */
+bool hr_severity_parse(const char *s, hr_severity *out);
+
+#endif

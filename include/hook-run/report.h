@@ -1,0 +1,67 @@
+/*
+ * report.h - turning results into output: gcc-style text, JSON, SARIF,
+ * JUnit, GitLab Code Quality and GitHub workflow commands.
+ *
+ * A reporter is fed one item per checked file (with the ref and commit when
+ * they matter) and finished with a summary. Text is streamed; the structured
+ * formats are collected and written by hr_reporter_finish(). Items are copied
+ * at add time, so the caller may free the result right after.
+ */
+#ifndef HOOK_RUN_REPORT_H
+#define HOOK_RUN_REPORT_H
+
+#include <stdio.h>
+
+#include "hook-run/check.h"
+
+typedef enum hr_format {
+	HR_FORMAT_TEXT = 0,
+	HR_FORMAT_JSON,
+	HR_FORMAT_SARIF,
+	HR_FORMAT_JUNIT,
+	HR_FORMAT_GITLAB,
+	HR_FORMAT_GITHUB,
+} hr_format;
+
+/** Parse a --format value; false if unknown. */
+bool hr_format_parse(const char *s, hr_format *out);
+const char *hr_format_name(hr_format f);
+
+typedef struct hr_report_opts {
+	hr_format format;
+	FILE *out;
+	bool color;                /* text: ANSI colour (the caller decides: tty, NO_COLOR) */
+	bool quiet;                /* text: findings only, no hints or summary */
+	const char *line_prefix;   /* prepended to every text line ("GL-HOOK-ERR: ") */
+	const char *fix_command;   /* how a user fixes it locally, for hints */
+	const hr_policy *policy;
+} hr_report_opts;
+
+typedef struct hr_report_item {
+	const char *path;
+	const char *ref;           /* pre-receive/range: the ref, else NULL */
+	const char *commit;        /* hex commit id, else NULL */
+	const hr_result *result;
+	size_t fixed;              /* findings fixed in this file */
+	const char *diff;          /* unified diff of what was changed, or NULL */
+} hr_report_item;
+
+typedef struct hr_report_summary {
+	size_t files_checked;
+	size_t findings;           /* unsuppressed, at any severity */
+	size_t failing;            /* findings at or above fail-on */
+	size_t fixed;
+	size_t suppressed;
+	double elapsed;            /* seconds */
+	const char *what;          /* "files", "staged files", "pushed commits" */
+	const char *note;          /* an extra line (a bypass, a timeout), or NULL */
+} hr_report_summary;
+
+typedef struct hr_reporter hr_reporter;
+
+int hr_reporter_new(hr_reporter **out, const hr_report_opts *opts);
+int hr_reporter_add(hr_reporter *r, const hr_report_item *item);
+int hr_reporter_finish(hr_reporter *r, const hr_report_summary *summary);
+void hr_reporter_free(hr_reporter *r);
+
+#endif

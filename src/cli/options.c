@@ -1,0 +1,315 @@
+/*
+ * options.c - shared options, configuration discovery and the directory
+ * walk (see options.h).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "options.h"
+#include "hook-run/config.h"
+
+const char hr_common_options_help[] =
+	"  --config FILE        read FILE instead of .hook-run.ini ($HOOK_RUN_CONFIG too)\n"
+	"  --no-config          ignore configuration files: defaults and flags only\n"
+	"  --fix-mode safe|all  which fixes apply (default safe)\n"
+	"  --action reject|fix  pre-commit: reject, or fix the staged blob\n"
+	"  --severity RULE=LEVEL  error, warning, info or off for one rule\n"
+	"  --set SECTION.KEY=VALUE  any configuration key (hook-run.paths=...)\n"
+	"  --format FORMAT      text, json, sarif, junit, gitlab or github\n"
+	"  --color, --no-color  force colour on or off (default: on a terminal, not with NO_COLOR)\n"
+	"  --max-size SIZE      do not judge larger files (default 4M)\n"
+	"  -q, --quiet          print findings only\n";
+
+void hr_cli_common_init(hr_cli_common *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->format = HR_FORMAT_TEXT;
+}
+
+void hr_cli_common_free(hr_cli_common *c)
+{
+	hr_policy_free(&c->policy);
+}
+
+static int add_override(hr_cli_common *c, const char *section, const char *key, const char *value,
+	const char *flag)
+{
+	if (c->noverrides == HR_MAX_OVERRIDES) {
+		hr_cli_error("too many configuration options on the command line");
+		return -1;
+	}
+	hr_cli_override *o = &c->overrides[c->noverrides++];
+	o->section = section;
+	o->key = key;
+	o->value = value;
+	o->flag = flag;
+	return 1;
+}
+
+int hr_cli_common_option(hr_cli_common *c, int opt, const char *arg)
+{
+	switch (opt) {
+	case HR_OPT_CONFIG:
+		c->config_path = arg;
+		return 1;
+	case HR_OPT_NO_CONFIG:
+		c->no_config = true;
+		return 1;
+	case HR_OPT_FIX_MODE:
+		return add_override(c, "hook-run", "fix-mode", arg, "--fix-mode");
+	case HR_OPT_ACTION:
+		return add_override(c, "hook-run", "action", arg, "--action");
+	case HR_OPT_MAX_SIZE:
+		return add_override(c, "hook-run", "max-size", arg, "--max-size");
+	case HR_OPT_SEVERITY: {
+		const char *eq = strchr(arg, '=');
+		if (!eq || eq == arg) {
+			hr_cli_error("--severity: expected RULE=LEVEL, got '%s'", arg);
+			return -1;
+		}
+		char *key = strndup(arg, (size_t)(eq - arg));
+		if (!key)
+			return -1;
+		/* the key string lives until exit: options are parsed once */
+		return add_override(c, "rules", key, eq + 1, "--severity");
+	}
+	case HR_OPT_SET: {
+		const char *dot = strchr(arg, '.'), *eq = strchr(arg, '=');
+		if (!dot || !eq || dot > eq) {
+			hr_cli_error("--set: expected SECTION.KEY=VALUE, got '%s'", arg);
+			return -1;
+		}
+		char *section = strndup(arg, (size_t)(dot - arg));
+		char *key = strndup(dot + 1, (size_t)(eq - dot - 1));
+		if (!section || !key)
+			return -1;
+		return add_override(c, section, key, eq + 1, "--set");
+	}
+	case HR_OPT_FORMAT:
+		if (!hr_format_parse(arg, &c->format)) {
+			hr_cli_error("--format: '%s' is not one of text, json, sarif, junit, gitlab, github", arg);
+			return -1;
+		}
+		return 1;
+	case HR_OPT_NO_COLOR:
+		c->color_flag_set = true;
+		c->color = false;
+		return 1;
+	case HR_OPT_COLOR:
+		c->color_flag_set = true;
+		c->color = true;
+		return 1;
+	case 'q':
+		c->quiet = true;
+		return 1;
+	}
+	return 0;
+}
+
+/* The directory holding .git, walking up from `start`; NULL if none. */
+static char *repo_root(const char *start)
+{
+	char *dir = realpath(start, NULL);
+	if (!dir)
+		return NULL;
+	struct stat st;
+	for (;;) {
+		size_t n = strlen(dir);
+		char *probe = malloc(n + 6);
+		if (!probe)
+			break;
+		memcpy(probe, dir, n);
+		memcpy(probe + n, n > 1 ? "/.git" : ".git", n > 1 ? 6 : 5);
+		bool found = stat(probe, &st) == 0;
+		free(probe);
+		if (found)
+			return dir;
+		char *slash = strrchr(dir, '/');
+		if (!slash || slash == dir)
+			break;
+		*slash = '\0';
+	}
+	free(dir);
+	return NULL;
+}
+
+int hr_cli_apply_overrides(hr_cli_common *c)
+{
+	for (size_t i = 0; i < c->noverrides; i++) {
+		const hr_cli_override *o = &c->overrides[i];
+		char err[512];
+		if (hr_policy_set(&c->policy, o->section, o->key, o->value, err, sizeof(err)) != 0) {
+			hr_cli_error("%s: %s", o->flag, err);
+			return HR_EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
+int hr_cli_load_policy(hr_cli_common *c, const char *start_dir)
+{
+	char err[1024];
+	const char *path = NULL;
+	char *found = NULL;
+	bool must_exist = true;
+
+	if (hr_policy_init(&c->policy) < 0) {
+		hr_cli_error("out of memory");
+		return HR_EXIT_ERROR;
+	}
+	if (!c->no_config) {
+		if (c->config_path) {
+			path = c->config_path;
+		} else if (getenv("HOOK_RUN_CONFIG") && *getenv("HOOK_RUN_CONFIG")) {
+			path = getenv("HOOK_RUN_CONFIG");
+		} else {
+			char *root = repo_root(start_dir ? start_dir : ".");
+			if (root) {
+				size_t n = strlen(root);
+				found = malloc(n + sizeof(HR_CONFIG_FILE_NAME) + 2);
+				if (found) {
+					memcpy(found, root, n);
+					found[n] = '/';
+					memcpy(found + n + 1, HR_CONFIG_FILE_NAME, sizeof(HR_CONFIG_FILE_NAME));
+					path = found;
+					must_exist = false;
+				}
+				free(root);
+			}
+		}
+	}
+	if (path) {
+		int rc = hr_config_load_file(&c->policy, path, err, sizeof(err));
+		if (rc == HR_ENOTFOUND && !must_exist) {
+			/* no file at the root: defaults */
+		} else if (rc < 0) {
+			hr_cli_error("%s", err);
+			free(found);
+			return rc == HR_EIO || rc == HR_ENOMEM ? HR_EXIT_USAGE : HR_EXIT_USAGE;
+		} else {
+			c->config_used = c->config_path ? c->config_path : path == found ? HR_CONFIG_FILE_NAME : path;
+		}
+	}
+	free(found);
+	return hr_cli_apply_overrides(c);
+}
+
+void hr_cli_report_opts(const hr_cli_common *c, hr_report_opts *opts, FILE *out)
+{
+	memset(opts, 0, sizeof(*opts));
+	opts->format = c->format;
+	opts->out = out;
+	opts->quiet = c->quiet;
+	opts->policy = &c->policy;
+	if (c->color_flag_set)
+		opts->color = c->color;
+	else
+		opts->color = isatty(fileno(out)) && !(getenv("NO_COLOR") && *getenv("NO_COLOR")) &&
+			      !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb"));
+}
+
+void hr_pathlist_free(hr_pathlist *l)
+{
+	for (size_t i = 0; i < l->len; i++)
+		free(l->items[i]);
+	free(l->items);
+	l->items = NULL;
+	l->len = l->cap = 0;
+}
+
+static int pathlist_add(hr_pathlist *l, const char *path)
+{
+	if (l->len == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		char **items = realloc(l->items, cap * sizeof(char *));
+		if (!items)
+			return -1;
+		l->items = items;
+		l->cap = cap;
+	}
+	l->items[l->len] = strdup(path);
+	if (!l->items[l->len])
+		return -1;
+	l->len++;
+	return 0;
+}
+
+/* walk `base/rel` recursively; rel is "" at the top */
+static int walk(hr_pathlist *out, const char *base, const char *rel, const hr_policy *policy, int depth)
+{
+	char dirpath[PATH_MAX];
+	if ((size_t)snprintf(dirpath, sizeof(dirpath), "%s%s%s", base, *rel ? "/" : "", rel) >= sizeof(dirpath))
+		return 0;
+	DIR *d = opendir(dirpath);
+	if (!d) {
+		if (depth == 0) {
+			hr_cli_error("cannot read directory '%s': %s", dirpath, strerror(errno));
+			return HR_EXIT_ERROR;
+		}
+		return 0; /* unreadable subdirectory: skipped, as git does */
+	}
+	struct dirent *e;
+	int rc = 0;
+	while ((e = readdir(d)) != NULL && rc == 0) {
+		const char *name = e->d_name;
+		if (!strcmp(name, ".") || !strcmp(name, "..") || !strcmp(name, ".git"))
+			continue;
+		char relpath[PATH_MAX], full[PATH_MAX];
+		if ((size_t)snprintf(relpath, sizeof(relpath), "%s%s%s", rel, *rel ? "/" : "", name) >= sizeof(relpath))
+			continue;
+		if ((size_t)snprintf(full, sizeof(full), "%s/%s", base, relpath) >= sizeof(full))
+			continue;
+		struct stat st;
+		if (lstat(full, &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			if (depth < 64)
+				rc = walk(out, base, relpath, policy, depth + 1);
+			continue;
+		}
+		if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+			continue;
+		if (!hr_policy_matches_path(policy, relpath))
+			continue;
+		if (pathlist_add(out, !strcmp(base, ".") ? relpath : full) < 0) {
+			hr_cli_error("out of memory");
+			rc = HR_EXIT_ERROR;
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int hr_cli_find_dockerfiles(hr_pathlist *out, const char *dir, const hr_policy *policy)
+{
+	char base[PATH_MAX];
+	size_t n = strlen(dir);
+	if (n >= sizeof(base))
+		return HR_EXIT_USAGE;
+	memcpy(base, dir, n + 1);
+	while (n > 1 && base[n - 1] == '/')
+		base[--n] = '\0';
+	size_t before = out->len;
+	int rc = walk(out, base, "", policy, 0);
+	qsort(out->items + before, out->len - before, sizeof(char *), cmp_str);
+	return rc;
+}
+
+double hr_cli_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}

@@ -1,0 +1,102 @@
+/*
+ * options.h - what the reporting commands (check, fix, and later the git
+ * ones) share: policy options, configuration discovery, output options, and
+ * the walk that finds Dockerfiles under a directory.
+ */
+#ifndef HOOK_RUN_CLI_OPTIONS_H
+#define HOOK_RUN_CLI_OPTIONS_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "hook-run/policy.h"
+#include "hook-run/report.h"
+
+#define HR_MAX_OVERRIDES 64
+
+typedef struct hr_cli_override {
+	const char *section;
+	const char *key;
+	const char *value;
+	const char *flag;   /* the option it came from, for messages */
+} hr_cli_override;
+
+typedef struct hr_cli_common {
+	hr_policy policy;
+	const char *config_path;       /* --config */
+	const char *config_used;       /* what was loaded (for messages), or NULL */
+	hr_cli_override overrides[HR_MAX_OVERRIDES];
+	size_t noverrides;
+	hr_format format;
+	bool color_flag_set;
+	bool color;
+	bool quiet;
+	bool no_config;                /* --no-config: defaults and flags only */
+} hr_cli_common;
+
+/* Option ids of the shared options (above the ASCII range). */
+enum {
+	HR_OPT_CONFIG = 1000, HR_OPT_FIX_MODE, HR_OPT_ACTION, HR_OPT_SEVERITY, HR_OPT_FORMAT,
+	HR_OPT_NO_COLOR, HR_OPT_COLOR, HR_OPT_MAX_SIZE, HR_OPT_NO_CONFIG, HR_OPT_SET,
+};
+
+/* The shared entries for a getopt_long table (terminated by a zero entry). */
+#define HR_COMMON_LONG_OPTIONS \
+	{ "config", required_argument, NULL, HR_OPT_CONFIG }, \
+	{ "no-config", no_argument, NULL, HR_OPT_NO_CONFIG }, \
+	{ "fix-mode", required_argument, NULL, HR_OPT_FIX_MODE }, \
+	{ "action", required_argument, NULL, HR_OPT_ACTION }, \
+	{ "severity", required_argument, NULL, HR_OPT_SEVERITY }, \
+	{ "set", required_argument, NULL, HR_OPT_SET }, \
+	{ "format", required_argument, NULL, HR_OPT_FORMAT }, \
+	{ "no-color", no_argument, NULL, HR_OPT_NO_COLOR }, \
+	{ "color", no_argument, NULL, HR_OPT_COLOR }, \
+	{ "max-size", required_argument, NULL, HR_OPT_MAX_SIZE }, \
+	{ "quiet", no_argument, NULL, 'q' }
+
+/* Help text for the shared options. */
+extern const char hr_common_options_help[];
+
+void hr_cli_common_init(hr_cli_common *c);
+void hr_cli_common_free(hr_cli_common *c);
+
+/*
+ * Handle a shared option; returns 1 if it was one, 0 if not, -1 on a usage
+ * error (already printed).
+ */
+int hr_cli_common_option(hr_cli_common *c, int opt, const char *arg);
+
+/*
+ * Build the policy: defaults, then the configuration (--config, else
+ * $HOOK_RUN_CONFIG, else .hook-run.ini at the root of the repository around
+ * `start_dir`), then the command-line overrides. Prints errors; returns 0 or
+ * an exit code (2 for configuration errors).
+ */
+int hr_cli_load_policy(hr_cli_common *c, const char *start_dir);
+
+/* Apply the overrides only (for callers that load configuration themselves). */
+int hr_cli_apply_overrides(hr_cli_common *c);
+
+/* Reporter options from the shared flags (colour: a tty and no NO_COLOR). */
+void hr_cli_report_opts(const hr_cli_common *c, hr_report_opts *opts, FILE *out);
+
+/* A list of paths (malloc'd strings). */
+typedef struct hr_pathlist {
+	char **items;
+	size_t len;
+	size_t cap;
+} hr_pathlist;
+
+void hr_pathlist_free(hr_pathlist *l);
+
+/*
+ * The Dockerfiles under `dir` by the policy's patterns (matched on the path
+ * relative to `dir`), sorted; `.git` directories are skipped. Returns 0 or an
+ * exit code after printing an error.
+ */
+int hr_cli_find_dockerfiles(hr_pathlist *out, const char *dir, const hr_policy *policy);
+
+/* Seconds since an arbitrary point, for elapsed times. */
+double hr_cli_now(void);
+
+#endif

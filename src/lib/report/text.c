@@ -1,0 +1,142 @@
+/*
+ * text.c - the human format: one line per finding, as compilers print them
+ * (`path:line:col: severity: message [RuleId]`), an indented hint or fix
+ * line under it, and a summary at the end. Colour only when the caller says
+ * so (a terminal, no NO_COLOR). Streamed: nothing is kept between items.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "report_internal.h"
+
+#define RED "\033[31m"
+#define YELLOW "\033[33m"
+#define CYAN "\033[36m"
+#define BOLD "\033[1m"
+#define DIM "\033[2m"
+#define RESET "\033[0m"
+
+static const char *sev_colour(hr_severity s)
+{
+	return s == HR_SEVERITY_ERROR ? RED : s == HR_SEVERITY_WARNING ? YELLOW : CYAN;
+}
+
+static void prefix(const hr_reporter *r)
+{
+	if (r->opts.line_prefix)
+		fputs(r->opts.line_prefix, r->opts.out);
+}
+
+static void print_location(const hr_reporter *r, const hr_report_item *item, const hr_finding *f)
+{
+	FILE *out = r->opts.out;
+	bool c = r->opts.color;
+	if (c)
+		fputs(BOLD, out);
+	if (item->commit)
+		fprintf(out, "%.10s:", item->commit);
+	fputs(item->path, out);
+	if (f->line)
+		fprintf(out, ":%u:%u", f->line, f->column ? f->column : 1);
+	fputs(":", out);
+	if (c)
+		fputs(RESET, out);
+}
+
+static int text_add(hr_reporter *r, const hr_report_item *item)
+{
+	FILE *out = r->opts.out;
+	const hr_result *res = item->result;
+	bool c = r->opts.color;
+
+	if (item->ref && (!r->last_ref || strcmp(r->last_ref, item->ref) != 0)) {
+		/* a group header per ref (pre-receive, ranges) */
+		bool any = false;
+		for (size_t i = 0; res && i < res->nfindings; i++)
+			if (!res->findings[i].suppressed)
+				any = true;
+		if (any) {
+			prefix(r);
+			fprintf(out, "%s%s%s:\n", c ? BOLD : "", item->ref, c ? RESET : "");
+			r->last_ref = item->ref;
+		}
+	}
+	if (item->fixed && !r->opts.quiet) {
+		prefix(r);
+		fprintf(out, "%s: fixed %zu finding%s\n", item->path, item->fixed, item->fixed == 1 ? "" : "s");
+		if (item->diff)
+			fputs(item->diff, out);
+	}
+	for (size_t i = 0; res && i < res->nfindings; i++) {
+		const hr_finding *f = &res->findings[i];
+		if (f->suppressed)
+			continue;
+		prefix(r);
+		print_location(r, item, f);
+		fprintf(out, " %s%s%s: %s [%s]\n", c ? sev_colour(f->severity) : "",
+			hr_severity_name(f->severity), c ? RESET : "", f->message, hr_rule_get(f->rule)->name);
+		if (r->opts.quiet)
+			continue;
+		const hr_policy *p = r->opts.policy;
+		if (f->nedits && f->fix_summary) {
+			bool allowed = p ? hr_finding_fix_allowed(f, p) : f->fix == HR_FIX_SAFE;
+			prefix(r);
+			if (allowed)
+				if (r->opts.fix_command)
+					fprintf(out, "    %sfix (%s): %s; run `%s %s`%s\n", c ? DIM : "",
+						hr_fix_safety_name(f->fix), f->fix_summary, r->opts.fix_command,
+						item->path, c ? RESET : "");
+				else
+					fprintf(out, "    %sfix (%s): %s%s\n", c ? DIM : "", hr_fix_safety_name(f->fix),
+						f->fix_summary, c ? RESET : "");
+			else
+				fprintf(out, "    %sfix (%s, applied only with fix-mode = all): %s%s\n",
+					c ? DIM : "", hr_fix_safety_name(f->fix), f->fix_summary, c ? RESET : "");
+		}
+		if (f->hint) {
+			prefix(r);
+			fprintf(out, "    %shint: %s%s\n", c ? DIM : "", f->hint, c ? RESET : "");
+		}
+	}
+	return ferror(out) ? HR_EIO : 0;
+}
+
+static int text_finish(hr_reporter *r, const hr_report_summary *s)
+{
+	FILE *out = r->opts.out;
+	if (s->note) {
+		prefix(r);
+		fprintf(out, "hook-run: %s\n", s->note);
+	}
+	if (r->opts.quiet) {
+		fflush(out);
+		return ferror(out) ? HR_EIO : 0;
+	}
+	prefix(r);
+	if (s->files_checked == 0) {
+		fprintf(out, "hook-run: no Dockerfile matched");
+		const hr_policy *p = r->opts.policy;
+		if (p && p->npaths) {
+			fputs(" (paths:", out);
+			for (size_t i = 0; i < p->npaths; i++)
+				fprintf(out, "%s %s", i ? "," : "", p->paths[i]);
+			fputs(")", out);
+		}
+		fputs("\n", out);
+	} else {
+		const char *what = s->what ? s->what : "file";
+		fprintf(out, "hook-run: %zu %s%s checked, %zu finding%s", s->files_checked, what,
+			s->files_checked == 1 ? "" : "s", s->findings, s->findings == 1 ? "" : "s");
+		if (s->failing != s->findings)
+			fprintf(out, " (%zu failing)", s->failing);
+		if (s->fixed)
+			fprintf(out, ", %zu fixed", s->fixed);
+		if (s->suppressed)
+			fprintf(out, ", %zu suppressed", s->suppressed);
+		fprintf(out, " in %.2fs\n", s->elapsed);
+	}
+	fflush(out);
+	return ferror(out) ? HR_EIO : 0;
+}
+
+const hr_report_ops hr_report_text_ops = { text_add, text_finish, NULL };
