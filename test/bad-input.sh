@@ -151,7 +151,7 @@ test_expect_success 'a directory is not a file' '
 '
 
 n=0
-for size in 1024 65536 65536 1048576 1048576; do
+for size in 4096 65536 65536 1048576 1048576; do
 	n=$((n + 1))
 	test_expect_success "random bytes ($size, sample $n)" '
 		head -c $size /dev/urandom >random &&
