@@ -20,7 +20,10 @@
 #                     failure); once it passes, the TAP driver reports an
 #                     unexpected pass so the marker gets removed.
 #
-# HOOK_RUN_CASES=name1,name2 runs only those cases.
+# HOOK_RUN_CASES=name1,name2 runs only those cases. HOOK_RUN_CASES_UPDATE=1
+# rewrites each case's expected.out in the source tree from what hook-run
+# printed (after a deliberate output change: review the diff, and check
+# what it says against BuildKit, before committing it).
 . "${TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}/test/lib.sh"
 
 cases_dir=$TOP_SRCDIR/test/cases
@@ -48,6 +51,9 @@ run_case() {
 	"$HOOK_RUN" "$@" <"$stdin" >../out 2>../err
 	got_exit=$?
 	set -e
+	if [ "${HOOK_RUN_CASES_UPDATE:-}" = 1 ] && [ ! -f known-bug ]; then
+		cp ../out "$src/expected.out"
+	fi
 	rc=0
 	if [ "$got_exit" != "$want_exit" ]; then
 		echo "exit code: expected $want_exit, got $got_exit" >&2
