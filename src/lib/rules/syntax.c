@@ -168,12 +168,14 @@ static size_t insertion_point(const hr_dockerfile *df, bool *after_shebang)
 	return off;
 }
 
-/* Is the physical line starting at `off` a directive of the leading block? */
+/* Is the physical line holding `off` a directive of the leading block? */
 static bool directive_line_at(const hr_dockerfile *df, size_t off)
 {
+	uint32_t line, col;
+	hr_dockerfile_position(df, off, &line, &col);
 	for (size_t i = 0; i < df->ndirectives; i++) {
 		const hr_directive *d = &df->directives[i];
-		if (d->span.start == off && !(d->notes & HR_DIRECTIVE_AFTER_BLOCK))
+		if (d->line == line && !(d->notes & HR_DIRECTIVE_AFTER_BLOCK))
 			return true;
 	}
 	return false;
