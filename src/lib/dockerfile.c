@@ -426,6 +426,11 @@ int hr_dockerfile_parse(hr_dockerfile **out, const char *data, size_t len)
 	parse_lines(&p);
 	df->escape = (char)p.esc;
 	if (!p.error) {
+		/* BuildKit checks for an empty result before the scanner error */
+		bool none = priv->instructions.len == 0;
+		if (none)
+			hr__diag(&p, HR_DIAG_PARSE, HR_SEVERITY_ERROR, p.cur, p.cur, 0,
+				"file with no instructions");
 		if (p.too_long) {
 			bool unterminated = false;
 			const hr_diag *dg = priv->diags.items;
@@ -436,9 +441,6 @@ int hr_dockerfile_parse(hr_dockerfile **out, const char *data, size_t len)
 				hr__diag(&p, HR_DIAG_PARSE, HR_SEVERITY_ERROR, p.too_long_line, p.too_long_line, 1,
 					"dockerfile line greater than max allowed size of %d", HR_DOCKERFILE_MAX_LINE);
 		}
-		if (priv->instructions.len == 0)
-			hr__diag(&p, HR_DIAG_PARSE, HR_SEVERITY_ERROR, p.cur, p.cur, 0,
-				"file with no instructions");
 		hr__directives_finish(&p);
 		input_notes(&p);
 	}

@@ -1,0 +1,38 @@
+#!/bin/sh
+# run.sh - the whole test suite from a clean checkout: install what is
+# missing (Debian 12), bootstrap, build out of tree in _build/, `make check`
+# (unit tests, data-driven cases, the conformance corpus, git integration
+# tests, valgrind), then print the counts.
+#
+#   sh test/run.sh
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+sh "$top/contrib/install-deps.sh" --test
+cd "$top"
+./bootstrap >/dev/null 2>&1 || { ./bootstrap; exit 1; }
+rm -rf _build
+mkdir _build
+cd _build
+../configure -q
+make -s -j"$(nproc 2>/dev/null || echo 2)"
+status=0
+make -s -j"$(nproc 2>/dev/null || echo 2)" check >check.out 2>&1 || status=$?
+# the automake summary, then the counts in one line
+grep -E '^(PASS|FAIL|ERROR|XPASS|XFAIL|SKIP):' check.out | grep -vE '^(PASS|SKIP|XFAIL):' || true
+if [ -f test-suite.log ]; then
+	sed -n '/^# TOTAL/,/^# ERROR/p' test-suite.log
+	pass=$(sed -n 's/^# PASS: *//p' test-suite.log)
+	xfail=$(sed -n 's/^# XFAIL: *//p' test-suite.log)
+	skip=$(sed -n 's/^# SKIP: *//p' test-suite.log)
+	fail=$(sed -n 's/^# FAIL: *//p' test-suite.log)
+	xpass=$(sed -n 's/^# XPASS: *//p' test-suite.log)
+	error=$(sed -n 's/^# ERROR: *//p' test-suite.log)
+	[ "$status" -eq 0 ] || grep -E '^(FAIL|ERROR|XPASS)' test-suite.log | head -50 || true
+	echo "skipped: ${skip:-0}, known bugs (xfail): ${xfail:-0}"
+	echo "$((${pass:-0})) passed, $((${fail:-0} + ${xpass:-0} + ${error:-0})) failed"
+else
+	tail -50 check.out
+	echo "0 passed, 1 failed"
+	status=1
+fi
+exit "$status"
