@@ -64,9 +64,9 @@ static int text_add(hr_reporter *r, const hr_report_item *item)
 	if (item->fixed && !r->opts.quiet) {
 		prefix(r);
 		fprintf(out, "%s: fixed %zu finding%s\n", item->path, item->fixed, item->fixed == 1 ? "" : "s");
-		if (item->diff)
-			fputs(item->diff, out);
 	}
+	if (item->fixed && item->diff)
+		fputs(item->diff, out); /* asked for with --diff: shown even with -q */
 	for (size_t i = 0; res && i < res->nfindings; i++) {
 		const hr_finding *f = &res->findings[i];
 		if (f->suppressed)
