@@ -57,6 +57,13 @@ const hr_rule *hr_rule_get(hr_rule_id id);
 /** Look a rule up by name, case-insensitively; NULL if unknown. */
 const hr_rule *hr_rule_find(const char *name, size_t len);
 
+/**
+ * The documentation of `rule` as `hook-run explain RULE` prints it (and as
+ * SARIF's help text carries it): *out is a malloc'd, NUL-terminated string
+ * the caller frees. Returns 0 or HR_ENOMEM.
+ */
+int hr_rule_explain(char **out, const hr_rule *rule);
+
 /** "safe", "risky" or "none". */
 const char *hr_fix_safety_name(hr_fix_safety safety);
 

@@ -4,42 +4,23 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "hook-run/rules.h"
 
-static void print_block(const char *title, const char *text)
+/* the rule's documentation, as the library writes it (SARIF's help text too) */
+static int explain(const hr_rule *r)
 {
-	printf("%s:\n", title);
-	/* indent every line of the text */
-	const char *p = text;
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		printf("    %.*s\n", (int)n, p);
-		p += n + (nl ? 1 : 0);
+	char *text;
+	if (hr_rule_explain(&text, r) < 0) {
+		hr_cli_error("out of memory");
+		return HR_EXIT_ERROR;
 	}
-}
-
-static void explain(const hr_rule *r)
-{
-	printf("%s (default: %s; fix: %s)\n\n", r->name, hr_severity_name(r->default_severity),
-		hr_fix_safety_name(r->best_fix));
-	printf("%s.\n\n", r->summary);
-	printf("%s\n\n", r->description);
-	printf("What it changes in the image:\n    %s\n\n", r->image_effect);
-	print_block("Triggers it", r->example_bad);
-	printf("\n");
-	print_block("Preferred", r->example_good);
-	printf("\nSilent when: %s.\n", r->silent_when);
-	printf("Fix: %s.\n\n", r->fix_text);
-	printf("Suppress it:\n"
-	       "    for one instruction, on the line above it:  # check=skip=%s // why\n"
-	       "    for the whole file, in the directive block:  # check=skip=%s\n"
-	       "    in .hook-run.ini:  [rules] %s = off   (or warning, info)\n"
-	       "    on the command line:  --severity %s=off\n",
-	       r->name, r->name, r->name, r->name);
+	fputs(text, stdout);
+	free(text);
+	return HR_EXIT_OK;
 }
 
 int hr_cmd_explain(int argc, char **argv)
@@ -88,7 +69,8 @@ int hr_cmd_explain(int argc, char **argv)
 		}
 		if (i > optind)
 			puts("");
-		explain(r);
+		if (explain(r) != HR_EXIT_OK)
+			return HR_EXIT_ERROR;
 	}
 	return rc;
 }

@@ -6,9 +6,11 @@
  * for the directive, link.c for COPY/ADD --link, input.c for files that
  * cannot be judged) and refer to these descriptors by id.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "hook-run/rules.h"
+#include "arena.h"
 
 static const hr_rule rules[HR_RULE_COUNT] = {
 	[HR_RULE_SYNTAX_DIRECTIVE_MISSING] = {
@@ -262,4 +264,49 @@ const char *hr_fix_safety_name(hr_fix_safety safety)
 	case HR_FIX_NONE: return "none";
 	}
 	return "none";
+}
+
+/* a titled block with every line of `text` indented */
+static void explain_block(hr_buf *b, const char *title, const char *text)
+{
+	hr_buf_printf(b, "%s:\n", title);
+	const char *p = text;
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		hr_buf_append(b, "    ", 4);
+		hr_buf_append(b, p, n);
+		hr_buf_putc(b, '\n');
+		p += n + (nl ? 1 : 0);
+	}
+}
+
+int hr_rule_explain(char **out, const hr_rule *r)
+{
+	hr_buf b = HR_BUF_INIT;
+
+	*out = NULL;
+	hr_buf_printf(&b, "%s (default: %s; fix: %s)\n\n", r->name,
+		hr_severity_name(r->default_severity), hr_fix_safety_name(r->best_fix));
+	hr_buf_printf(&b, "%s.\n\n", r->summary);
+	hr_buf_printf(&b, "%s\n\n", r->description);
+	hr_buf_printf(&b, "What it changes in the image:\n    %s\n\n", r->image_effect);
+	explain_block(&b, "Triggers it", r->example_bad);
+	hr_buf_putc(&b, '\n');
+	explain_block(&b, "Preferred", r->example_good);
+	hr_buf_printf(&b, "\nSilent when: %s.\n", r->silent_when);
+	hr_buf_printf(&b, "Fix: %s.\n\n", r->fix_text);
+	hr_buf_printf(&b, "Suppress it:\n"
+		"    for one instruction, on the line above it:  # check=skip=%s // why\n"
+		"    for the whole file, in the directive block:  # check=skip=%s\n"
+		"    in .hook-run.ini:  [rules] %s = off   (or warning, info)\n"
+		"    on the command line:  --severity %s=off\n",
+		r->name, r->name, r->name, r->name);
+	hr_buf_append(&b, "", 0);
+	if (b.oom) {
+		hr_buf_free(&b);
+		return HR_ENOMEM;
+	}
+	*out = b.ptr;
+	return 0;
 }
