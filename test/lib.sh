@@ -28,6 +28,9 @@ unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_OBJECT_DIRECTORY \
 export GIT_AUTHOR_NAME='A U Thor' GIT_AUTHOR_EMAIL='author@example.com'
 export GIT_COMMITTER_NAME='C O Mitter' GIT_COMMITTER_EMAIL='committer@example.com'
 export GIT_CONFIG_NOSYSTEM=1 HOME="$TEST_TMP/home" LC_ALL=C
+# reports show this elapsed time instead of the measured one, so that whole
+# outputs (text summaries, JSON, SARIF, JUnit) can be compared
+export HOOK_RUN_TEST_ELAPSED=0
 mkdir -p "$HOME"
 
 test_expect_success() {

@@ -35,6 +35,8 @@ typedef struct hr_report_opts {
 	const char *line_prefix;   /* prepended to every text line ("GL-HOOK-ERR: ") */
 	const char *fix_command;   /* how a user fixes it locally, for hints */
 	const hr_policy *policy;
+	bool fixed_elapsed;        /* report `elapsed` below instead of the measured time */
+	double elapsed;            /*   (reproducible output for tests: HOOK_RUN_TEST_ELAPSED) */
 } hr_report_opts;
 
 typedef struct hr_report_item {
@@ -52,6 +54,7 @@ typedef struct hr_report_summary {
 	size_t failing;            /* findings at or above fail-on */
 	size_t fixed;
 	size_t suppressed;
+	size_t baselined;          /* findings hidden because --baseline records them */
 	double elapsed;            /* seconds */
 	const char *what;          /* "files", "staged files", "pushed commits" */
 	const char *note;          /* an extra line (a bypass, a timeout), or NULL */

@@ -124,18 +124,12 @@ static void run_one(run_state *s, const char *path)
 			fwrite(data, 1, len, stdout);
 		}
 	}
-	if (s->dry_run) {
-		if (diff)
-			fputs(diff, stdout);
-	} else if (!(s->fix && is_stdin)) {
-		if (hr_reporter_add(s->reporter, &item) < 0)
-			s->io_error = 1;
-	}
-	const hr_result *r = item.result;
-	s->summary.files_checked++;
-	s->summary.findings += hr_result_count(r, HR_SEVERITY_INFO);
-	s->summary.failing += hr_result_count(r, policy->fail_on);
-	s->summary.suppressed += r->nsuppressed;
+	if (s->dry_run && diff)
+		fputs(diff, stdout);
+	/* --baseline applies here: what it hides is neither printed nor counted */
+	if (hr_cli_report_file(&s->common, s->reporter, &item, !s->dry_run && !(s->fix && is_stdin),
+		&s->summary) < 0)
+		s->io_error = 1;
 out:
 	hr_result_free(after);
 	hr_result_free(res);

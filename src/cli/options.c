@@ -25,6 +25,7 @@ const char hr_common_options_help[] =
 	"  --format FORMAT      text, json, sarif, junit, gitlab or github\n"
 	"  --color, --no-color  force colour on or off (default: on a terminal, not with NO_COLOR)\n"
 	"  --max-size SIZE      do not judge larger files (default 4M)\n"
+	"  --baseline FILE      hide the findings FILE (an earlier --format json output) records\n"
 	"  -q, --quiet          print findings only\n";
 
 void hr_cli_common_init(hr_cli_common *c)
@@ -36,6 +37,8 @@ void hr_cli_common_init(hr_cli_common *c)
 void hr_cli_common_free(hr_cli_common *c)
 {
 	hr_policy_free(&c->policy);
+	hr_baseline_free(c->baseline);
+	c->baseline = NULL;
 }
 
 static int add_override(hr_cli_common *c, const char *section, const char *key, const char *value,
@@ -109,6 +112,21 @@ int hr_cli_common_option(hr_cli_common *c, int opt, const char *arg)
 	case 'q':
 		c->quiet = true;
 		return 1;
+	case HR_OPT_BASELINE: {
+		char err[1024];
+		hr_baseline_free(c->baseline);
+		c->baseline = NULL;
+		int rc = hr_baseline_load_file(&c->baseline, arg, err, sizeof(err));
+		if (rc == HR_ENOMEM) {
+			hr_cli_error("out of memory");
+			return -1;
+		}
+		if (rc < 0) {
+			hr_cli_error("--baseline: %s", err);
+			return -1;
+		}
+		return 1;
+	}
 	}
 	return 0;
 }
@@ -208,11 +226,39 @@ void hr_cli_report_opts(const hr_cli_common *c, hr_report_opts *opts, FILE *out)
 	opts->out = out;
 	opts->quiet = c->quiet;
 	opts->policy = &c->policy;
+	const char *fixed = getenv("HOOK_RUN_TEST_ELAPSED");
+	if (fixed && *fixed) {
+		opts->fixed_elapsed = true;
+		opts->elapsed = strtod(fixed, NULL);
+	}
 	if (c->color_flag_set)
 		opts->color = c->color;
 	else
 		opts->color = isatty(fileno(out)) && !(getenv("NO_COLOR") && *getenv("NO_COLOR")) &&
 			      !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb"));
+}
+
+int hr_cli_report_file(hr_cli_common *c, hr_reporter *r, const hr_report_item *item, bool print,
+	hr_report_summary *summary)
+{
+	hr_baseline_view view;
+	hr_report_item shown = *item;
+	int rc = hr_baseline_filter(&view, c->baseline, item->path, item->result);
+	if (rc < 0)
+		return rc;
+	if (item->result)
+		shown.result = &view.result;
+	if (print)
+		rc = hr_reporter_add(r, &shown);
+	summary->files_checked++;
+	if (shown.result) {
+		summary->findings += hr_result_count(shown.result, HR_SEVERITY_INFO);
+		summary->failing += hr_result_count(shown.result, c->policy.fail_on);
+		summary->suppressed += shown.result->nsuppressed;
+	}
+	summary->baselined += view.hidden;
+	hr_baseline_view_free(&view);
+	return rc;
 }
 
 void hr_pathlist_free(hr_pathlist *l)

@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "hook-run/baseline.h"
 #include "hook-run/policy.h"
 #include "hook-run/report.h"
 
@@ -32,12 +33,14 @@ typedef struct hr_cli_common {
 	bool color;
 	bool quiet;
 	bool no_config;                /* --no-config: defaults and flags only */
+	hr_baseline *baseline;         /* --baseline FILE, loaded when parsed; or NULL */
 } hr_cli_common;
 
 /* Option ids of the shared options (above the ASCII range). */
 enum {
 	HR_OPT_CONFIG = 1000, HR_OPT_FIX_MODE, HR_OPT_ACTION, HR_OPT_SEVERITY, HR_OPT_FORMAT,
 	HR_OPT_NO_COLOR, HR_OPT_COLOR, HR_OPT_MAX_SIZE, HR_OPT_NO_CONFIG, HR_OPT_SET,
+	HR_OPT_BASELINE,
 };
 
 /* The shared entries for a getopt_long table (terminated by a zero entry). */
@@ -52,6 +55,7 @@ enum {
 	{ "no-color", no_argument, NULL, HR_OPT_NO_COLOR }, \
 	{ "color", no_argument, NULL, HR_OPT_COLOR }, \
 	{ "max-size", required_argument, NULL, HR_OPT_MAX_SIZE }, \
+	{ "baseline", required_argument, NULL, HR_OPT_BASELINE }, \
 	{ "quiet", no_argument, NULL, 'q' }
 
 /* Help text for the shared options. */
@@ -77,8 +81,23 @@ int hr_cli_load_policy(hr_cli_common *c, const char *start_dir);
 /* Apply the overrides only (for callers that load configuration themselves). */
 int hr_cli_apply_overrides(hr_cli_common *c);
 
-/* Reporter options from the shared flags (colour: a tty and no NO_COLOR). */
+/*
+ * Reporter options from the shared flags (colour: a tty and no NO_COLOR).
+ * HOOK_RUN_TEST_ELAPSED=SECONDS makes every report show that elapsed time
+ * instead of the measured one, so that tests can compare whole outputs.
+ */
 void hr_cli_report_opts(const hr_cli_common *c, hr_report_opts *opts, FILE *out);
+
+/*
+ * Report one checked file and count it into `summary`: the findings the
+ * --baseline file records are hidden first, so they neither print nor
+ * count towards `findings` / `failing` (summary->baselined counts them).
+ * `print` false counts without printing (fix --dry-run). Every reporting
+ * command goes through here, so --baseline means the same everywhere.
+ * Returns 0, or a negative error (out of memory, the reporter's I/O).
+ */
+int hr_cli_report_file(hr_cli_common *c, hr_reporter *r, const hr_report_item *item, bool print,
+	hr_report_summary *summary);
 
 /* A list of paths (malloc'd strings). */
 typedef struct hr_pathlist {

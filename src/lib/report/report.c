@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "report_internal.h"
+#include "text.h"
 
 static const struct {
 	const char *name;
@@ -37,8 +38,12 @@ static const hr_report_ops *ops_for(hr_format f)
 	switch (f) {
 	case HR_FORMAT_TEXT: return &hr_report_text_ops;
 	case HR_FORMAT_JSON: return &hr_report_json_ops;
-	default: return NULL;
+	case HR_FORMAT_SARIF: return &hr_report_sarif_ops;
+	case HR_FORMAT_JUNIT: return &hr_report_junit_ops;
+	case HR_FORMAT_GITLAB: return &hr_report_gitlab_ops;
+	case HR_FORMAT_GITHUB: return &hr_report_github_ops;
 	}
+	return NULL;
 }
 
 int hr_reporter_new(hr_reporter **out, const hr_report_opts *opts)
@@ -65,6 +70,11 @@ int hr_reporter_add(hr_reporter *r, const hr_report_item *item)
 
 int hr_reporter_finish(hr_reporter *r, const hr_report_summary *summary)
 {
+	if (r->opts.fixed_elapsed) {
+		hr_report_summary s = *summary;
+		s.elapsed = r->opts.elapsed;
+		return r->ops->finish(r, &s);
+	}
 	return r->ops->finish(r, summary);
 }
 
@@ -86,4 +96,71 @@ const char *hr_report_instruction_text(const hr_finding *f, char *buf, size_t bu
 	memcpy(buf, o->ptr, n);
 	buf[n] = '\0';
 	return buf;
+}
+
+const char *hr_report_relpath(const char *path)
+{
+	while (path[0] == '.' && path[1] == '/') {
+		path += 2;
+		while (*path == '/')
+			path++;
+	}
+	return path;
+}
+
+int hr_report_lines_init(hr_report_lines *l, const hr_result *res)
+{
+	memset(l, 0, sizeof(*l));
+	if (!res || !res->df)
+		return 0;
+	const hr_dockerfile *df = res->df;
+	size_t n = 1;
+	for (size_t i = 0; i < df->len; i++)
+		if (df->data[i] == '\n')
+			n++;
+	l->starts = malloc(n * sizeof(size_t));
+	if (!l->starts)
+		return HR_ENOMEM;
+	l->data = df->data;
+	l->len = df->len;
+	l->bom = df->len >= 3 && !memcmp(df->data, "\xef\xbb\xbf", 3) ? 3 : 0;
+	l->starts[l->n++] = 0;
+	for (size_t i = 0; i < df->len; i++)
+		if (df->data[i] == '\n')
+			l->starts[l->n++] = i + 1;
+	return 0;
+}
+
+void hr_report_lines_free(hr_report_lines *l)
+{
+	free(l->starts);
+	memset(l, 0, sizeof(*l));
+}
+
+size_t hr_report_lines_offset(const hr_report_lines *l, uint32_t line, uint32_t column)
+{
+	if (line == 0 || column == 0 || line > l->n)
+		return SIZE_MAX;
+	size_t start = l->starts[line - 1];
+	size_t end = line < l->n ? l->starts[line] : l->len;
+	if (column - 1 > end - start)
+		return SIZE_MAX;
+	return start + column - 1;
+}
+
+uint32_t hr_report_lines_codepoints(const hr_report_lines *l, uint32_t line, uint32_t column)
+{
+	size_t off = hr_report_lines_offset(l, line, column);
+	if (off == SIZE_MAX)
+		return column; /* no text to count in: keep the byte column */
+	size_t p = l->starts[line - 1];
+	if (line == 1 && p < l->bom)
+		p = l->bom;   /* SARIF: columns do not depend on a BOM */
+	uint32_t cp = 1;
+	while (p < off) {
+		uint32_t rune;
+		p += hr_utf8_decode((const unsigned char *)l->data + p, l->len - p, &rune);
+		cp++;
+	}
+	return cp;
 }

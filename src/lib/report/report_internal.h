@@ -22,8 +22,41 @@ struct hr_reporter {
 
 extern const hr_report_ops hr_report_text_ops;
 extern const hr_report_ops hr_report_json_ops;
+extern const hr_report_ops hr_report_sarif_ops;
+extern const hr_report_ops hr_report_junit_ops;
+extern const hr_report_ops hr_report_gitlab_ops;
+extern const hr_report_ops hr_report_github_ops;
 
 /* The instruction a finding is about, as one line (for keys and display). */
 const char *hr_report_instruction_text(const hr_finding *f, char *buf, size_t buflen);
+
+/* A path as a relative reference: leading "./" dropped (SARIF, GitLab, GitHub). */
+const char *hr_report_relpath(const char *path);
+
+/*
+ * The line table of a checked file, to turn a finding's byte columns into
+ * byte offsets and code point columns (SARIF's and GitHub's columns count
+ * characters). Empty (every lookup fails) when the file was not parsed.
+ */
+typedef struct hr_report_lines {
+	const char *data;
+	size_t len;
+	size_t *starts;   /* starts[i]: byte offset of line i + 1 */
+	size_t n;         /* lines */
+	size_t bom;       /* 3 when a UTF-8 BOM opens the file: not a column */
+} hr_report_lines;
+
+int hr_report_lines_init(hr_report_lines *l, const hr_result *res);
+void hr_report_lines_free(hr_report_lines *l);
+
+/* Byte offset of 1-based (line, byte column); SIZE_MAX when outside the file. */
+size_t hr_report_lines_offset(const hr_report_lines *l, uint32_t line, uint32_t column);
+
+/*
+ * The 1-based code point column of (line, byte column): invalid UTF-8 counts
+ * one per byte (as Go decodes it), a BOM on line 1 not at all. Outside the
+ * file, the byte column itself.
+ */
+uint32_t hr_report_lines_codepoints(const hr_report_lines *l, uint32_t line, uint32_t column);
 
 #endif

@@ -133,6 +133,8 @@ static int text_finish(hr_reporter *r, const hr_report_summary *s)
 			fprintf(out, ", %zu fixed", s->fixed);
 		if (s->suppressed)
 			fprintf(out, ", %zu suppressed", s->suppressed);
+		if (s->baselined)
+			fprintf(out, ", %zu hidden by the baseline", s->baselined);
 		fprintf(out, " in %.2fs\n", s->elapsed);
 	}
 	fflush(out);

@@ -1,0 +1,3 @@
+# syntax=docker/dockerfile:1
+FROM alpine
+COPY --link --chmod=644 a /b

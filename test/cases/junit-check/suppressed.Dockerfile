@@ -1,0 +1,4 @@
+# syntax=docker/dockerfile:1
+# check=skip=CopyLinkMissing
+FROM alpine
+COPY a /b
