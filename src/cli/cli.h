@@ -30,6 +30,12 @@ int hr_cmd_parse(int argc, char **argv);
 int hr_cmd_check(int argc, char **argv);
 int hr_cmd_fix(int argc, char **argv);
 int hr_cmd_explain(int argc, char **argv);
+int hr_cmd_precommit(int argc, char **argv);      /* cmd_precommit.c */
+int hr_cmd_premergecommit(int argc, char **argv); /* cmd_precommit.c */
+int hr_cmd_prereceive(int argc, char **argv);
+int hr_cmd_audit(int argc, char **argv);          /* also `hook-run --all` */
+int hr_cmd_install(int argc, char **argv);
+int hr_cmd_uninstall(int argc, char **argv);
 
 /* Print "hook-run: <message>" to stderr. */
 void hr_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -22,6 +22,12 @@ static const hr_command commands[] = {
 	{ "fix", hr_cmd_fix, "apply the safe fixes (or all, with --fix-mode all)" },
 	{ "explain", hr_cmd_explain, "explain a rule: what, why, what --link changes" },
 	{ "parse", hr_cmd_parse, "print BuildKit's view of Dockerfiles as JSON" },
+	{ "pre-commit", hr_cmd_precommit, "the pre-commit hook: check (or fix) what is staged" },
+	{ "pre-merge-commit", hr_cmd_premergecommit, "the pre-merge-commit hook: check a merge (never fixes)" },
+	{ "pre-receive", hr_cmd_prereceive, "the server hook: check what a push adds" },
+	{ "audit", hr_cmd_audit, "check every Dockerfile of a revision, the working tree or a history" },
+	{ "install", hr_cmd_install, "install the git hooks (core.hooksPath honoured)" },
+	{ "uninstall", hr_cmd_uninstall, "remove the git hooks, restoring chained ones" },
 	{ "help", cmd_help, "show this help" },
 	{ "version", cmd_version, "show the version" },
 };
@@ -116,6 +122,11 @@ int main(int argc, char **argv)
 		return cmd_help(argc - 1, argv + 1);
 	if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0)
 		return cmd_version(argc - 1, argv + 1);
+	if (strcmp(name, "--all") == 0) {
+		/* `hook-run --all [args]` is `hook-run audit [args]` */
+		argv[1] = "audit";
+		return hr_cmd_audit(argc - 1, argv + 1);
+	}
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		if (strcmp(name, commands[i].name) == 0)
 			return commands[i].fn(argc - 1, argv + 1);

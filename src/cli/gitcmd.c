@@ -1,0 +1,117 @@
+/*
+ * gitcmd.c - helpers of the git commands (see gitcmd.h).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "gitcmd.h"
+#include "hook-run/config.h"
+
+int hr_cli_repo_open(hr_repo **out, const char *start_dir)
+{
+	char err[1024] = "";
+	int rc = hr_repo_open(out, start_dir, err, sizeof(err));
+	if (rc == 0)
+		return 0;
+	hr_cli_error("%s", err[0] ? err : hr_error_str(rc));
+	return rc == HR_ENOTFOUND || rc == HR_EINVALID ? HR_EXIT_USAGE : HR_EXIT_ERROR;
+}
+
+int hr_cli_policy_layered(hr_cli_common *c, const char *server_file,
+	const char *data, size_t len, const char *name)
+{
+	char err[1024];
+	const char *file = NULL;
+	struct stat st;
+	int rc = 0;
+
+	if (hr_policy_init(&c->policy) < 0) {
+		hr_cli_error("out of memory");
+		return HR_EXIT_ERROR;
+	}
+	if (!c->no_config) {
+		if (c->config_path)
+			file = c->config_path;
+		else if (getenv("HOOK_RUN_CONFIG") && *getenv("HOOK_RUN_CONFIG"))
+			file = getenv("HOOK_RUN_CONFIG");
+		else if (server_file && stat(server_file, &st) == 0)
+			file = server_file;
+		if (file)
+			rc = hr_config_load_file(&c->policy, file, err, sizeof(err));
+		else if (data)
+			rc = hr_config_load_buffer(&c->policy, data, len, name, err, sizeof(err));
+		if (rc < 0) {
+			hr_cli_error("%s", err);
+			return HR_EXIT_USAGE;
+		}
+		c->config_used = file ? file : data ? name : NULL;
+	}
+	return hr_cli_apply_overrides(c);
+}
+
+int hr_cli_check_change(const hr_change *c, void *payload)
+{
+	hr_change_checker *k = payload;
+	const hr_policy *policy = k->policy;
+	char err[1024], commit_hex[HR_OID_HEXSZ + 1];
+	char *data = NULL;
+	size_t len = 0;
+	hr_result *res = NULL;
+	int verdict;
+
+	k->summary->files_checked++;
+	if (c->seen == 1)
+		return 1; /* this blob was clean wherever it was seen */
+	int rc = hr_repo_blob_read(&data, &len, k->repo, c->blob, policy->max_size, err, sizeof(err));
+	if (rc == HR_ETOOBIG) {
+		snprintf(err, sizeof(err), "larger than max-size (%zu bytes, limit %zu): not read", len,
+			policy->max_size);
+		rc = hr_check_skipped(&res, err, policy);
+	} else if (rc < 0) {
+		hr_cli_error("%s: %s", c->path, err);
+		k->error = true;
+		return rc;
+	} else {
+		rc = hr_check(&res, data, len, policy);
+	}
+	if (rc < 0) {
+		hr_cli_error("cannot check '%s': %s", c->path, hr_error_str(rc));
+		k->error = true;
+		free(data);
+		return rc;
+	}
+	size_t findings = hr_result_count(res, HR_SEVERITY_INFO);
+	size_t failing = hr_result_count(res, policy->fail_on);
+	verdict = findings ? 2 : 1;
+	if (findings) {
+		hr_report_item item = { .path = c->path, .result = res };
+		if (k->updates)
+			item.ref = k->updates[c->update].ref;
+		if (k->show_commit && c->commit) {
+			hr_oid_fmt(commit_hex, c->commit);
+			item.commit = commit_hex;
+		}
+		if (hr_reporter_add(k->reporter, &item) < 0)
+			k->error = true;
+		if (failing && c->commit && (!k->last_bad_commit || !hr_oid_equal(&k->last_bad, c->commit))) {
+			k->last_bad = *c->commit;
+			k->last_bad_commit = &k->last_bad;
+			k->bad_commits++;
+		}
+	}
+	k->summary->findings += findings;
+	k->summary->failing += failing;
+	k->summary->suppressed += res->nsuppressed;
+	hr_result_free(res);
+	free(data);
+	return verdict;
+}
+
+int hr_cli_git_failure(int rc, const char *err, const hr_change_checker *checker)
+{
+	if (!(checker && checker->error))
+		hr_cli_error("%s", err && *err ? err : hr_error_str(rc));
+	return rc == HR_ETIMEOUT ? HR_EXIT_TIMEOUT : HR_EXIT_ERROR;
+}

@@ -1,0 +1,220 @@
+/*
+ * object.c - reading objects: bounded blob reads, revisions, a file of a
+ * tree, and the tree source (every matching file of a revision).
+ *
+ * A blob's size comes from its header before its content is loaded, so a
+ * 2 GB file named Dockerfile costs one header read. Trees are walked
+ * depth-first in git's order with one path buffer; only regular files are
+ * handed out (symlinks and gitlinks are not Dockerfiles one can read).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "git_internal.h"
+
+int hr_repo_blob_read(char **out, size_t *len, hr_repo *r, const hr_oid *blob,
+	size_t max_size, char *err, size_t errlen)
+{
+	git_odb *odb = NULL;
+	git_odb_object *obj = NULL;
+	git_object_t type;
+	size_t size;
+	char hex[HR_OID_HEXSZ + 1];
+	int rc = 0, grc;
+
+	*out = NULL;
+	*len = 0;
+	hr_oid_fmt(hex, blob);
+	if (git_repository_odb(&odb, r->repo) < 0)
+		return hr_git_error(HR_EGIT, err, errlen, "cannot open the object database");
+	grc = git_odb_read_header(&size, &type, odb, hr_oid_to_git(blob));
+	if (grc < 0) {
+		rc = hr_git_error(hr_git_code(grc), err, errlen, "cannot read blob %s", hex);
+		goto out;
+	}
+	if (type != GIT_OBJECT_BLOB) {
+		snprintf(err, errlen, "object %s is a %s, not a blob", hex, git_object_type2string(type));
+		rc = HR_EINVALID;
+		goto out;
+	}
+	*len = size;
+	if (max_size && size > max_size) {
+		snprintf(err, errlen, "blob %s is larger than the %zu byte limit (%zu bytes)", hex, max_size, size);
+		rc = HR_ETOOBIG;
+		goto out;
+	}
+	grc = git_odb_read(&obj, odb, hr_oid_to_git(blob));
+	if (grc < 0) {
+		rc = hr_git_error(hr_git_code(grc), err, errlen, "cannot read blob %s", hex);
+		goto out;
+	}
+	size = git_odb_object_size(obj);
+	*out = malloc(size + 1);
+	if (!*out) {
+		rc = HR_ENOMEM;
+		goto out;
+	}
+	memcpy(*out, git_odb_object_data(obj), size);
+	(*out)[size] = '\0';
+	*len = size;
+out:
+	git_odb_object_free(obj);
+	git_odb_free(odb);
+	return rc;
+}
+
+int hr_repo_resolve(hr_oid *out, bool *is_commit, hr_repo *r, const char *spec,
+	char *err, size_t errlen)
+{
+	git_object *obj = NULL, *peeled = NULL;
+	int grc = git_revparse_single(&obj, r->repo, spec);
+	int rc = 0;
+
+	if (grc < 0)
+		return hr_git_error(hr_git_code(grc), err, errlen, "cannot resolve '%s'", spec);
+	grc = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
+	if (grc < 0) {
+		git_error_clear();
+		grc = git_object_peel(&peeled, obj, GIT_OBJECT_TREE);
+	}
+	if (grc < 0) {
+		rc = hr_git_error(HR_EINVALID, err, errlen, "'%s' names neither a commit nor a tree", spec);
+		goto out;
+	}
+	*is_commit = git_object_type(peeled) == GIT_OBJECT_COMMIT;
+	memcpy(out, git_object_id(peeled), sizeof(*out));
+out:
+	git_object_free(peeled);
+	git_object_free(obj);
+	return rc;
+}
+
+static int treeish_tree(git_tree **tree, hr_repo *r, const hr_oid *treeish, char *err, size_t errlen)
+{
+	git_object *obj = NULL;
+	char hex[HR_OID_HEXSZ + 1];
+	int grc = git_object_lookup(&obj, r->repo, hr_oid_to_git(treeish), GIT_OBJECT_ANY);
+	if (grc == 0) {
+		grc = git_object_peel((git_object **)tree, obj, GIT_OBJECT_TREE);
+		git_object_free(obj);
+	}
+	if (grc < 0) {
+		hr_oid_fmt(hex, treeish);
+		return hr_git_error(hr_git_code(grc), err, errlen, "cannot read the tree of %s", hex);
+	}
+	return 0;
+}
+
+int hr_repo_read_path(char **out, size_t *len, hr_repo *r, const hr_oid *treeish,
+	const char *path, size_t max_size, char *err, size_t errlen)
+{
+	git_tree *tree = NULL;
+	git_tree_entry *entry = NULL;
+	int rc;
+
+	*out = NULL;
+	*len = 0;
+	if ((rc = treeish_tree(&tree, r, treeish, err, errlen)) < 0)
+		return rc;
+	if (git_tree_entry_bypath(&entry, tree, path) < 0 || !hr_mode_is_file(git_tree_entry_filemode(entry))) {
+		git_error_clear();
+		snprintf(err, errlen, "'%s' is not a file of the tree", path);
+		rc = HR_ENOTFOUND;
+		goto out;
+	}
+	rc = hr_repo_blob_read(out, len, r, hr_oid_from_git(git_tree_entry_id(entry)), max_size, err, errlen);
+out:
+	git_tree_entry_free(entry);
+	git_tree_free(tree);
+	return rc;
+}
+
+int hr_change_emit(hr_keyset *blobs, hr_change *c, hr_change_fn fn, void *payload)
+{
+	int *verdict;
+	bool added;
+	int rc = hr_keyset_put(blobs, c->blob, HR_OID_RAWSZ, &verdict, &added);
+	if (rc < 0)
+		return rc;
+	c->seen = added ? 0 : *verdict;
+	rc = fn(c, payload);
+	if (rc < 0)
+		return rc;
+	if (added) {
+		/* the table may have grown during fn (it does not insert, but be safe) */
+		int *v = hr_keyset_get(blobs, c->blob, HR_OID_RAWSZ);
+		if (v)
+			*v = rc;
+	}
+	return 0;
+}
+
+int hr_tree_walk_files(hr_repo *r, const git_tree *tree, hr_pathbuf *path,
+	const hr_policy *policy, hr_keyset *blobs, hr_change *proto,
+	hr_change_fn fn, void *payload, size_t *nchanges, char *err, size_t errlen)
+{
+	size_t n = git_tree_entrycount(tree);
+	int rc = 0;
+
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
+		git_filemode_t mode = git_tree_entry_filemode(e);
+		size_t saved;
+		if (mode != GIT_FILEMODE_TREE && !hr_mode_is_file(mode))
+			continue;
+		if ((rc = hr_pathbuf_push(path, git_tree_entry_name(e), &saved)) < 0)
+			break;
+		if (mode == GIT_FILEMODE_TREE) {
+			git_tree *sub = NULL;
+			int grc = git_tree_lookup(&sub, r->repo, git_tree_entry_id(e));
+			if (grc < 0) {
+				rc = hr_git_error(hr_git_code(grc), err, errlen, "cannot read tree '%s'", path->ptr);
+			} else {
+				rc = hr_tree_walk_files(r, sub, path, policy, blobs, proto, fn, payload,
+					nchanges, err, errlen);
+				git_tree_free(sub);
+			}
+		} else if (hr_policy_matches_path(policy, path->ptr)) {
+			proto->path = path->ptr;
+			proto->blob = hr_oid_from_git(git_tree_entry_id(e));
+			proto->mode = (uint32_t)mode;
+			rc = hr_change_emit(blobs, proto, fn, payload);
+			if (nchanges)
+				(*nchanges)++;
+		}
+		hr_pathbuf_pop(path, saved);
+	}
+	return rc;
+}
+
+int hr_tree_foreach(hr_repo *r, const hr_oid *treeish, const hr_policy *policy,
+	hr_change_fn fn, void *payload, char *err, size_t errlen)
+{
+	git_tree *tree = NULL;
+	git_object *obj = NULL;
+	hr_keyset blobs;
+	hr_pathbuf path = { NULL, 0, 0 };
+	hr_change proto;
+	int rc;
+
+	memset(&proto, 0, sizeof(proto));
+	hr_keyset_init(&blobs);
+	if ((rc = treeish_tree(&tree, r, treeish, err, errlen)) < 0)
+		return rc;
+	if (git_object_lookup(&obj, r->repo, hr_oid_to_git(treeish), GIT_OBJECT_ANY) == 0 &&
+	    git_object_type(obj) == GIT_OBJECT_COMMIT)
+		proto.commit = treeish;
+	git_error_clear();
+	if (hr_pathbuf_push(&path, "", &(size_t){ 0 }) < 0) {
+		rc = HR_ENOMEM;
+		goto out;
+	}
+	path.len = 0;
+	rc = hr_tree_walk_files(r, tree, &path, policy, &blobs, &proto, fn, payload, NULL, err, errlen);
+out:
+	free(path.ptr);
+	hr_keyset_free(&blobs);
+	git_object_free(obj);
+	git_tree_free(tree);
+	return rc;
+}

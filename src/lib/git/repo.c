@@ -1,0 +1,564 @@
+/*
+ * repo.c - opening the repository in every hook environment (see git.h).
+ *
+ * One routine instead of libgit2's GIT_REPOSITORY_OPEN_FROM_ENV, which in
+ * 1.5 refuses GIT_WORK_TREE / GIT_COMMON_DIR and cuts quoted alternates at
+ * the ':' inside them. The steps, in git's own order of precedence:
+ *
+ *   1. GIT_DIR, made absolute against the current directory, opened as is
+ *      (no search); otherwise discovery from the start directory, bounded
+ *      by GIT_CEILING_DIRECTORIES. libgit2 reads a linked worktree's
+ *      `gitdir` and `commondir` files itself.
+ *   2. GIT_WORK_TREE replaces the working tree libgit2 guessed.
+ *   3. GIT_COMMON_DIR is checked, not applied: libgit2 cannot take a common
+ *      directory from outside, so a different one is an error.
+ *   4. GIT_OBJECT_DIRECTORY, GIT_QUARANTINE_PATH and each entry of
+ *      GIT_ALTERNATE_OBJECT_DIRECTORIES become read-only alternates. During
+ *      pre-receive the pushed objects live in the quarantine directory and
+ *      nowhere else.
+ *   5. GIT_INDEX_FILE is remembered (absolute) and opened on first use.
+ *
+ * The process-wide libgit2 options are set once here: no ownership check
+ * (git did it before running the hook), no hash verification of objects
+ * read (git verified them on receipt; it costs a SHA-1 per object), no
+ * strict object creation checks (we only write blobs), and no object cache
+ * (each commit's trees are read once per comparison anyway; see walk.c).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <git2/sys/repository.h>
+
+#include "git_internal.h"
+
+int hr_git_code(int git_error)
+{
+	switch (git_error) {
+	case 0: return 0;
+	case GIT_ENOTFOUND: return HR_ENOTFOUND;
+	case GIT_ELOCKED: return HR_ECONFLICT;
+	case GIT_EINVALIDSPEC: case GIT_EAMBIGUOUS: return HR_EINVALID;
+	case GIT_EUSER: return HR_EINVALID;
+	default: return HR_EGIT;
+	}
+}
+
+int hr_git_error(int code, char *err, size_t errlen, const char *fmt, ...)
+{
+	const git_error *e = git_error_last();
+	va_list ap;
+	int n;
+
+	if (!err || !errlen)
+		return code;
+	va_start(ap, fmt);
+	n = vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	if (n >= 0 && (size_t)n < errlen && e && e->message && *e->message)
+		snprintf(err + n, errlen - (size_t)n, ": %s", e->message);
+	return code;
+}
+
+void hr_oid_fmt(char *out, const hr_oid *oid)
+{
+	static const char hex[] = "0123456789abcdef";
+	for (size_t i = 0; i < HR_OID_RAWSZ; i++) {
+		out[2 * i] = hex[oid->id[i] >> 4];
+		out[2 * i + 1] = hex[oid->id[i] & 15];
+	}
+	out[HR_OID_HEXSZ] = '\0';
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+bool hr_oid_parse(hr_oid *out, const char *hex, size_t len)
+{
+	if (len != HR_OID_HEXSZ)
+		return false;
+	for (size_t i = 0; i < HR_OID_RAWSZ; i++) {
+		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return false;
+		out->id[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return true;
+}
+
+bool hr_oid_is_zero(const hr_oid *oid)
+{
+	for (size_t i = 0; i < HR_OID_RAWSZ; i++)
+		if (oid->id[i])
+			return false;
+	return true;
+}
+
+bool hr_oid_equal(const hr_oid *a, const hr_oid *b)
+{
+	return memcmp(a->id, b->id, HR_OID_RAWSZ) == 0;
+}
+
+_Static_assert(sizeof(git_oid) == sizeof(hr_oid), "git_oid is not a bare SHA-1");
+
+/* ---- paths ---------------------------------------------------------- */
+
+static const char *env(const char *name)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : NULL;
+}
+
+/* `path` made absolute against the current directory (not resolved). */
+static char *absolute(const char *path)
+{
+	if (path[0] == '/')
+		return strdup(path);
+	char cwd[PATH_MAX];
+	if (!getcwd(cwd, sizeof(cwd)))
+		return NULL;
+	size_t a = strlen(cwd), b = strlen(path);
+	char *out = malloc(a + b + 2);
+	if (!out)
+		return NULL;
+	memcpy(out, cwd, a);
+	out[a] = '/';
+	memcpy(out + a + 1, path, b + 1);
+	return out;
+}
+
+/*
+ * The canonical absolute form of `path`: realpath() when it exists; else
+ * the realpath of its directory plus its last component (an index file
+ * that git has not written yet).
+ */
+static char *canonical(const char *path)
+{
+	char *abs = absolute(path), *out = NULL;
+	if (!abs)
+		return NULL;
+	out = realpath(abs, NULL);
+	if (!out) {
+		char *slash = strrchr(abs, '/');
+		if (slash && slash[1]) {
+			*slash = '\0';
+			char *dir = realpath(*abs ? abs : "/", NULL);
+			if (dir) {
+				size_t a = strlen(dir), b = strlen(slash + 1);
+				out = malloc(a + b + 2);
+				if (out) {
+					memcpy(out, dir, a);
+					out[a] = '/';
+					memcpy(out + a + 1, slash + 1, b + 1);
+				}
+				free(dir);
+			}
+		}
+	}
+	free(abs);
+	return out;
+}
+
+/* strdup with a trailing '/' */
+static char *with_slash(const char *path)
+{
+	size_t n = strlen(path);
+	bool has = n && path[n - 1] == '/';
+	char *out = malloc(n + 2);
+	if (!out)
+		return NULL;
+	memcpy(out, path, n);
+	if (!has)
+		out[n++] = '/';
+	out[n] = '\0';
+	return out;
+}
+
+static bool same_dir(const char *a, const char *b)
+{
+	char *ra = realpath(a, NULL), *rb = realpath(b, NULL);
+	bool same = ra && rb && strcmp(ra, rb) == 0;
+	free(ra);
+	free(rb);
+	return same;
+}
+
+/* ---- object directories -------------------------------------------- */
+
+typedef struct dirlist {
+	char *items[64];
+	size_t len;
+} dirlist;
+
+/*
+ * Add `dir` as an alternate unless it is the repository's own object
+ * directory or already added. A directory that does not exist is an error:
+ * the objects git promised would be missing.
+ */
+static int add_objdir(hr_repo *r, git_odb *odb, dirlist *added, const char *dir,
+	const char *from, char *err, size_t errlen)
+{
+	char *real = realpath(dir, NULL);
+	if (!real) {
+		snprintf(err, errlen, "%s names '%s': %s", from, dir, strerror(errno));
+		return HR_EINVALID;
+	}
+	size_t clen = strlen(r->commondir);
+	char *own = malloc(clen + 8);
+	if (!own) {
+		free(real);
+		return HR_ENOMEM;
+	}
+	memcpy(own, r->commondir, clen);
+	memcpy(own + clen, "objects", 8);
+	bool skip = same_dir(real, own);
+	free(own);
+	for (size_t i = 0; !skip && i < added->len; i++)
+		skip = strcmp(added->items[i], real) == 0;
+	if (skip || added->len == sizeof(added->items) / sizeof(added->items[0])) {
+		free(real);
+		return 0;
+	}
+	if (git_odb_add_disk_alternate(odb, real) < 0) {
+		int rc = hr_git_error(HR_EGIT, err, errlen, "cannot use object directory '%s' (%s)", real, from);
+		free(real);
+		return rc;
+	}
+	added->items[added->len++] = real;
+	return 0;
+}
+
+/*
+ * One entry of GIT_ALTERNATE_OBJECT_DIRECTORIES starting at *p: a plain
+ * path up to the next ':', or a C-quoted string as git's quote_c_style()
+ * writes it (\" \\ \a \b \f \n \r \t \v and \ooo octal). Advances *p past
+ * the separator. NULL on a malformed quote (*bad set) or out of memory.
+ */
+static char *next_alternate(const char **p, bool *bad)
+{
+	const char *s = *p;
+	char *out;
+	size_t n = 0;
+
+	*bad = false;
+	if (*s != '"') {
+		const char *end = strchr(s, ':');
+		size_t len = end ? (size_t)(end - s) : strlen(s);
+		out = strndup(s, len);
+		*p = end ? end + 1 : s + len;
+		return out;
+	}
+	out = malloc(strlen(s) + 1);
+	if (!out)
+		return NULL;
+	s++;
+	while (*s && *s != '"') {
+		char c = *s++;
+		if (c == '\\') {
+			c = *s++;
+			switch (c) {
+			case 'a': c = '\a'; break;
+			case 'b': c = '\b'; break;
+			case 'f': c = '\f'; break;
+			case 'n': c = '\n'; break;
+			case 'r': c = '\r'; break;
+			case 't': c = '\t'; break;
+			case 'v': c = '\v'; break;
+			case '\\': case '"': break;
+			case '0': case '1': case '2': case '3': {
+				if (s[0] < '0' || s[0] > '7' || s[1] < '0' || s[1] > '7') {
+					*bad = true;
+					goto fail;
+				}
+				c = (char)(((c - '0') << 6) | ((s[0] - '0') << 3) | (s[1] - '0'));
+				s += 2;
+				break;
+			}
+			default:
+				*bad = true;
+				goto fail;
+			}
+		}
+		out[n++] = c;
+	}
+	if (*s != '"' || (s[1] != ':' && s[1] != '\0')) {
+		*bad = true;
+		goto fail;
+	}
+	out[n] = '\0';
+	*p = s[1] == ':' ? s + 2 : s + 1;
+	return out;
+fail:
+	free(out);
+	return NULL;
+}
+
+static int add_object_dirs(hr_repo *r, char *err, size_t errlen)
+{
+	const char *objdir = env("GIT_OBJECT_DIRECTORY");
+	const char *quarantine = env("GIT_QUARANTINE_PATH");
+	const char *alts = env("GIT_ALTERNATE_OBJECT_DIRECTORIES");
+	git_odb *odb = NULL;
+	dirlist added = { .len = 0 };
+	int rc = 0;
+
+	if (!objdir && !quarantine && !alts)
+		return 0;
+	if (git_repository_odb(&odb, r->repo) < 0)
+		return hr_git_error(HR_EGIT, err, errlen, "cannot open the object database");
+	if (objdir)
+		rc = add_objdir(r, odb, &added, objdir, "GIT_OBJECT_DIRECTORY", err, errlen);
+	if (!rc && quarantine)
+		rc = add_objdir(r, odb, &added, quarantine, "GIT_QUARANTINE_PATH", err, errlen);
+	for (const char *p = alts; !rc && p && *p;) {
+		bool bad;
+		char *dir = next_alternate(&p, &bad);
+		if (!dir) {
+			if (bad)
+				snprintf(err, errlen, "GIT_ALTERNATE_OBJECT_DIRECTORIES: malformed quoted entry in '%s'", alts);
+			rc = bad ? HR_EINVALID : HR_ENOMEM;
+			break;
+		}
+		if (*dir)
+			rc = add_objdir(r, odb, &added, dir, "GIT_ALTERNATE_OBJECT_DIRECTORIES", err, errlen);
+		free(dir);
+	}
+	for (size_t i = 0; i < added.len; i++)
+		free(added.items[i]);
+	git_odb_free(odb);
+	return rc;
+}
+
+/* ---- opening -------------------------------------------------------- */
+
+static void set_global_options(void)
+{
+	git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
+	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
+}
+
+int hr_repo_open(hr_repo **out, const char *start_dir, char *err, size_t errlen)
+{
+	const char *git_dir = env("GIT_DIR");
+	const char *work_tree = env("GIT_WORK_TREE");
+	const char *common_dir = env("GIT_COMMON_DIR");
+	const char *index_file = env("GIT_INDEX_FILE");
+	hr_repo *r;
+	char *path = NULL;
+	int rc, grc;
+
+	*out = NULL;
+	if (git_libgit2_init() < 0)
+		return hr_git_error(HR_EGIT, err, errlen, "cannot initialise libgit2");
+	set_global_options();
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		git_libgit2_shutdown();
+		return HR_ENOMEM;
+	}
+
+	if (git_dir) {
+		path = realpath(git_dir, NULL);
+		if (!path) {
+			snprintf(err, errlen, "GIT_DIR='%s': %s", git_dir, strerror(errno));
+			rc = HR_ENOTFOUND;
+			goto fail;
+		}
+		grc = git_repository_open_ext(&r->repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+		if (grc < 0) {
+			rc = hr_git_error(grc == GIT_ENOTFOUND ? HR_ENOTFOUND : HR_EGIT, err, errlen,
+				"GIT_DIR='%s' is not a git repository", git_dir);
+			goto fail;
+		}
+	} else {
+		const char *start = start_dir ? start_dir : ".";
+		grc = git_repository_open_ext(&r->repo, start, 0, env("GIT_CEILING_DIRECTORIES"));
+		if (grc < 0) {
+			rc = hr_git_error(grc == GIT_ENOTFOUND ? HR_ENOTFOUND : HR_EGIT, err, errlen,
+				"not a git repository (nor any parent up to the mount point) at '%s'", start);
+			goto fail;
+		}
+	}
+	if (work_tree) {
+		char *wt = realpath(work_tree, NULL);
+		if (!wt) {
+			snprintf(err, errlen, "GIT_WORK_TREE='%s': %s", work_tree, strerror(errno));
+			rc = HR_EINVALID;
+			goto fail;
+		}
+		grc = git_repository_set_workdir(r->repo, wt, 0);
+		free(wt);
+		if (grc < 0) {
+			rc = hr_git_error(HR_EGIT, err, errlen, "cannot use GIT_WORK_TREE='%s'", work_tree);
+			goto fail;
+		}
+	}
+	r->gitdir = with_slash(git_repository_path(r->repo));
+	r->commondir = with_slash(git_repository_commondir(r->repo));
+	if (!r->gitdir || !r->commondir) {
+		rc = HR_ENOMEM;
+		goto fail;
+	}
+	if (git_repository_workdir(r->repo) && !(r->workdir = with_slash(git_repository_workdir(r->repo)))) {
+		rc = HR_ENOMEM;
+		goto fail;
+	}
+	if (common_dir && !same_dir(common_dir, r->commondir)) {
+		snprintf(err, errlen, "GIT_COMMON_DIR='%s' is not the common directory of '%s' (%s): "
+			"hook-run cannot combine them", common_dir, r->gitdir, r->commondir);
+		rc = HR_EINVALID;
+		goto fail;
+	}
+	if ((rc = add_object_dirs(r, err, errlen)) < 0)
+		goto fail;
+	if (index_file) {
+		r->index_path = canonical(index_file);
+	} else {
+		size_t n = strlen(r->gitdir);
+		if ((r->index_path = malloc(n + 6)) != NULL) {
+			memcpy(r->index_path, r->gitdir, n);
+			memcpy(r->index_path + n, "index", 6);
+		}
+	}
+	if (!r->index_path) {
+		snprintf(err, errlen, "GIT_INDEX_FILE='%s': %s", index_file ? index_file : "", strerror(errno));
+		rc = HR_EINVALID;
+		goto fail;
+	}
+	free(path);
+	*out = r;
+	return 0;
+fail:
+	free(path);
+	hr_repo_free(r);
+	return rc;
+}
+
+void hr_repo_free(hr_repo *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->nrepl; i++)
+		free(r->repl[i].path);
+	free(r->repl);
+	git_index_free(r->index);
+	git_repository_free(r->repo);
+	free(r->gitdir);
+	free(r->commondir);
+	free(r->workdir);
+	free(r->index_path);
+	free(r);
+	git_libgit2_shutdown();
+}
+
+const char *hr_repo_gitdir(const hr_repo *r) { return r->gitdir; }
+const char *hr_repo_commondir(const hr_repo *r) { return r->commondir; }
+const char *hr_repo_workdir(const hr_repo *r) { return r->workdir; }
+const char *hr_repo_index_path(hr_repo *r) { return r->index_path; }
+
+int hr_repo_index(git_index **out, hr_repo *r, char *err, size_t errlen)
+{
+	if (!r->index) {
+		git_index *idx = NULL;
+		if (git_index_open(&idx, r->index_path) < 0)
+			return hr_git_error(HR_EGIT, err, errlen, "cannot read the index '%s'", r->index_path);
+		if (git_repository_set_index(r->repo, idx) < 0) {
+			git_index_free(idx);
+			return hr_git_error(HR_EGIT, err, errlen, "cannot use the index '%s'", r->index_path);
+		}
+		r->index = idx;
+	}
+	*out = r->index;
+	return 0;
+}
+
+int hr_repo_hooks_dir(char **out, hr_repo *r, char *err, size_t errlen)
+{
+	git_config *cfg = NULL;
+	git_buf buf = { 0 };
+	int rc = 0;
+
+	*out = NULL;
+	if (git_repository_config_snapshot(&cfg, r->repo) < 0)
+		return hr_git_error(HR_EGIT, err, errlen, "cannot read the repository configuration");
+	int grc = git_config_get_path(&buf, cfg, "core.hooksPath");
+	if (grc == 0 && buf.size) {
+		if (buf.ptr[0] == '/') {
+			*out = strdup(buf.ptr);
+		} else {
+			/* relative: to where hooks run, the working tree or the bare git directory */
+			const char *base = r->workdir ? r->workdir : r->gitdir;
+			size_t a = strlen(base), b = buf.size;
+			*out = malloc(a + b + 1);
+			if (*out) {
+				memcpy(*out, base, a);
+				memcpy(*out + a, buf.ptr, b + 1);
+			}
+		}
+	} else if (grc < 0 && grc != GIT_ENOTFOUND) {
+		rc = hr_git_error(HR_EGIT, err, errlen, "cannot read core.hooksPath");
+		goto out;
+	} else {
+		size_t a = strlen(r->commondir);
+		*out = malloc(a + 6);
+		if (*out) {
+			memcpy(*out, r->commondir, a);
+			memcpy(*out + a, "hooks", 6);
+		}
+	}
+	if (!*out) {
+		rc = HR_ENOMEM;
+		goto out;
+	}
+	size_t n = strlen(*out);
+	while (n > 1 && (*out)[n - 1] == '/')
+		(*out)[--n] = '\0';
+out:
+	git_buf_dispose(&buf);
+	git_config_free(cfg);
+	return rc;
+}
+
+bool hr_repo_path_ignored(hr_repo *r, const char *path)
+{
+	int ignored = 0;
+	git_index *idx;
+	char err[16];
+
+	if (hr_repo_index(&idx, r, err, sizeof(err)) == 0) {
+		if (git_index_get_bypath(idx, path, 0))
+			return false; /* tracked */
+		/* inside a submodule: another repository's file */
+		char *prefix = strdup(path);
+		for (char *slash = prefix ? strchr(prefix, '/') : NULL; slash; slash = strchr(slash + 1, '/')) {
+			*slash = '\0';
+			const git_index_entry *e = git_index_get_bypath(idx, prefix, 0);
+			*slash = '/';
+			if (e && e->mode == GIT_FILEMODE_COMMIT) {
+				free(prefix);
+				return true;
+			}
+		}
+		free(prefix);
+	}
+	if (git_ignore_path_is_ignored(&ignored, r->repo, path) < 0) {
+		git_error_clear();
+		return false;
+	}
+	return ignored == 1;
+}

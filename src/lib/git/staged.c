@@ -1,0 +1,443 @@
+/*
+ * staged.c - the staged changes of a commit and writing fixes back into
+ * the index (see git.h, "the staged changes").
+ *
+ * What is checked: stage-0 regular-file entries of the index GIT_INDEX_FILE
+ * names that match the policy and differ from every parent the commit will
+ * have (HEAD, or HEAD's parents for --amend, plus MERGE_HEAD's commits).
+ * Each parent tree is looked up by path only for matching entries, so a
+ * 50 000-entry index costs one pattern match per entry and a few lookups.
+ *
+ * Writing: hr_staged_replace() changes the in-memory index only and records
+ * the replacement; hr_staged_write() writes the index with libgit2's lock
+ * (INDEX.lock created O_EXCL, written completely, renamed over INDEX; on
+ * any failure the lock is removed) and replays the replacements into
+ * GITDIR/index.lock when git runs the hook on its temporary index of a
+ * `git commit <paths>`: git installs that index.lock as the index after
+ * the commit, and without the fix there the user would find the fix
+ * staged for reversal.
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "git_internal.h"
+
+#define MAX_PARENTS 64
+
+typedef struct parents {
+	git_tree *trees[MAX_PARENTS];
+	size_t n;
+} parents;
+
+static void parents_free(parents *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		git_tree_free(p->trees[i]);
+	p->n = 0;
+}
+
+static int add_commit_tree(parents *p, hr_repo *r, const git_oid *id, char *err, size_t errlen)
+{
+	git_commit *c = NULL;
+	char hex[HR_OID_HEXSZ + 1];
+	if (p->n == MAX_PARENTS) {
+		snprintf(err, errlen, "more than %d parents", MAX_PARENTS);
+		return HR_EINVALID;
+	}
+	int grc = git_commit_lookup(&c, r->repo, id);
+	if (grc == 0) {
+		grc = git_commit_tree(&p->trees[p->n], c);
+		git_commit_free(c);
+	}
+	if (grc < 0) {
+		git_oid_tostr(hex, sizeof(hex), id);
+		return hr_git_error(hr_git_code(grc), err, errlen, "cannot read commit %s", hex);
+	}
+	p->n++;
+	return 0;
+}
+
+typedef struct mergehead_ctx {
+	parents *p;
+	hr_repo *r;
+	char *err;
+	size_t errlen;
+	int rc;
+} mergehead_ctx;
+
+static int on_mergehead(const git_oid *id, void *payload)
+{
+	mergehead_ctx *m = payload;
+	m->rc = add_commit_tree(m->p, m->r, id, m->err, m->errlen);
+	return m->rc ? -1 : 0;
+}
+
+/*
+ * pre-merge-commit runs before git writes MERGE_HEAD: the commits being
+ * merged are read from what git does leave, GIT_REFLOG_ACTION ("merge
+ * ARGS": the revisions as typed) or, for `git pull`, FETCH_HEAD's lines
+ * not marked not-for-merge. A word that names no commit is skipped: the
+ * check then compares with fewer parents, so it checks more, never less.
+ */
+static int add_pre_merge_heads(parents *p, hr_repo *r, char *err, size_t errlen)
+{
+	const char *action = getenv("GIT_REFLOG_ACTION");
+	int rc = 0;
+
+	if (!action)
+		return 0;
+	if (!strncmp(action, "pull", 4) && (action[4] == ' ' || !action[4])) {
+		size_t n = strlen(r->gitdir);
+		char *path = malloc(n + sizeof("FETCH_HEAD")), *data = NULL;
+		if (!path)
+			return HR_ENOMEM;
+		memcpy(path, r->gitdir, n);
+		memcpy(path + n, "FETCH_HEAD", sizeof("FETCH_HEAD"));
+		FILE *f = fopen(path, "r");
+		free(path);
+		if (!f)
+			return 0;
+		size_t cap = 0;
+		ssize_t len;
+		while (rc == 0 && (len = getline(&data, &cap, f)) > 0) {
+			git_oid id;
+			/* "<id>\t<empty or not-for-merge>\t<description>" */
+			if (len > GIT_OID_HEXSZ + 1 && data[GIT_OID_HEXSZ] == '\t' &&
+			    data[GIT_OID_HEXSZ + 1] == '\t' && git_oid_fromstrn(&id, data, GIT_OID_HEXSZ) == 0)
+				rc = add_commit_tree(p, r, &id, err, errlen);
+		}
+		free(data);
+		fclose(f);
+		return rc;
+	}
+	if (strncmp(action, "merge ", 6) != 0)
+		return 0;
+	char *words = strdup(action + 6);
+	if (!words)
+		return HR_ENOMEM;
+	for (char *w = words, *next; w && *w && rc == 0; w = next) {
+		next = strchr(w, ' ');
+		if (next)
+			*next++ = '\0';
+		if (!*w || *w == '-')
+			continue;
+		git_object *obj = NULL, *commit = NULL;
+		if (git_revparse_single(&obj, r->repo, w) == 0 &&
+		    git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) == 0)
+			rc = add_commit_tree(p, r, git_object_id(commit), err, errlen);
+		git_error_clear();
+		git_object_free(commit);
+		git_object_free(obj);
+	}
+	free(words);
+	return rc;
+}
+
+/* The trees of the parents the next commit will have; *merging when MERGE_HEAD exists. */
+static int load_parents(parents *p, bool *merging, hr_repo *r, unsigned flags, char *err, size_t errlen)
+{
+	git_reference *head = NULL;
+	git_commit *hc = NULL;
+	int rc = 0;
+
+	p->n = 0;
+	*merging = false;
+	int grc = git_repository_head(&head, r->repo);
+	if (grc == GIT_EUNBORNBRANCH || grc == GIT_ENOTFOUND) {
+		git_error_clear();
+		if (flags & HR_STAGED_AMEND) {
+			snprintf(err, errlen, "--amend: there is no commit to amend (HEAD is unborn)");
+			return HR_EINVALID;
+		}
+		return 0; /* the first commit: no parent */
+	}
+	if (grc < 0)
+		return hr_git_error(HR_EGIT, err, errlen, "cannot read HEAD");
+	const git_oid *hid = git_reference_target(head);
+	if (!hid) {
+		rc = hr_git_error(HR_EGIT, err, errlen, "cannot resolve HEAD");
+		goto out;
+	}
+	if (flags & HR_STAGED_AMEND) {
+		grc = git_commit_lookup(&hc, r->repo, hid);
+		if (grc < 0) {
+			rc = hr_git_error(hr_git_code(grc), err, errlen, "cannot read HEAD's commit");
+			goto out;
+		}
+		for (unsigned i = 0; i < git_commit_parentcount(hc) && rc == 0; i++)
+			rc = add_commit_tree(p, r, git_commit_parent_id(hc, i), err, errlen);
+		goto out;
+	}
+	if ((rc = add_commit_tree(p, r, hid, err, errlen)) < 0)
+		goto out;
+	if (flags & HR_STAGED_PRE_MERGE) {
+		*merging = true;
+		rc = add_pre_merge_heads(p, r, err, errlen);
+		goto out;
+	}
+	mergehead_ctx m = { p, r, err, errlen, 0 };
+	grc = git_repository_mergehead_foreach(r->repo, on_mergehead, &m);
+	if (grc == 0) {
+		*merging = true;
+	} else if (m.rc) {
+		rc = m.rc;
+	} else if (grc != GIT_ENOTFOUND) {
+		rc = hr_git_error(HR_EGIT, err, errlen, "cannot read MERGE_HEAD");
+	}
+	git_error_clear();
+out:
+	git_commit_free(hc);
+	git_reference_free(head);
+	if (rc)
+		parents_free(p);
+	return rc;
+}
+
+/* Does some parent hold exactly this blob at this path? */
+static bool in_a_parent(const parents *p, const char *path, const git_oid *id)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		git_tree_entry *e = NULL;
+		if (git_tree_entry_bypath(&e, p->trees[i], path) == 0) {
+			bool same = git_oid_equal(git_tree_entry_id(e), id) &&
+				    git_tree_entry_type(e) == GIT_OBJECT_BLOB;
+			git_tree_entry_free(e);
+			if (same)
+				return true;
+		}
+	}
+	git_error_clear();
+	return false;
+}
+
+int hr_staged_foreach(hr_repo *r, const hr_policy *policy, unsigned flags,
+	hr_change_fn fn, void *payload, char *err, size_t errlen)
+{
+	git_index *idx;
+	parents p = { .n = 0 };
+	bool merging;
+	hr_keyset blobs;
+	int rc;
+
+	hr_keyset_init(&blobs);
+	if ((rc = hr_repo_index(&idx, r, err, errlen)) < 0)
+		return rc;
+	if ((rc = load_parents(&p, &merging, r, flags, err, errlen)) < 0)
+		return rc;
+	size_t n = git_index_entrycount(idx);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const git_index_entry *e = git_index_get_byindex(idx, i);
+		if (git_index_entry_stage(e) != 0 || !hr_mode_is_file((git_filemode_t)e->mode))
+			continue;
+		if (e->flags_extended & GIT_INDEX_ENTRY_INTENT_TO_ADD)
+			continue;
+		if (!hr_policy_matches_path(policy, e->path))
+			continue;
+		if (in_a_parent(&p, e->path, &e->id))
+			continue;
+		hr_change c = {
+			.path = e->path,
+			.blob = hr_oid_from_git(&e->id),
+			.mode = e->mode,
+		};
+		rc = hr_change_emit(&blobs, &c, fn, payload);
+	}
+	hr_keyset_free(&blobs);
+	parents_free(&p);
+	return rc;
+}
+
+int hr_staged_read_path(char **out, size_t *len, hr_repo *r, const char *path,
+	size_t max_size, char *err, size_t errlen)
+{
+	git_index *idx;
+	int rc;
+
+	*out = NULL;
+	*len = 0;
+	if ((rc = hr_repo_index(&idx, r, err, errlen)) < 0)
+		return rc;
+	const git_index_entry *e = git_index_get_bypath(idx, path, 0);
+	if (!e || !hr_mode_is_file((git_filemode_t)e->mode)) {
+		git_error_clear();
+		snprintf(err, errlen, "'%s' is not staged", path);
+		return HR_ENOTFOUND;
+	}
+	return hr_repo_blob_read(out, len, r, hr_oid_from_git(&e->id), max_size, err, errlen);
+}
+
+int hr_staged_replace(hr_repo *r, const char *path, const hr_oid *expect,
+	const char *data, size_t len, hr_oid *new_blob, char *err, size_t errlen)
+{
+	git_index *idx;
+	git_oid id;
+	int rc;
+
+	if ((rc = hr_repo_index(&idx, r, err, errlen)) < 0)
+		return rc;
+	const git_index_entry *e = git_index_get_bypath(idx, path, 0);
+	if (!e || !git_oid_equal(&e->id, hr_oid_to_git(expect))) {
+		snprintf(err, errlen, "'%s' changed in the index while it was checked", path);
+		return HR_ECONFLICT;
+	}
+	if (git_blob_create_from_buffer(&id, r->repo, data, len) < 0)
+		return hr_git_error(HR_EGIT, err, errlen, "cannot write the fixed blob of '%s'", path);
+
+	hr_replacement *repl = realloc(r->repl, (r->nrepl + 1) * sizeof(*repl));
+	if (!repl)
+		return HR_ENOMEM;
+	r->repl = repl;
+	repl = &r->repl[r->nrepl];
+	if (!(repl->path = strdup(path)))
+		return HR_ENOMEM;
+	repl->old_id = e->id;
+	repl->new_id = id;
+
+	/*
+	 * Zeroed stat data: git then cannot take a same-size working file
+	 * with an unchanged mtime for the new content; it re-reads it.
+	 */
+	git_index_entry ne = *e;
+	memset(&ne.ctime, 0, sizeof(ne.ctime));
+	memset(&ne.mtime, 0, sizeof(ne.mtime));
+	ne.dev = ne.ino = ne.uid = ne.gid = 0;
+	ne.file_size = 0;
+	ne.id = id;
+	if (git_index_add(idx, &ne) < 0) {
+		free(repl->path);
+		return hr_git_error(HR_EGIT, err, errlen, "cannot update '%s' in the index", path);
+	}
+	r->nrepl++;
+	if (new_blob)
+		memcpy(new_blob, &id, sizeof(*new_blob));
+	return 0;
+}
+
+int hr_staged_is_empty(bool *out, hr_repo *r, unsigned flags, char *err, size_t errlen)
+{
+	git_index *idx;
+	parents p = { .n = 0 };
+	bool merging;
+	git_oid tree_id, base_id;
+	int rc;
+
+	*out = false;
+	if ((rc = hr_repo_index(&idx, r, err, errlen)) < 0)
+		return rc;
+	if ((rc = load_parents(&p, &merging, r, flags, err, errlen)) < 0)
+		return rc;
+	if (merging || git_index_has_conflicts(idx))
+		goto out;
+	/* writes tree objects git would write a moment later anyway */
+	if (git_index_write_tree(&tree_id, idx) < 0) {
+		rc = hr_git_error(HR_EGIT, err, errlen, "cannot compute the staged tree");
+		goto out;
+	}
+	if (p.n)
+		base_id = *git_tree_id(p.trees[0]);
+	else if (git_oid_fromstr(&base_id, "4b825dc642cb6eb9a060e54bf8d69288fbee4904") < 0)
+		goto out;
+	*out = git_oid_equal(&tree_id, &base_id);
+out:
+	parents_free(&p);
+	return rc;
+}
+
+/* Say clearly who holds a lock, or what else went wrong writing `path`. */
+static int write_error(int grc, const char *path, char *err, size_t errlen)
+{
+	if (grc == GIT_ELOCKED) {
+		snprintf(err, errlen, "cannot write the index '%s': '%s.lock' exists; another git "
+			"process is running, or one crashed and left it (remove it only if no git "
+			"process is running)", path, path);
+		git_error_clear();
+		return HR_ECONFLICT;
+	}
+	return hr_git_error(HR_EGIT, err, errlen, "cannot write the index '%s'", path);
+}
+
+/*
+ * When the index in use is git's temporary index of `git commit <paths>`
+ * (GITDIR/next-index-PID.lock), the path of the index.lock git will
+ * install afterwards; NULL otherwise.
+ */
+static char *pending_index(hr_repo *r)
+{
+	const char *base = strrchr(r->index_path, '/');
+	size_t dlen = base ? (size_t)(base - r->index_path) + 1 : 0;
+	base = base ? base + 1 : r->index_path;
+	if (fnmatch("next-index-*.lock", base, 0) != 0)
+		return NULL;
+	if (dlen != strlen(r->gitdir) || strncmp(r->index_path, r->gitdir, dlen) != 0)
+		return NULL;
+	char *path = malloc(dlen + 11);
+	if (!path)
+		return NULL;
+	memcpy(path, r->gitdir, dlen);
+	memcpy(path + dlen, "index.lock", 11);
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		free(path);
+		return NULL;
+	}
+	return path;
+}
+
+static int write_pending(hr_repo *r, const char *path, size_t *updated, char *err, size_t errlen)
+{
+	git_index *idx = NULL;
+	int rc = 0, grc;
+
+	if ((grc = git_index_open(&idx, path)) < 0)
+		return hr_git_error(HR_EGIT, err, errlen, "cannot read the index '%s'", path);
+	for (size_t i = 0; i < r->nrepl; i++) {
+		const hr_replacement *repl = &r->repl[i];
+		const git_index_entry *e = git_index_get_bypath(idx, repl->path, 0);
+		if (!e || !git_oid_equal(&e->id, &repl->old_id))
+			continue; /* staged differently there: leave it */
+		git_index_entry ne = *e;
+		memset(&ne.ctime, 0, sizeof(ne.ctime));
+		memset(&ne.mtime, 0, sizeof(ne.mtime));
+		ne.dev = ne.ino = ne.uid = ne.gid = 0;
+		ne.file_size = 0;
+		ne.id = repl->new_id;
+		if (git_index_add(idx, &ne) < 0) {
+			rc = hr_git_error(HR_EGIT, err, errlen, "cannot update '%s' in '%s'", repl->path, path);
+			goto out;
+		}
+		(*updated)++;
+	}
+	if (*updated && (grc = git_index_write(idx)) < 0)
+		rc = write_error(grc, path, err, errlen);
+out:
+	git_index_free(idx);
+	return rc;
+}
+
+int hr_staged_write(hr_repo *r, size_t *pending_updated, char *err, size_t errlen)
+{
+	git_index *idx;
+	size_t updated = 0;
+	int rc, grc;
+
+	if (pending_updated)
+		*pending_updated = 0;
+	if (!r->nrepl)
+		return 0;
+	if ((rc = hr_repo_index(&idx, r, err, errlen)) < 0)
+		return rc;
+	if ((grc = git_index_write(idx)) < 0)
+		return write_error(grc, r->index_path, err, errlen);
+	char *pending = pending_index(r);
+	if (pending) {
+		rc = write_pending(r, pending, &updated, err, errlen);
+		free(pending);
+	}
+	if (pending_updated)
+		*pending_updated = updated;
+	return rc;
+}

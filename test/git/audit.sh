@@ -1,0 +1,93 @@
+#!/bin/sh
+# audit.sh - `hook-run audit [REV]`, `hook-run --all`, `--worktree` and
+# `--history` on real repositories: what is read (the object store, not the
+# checkout), which configuration applies, and the exit codes.
+. "${TOP_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/test/git/lib-git.sh"
+
+# setup: a repository with a good and a bad Dockerfile committed, a symlink
+# and a submodule that must not be read
+setup() {
+	git init -q sub && (cd sub && write_file Dockerfile "$BAD" && git add . && commit_unchecked sub) &&
+	git init -q r && cd r &&
+	write_file good/Dockerfile "$GOOD" && write_file bad/app.dockerfile "$BAD" &&
+	write_file notes.txt "$BAD" && ln -s notes.txt Containerfile &&
+	git add . && git submodule add -q ../sub vendor 2>/dev/null && commit_unchecked base
+}
+
+test_expect_success 'audit: every matching file of HEAD, from the object store' '
+	setup &&
+	rm bad/app.dockerfile &&
+	test_expect_code 1 "$HOOK_RUN" audit >out &&
+	grep "^bad/app.dockerfile:2:1: error: .*\[CopyLinkMissing\]" out &&
+	grep "run .hook-run fix bad/app.dockerfile." out &&
+	grep "hook-run: 2 files checked, 2 findings" out &&
+	! grep -e Containerfile -e vendor out
+'
+
+test_expect_success 'hook-run --all is audit' '
+	setup &&
+	test_expect_code 1 "$HOOK_RUN" audit >expect &&
+	test_expect_code 1 "$HOOK_RUN" --all >actual &&
+	sed "s/ in [0-9.]*s$//" expect >e && sed "s/ in [0-9.]*s$//" actual >a && test_cmp e a
+'
+
+test_expect_success 'audit REV: another revision, and its .hook-run.ini' '
+	setup &&
+	git rm -q bad/app.dockerfile && commit_unchecked clean &&
+	"$HOOK_RUN" --all >out && grep "1 file checked, 0 findings" out &&
+	test_expect_code 1 "$HOOK_RUN" audit HEAD^ >out && grep "^bad/app.dockerfile:2:1" out &&
+	printf "[rules]\nCopyLinkMissing = off\nSyntaxDirectiveMissing = off\n" >.hook-run.ini &&
+	git add .hook-run.ini && commit_unchecked config &&
+	git checkout -q HEAD~2 -- bad/app.dockerfile && commit_unchecked restore &&
+	"$HOOK_RUN" audit >out && grep "2 files checked, 0 findings" out &&
+	test_expect_code 1 "$HOOK_RUN" audit --config /dev/null >out &&
+	grep "bad/app.dockerfile" out
+'
+
+test_expect_success 'audit --worktree: tracked and untracked files, not ignored ones' '
+	setup &&
+	write_file new/Dockerfile "$BAD" && write_file build/Dockerfile "$BAD" && echo build/ >.gitignore &&
+	write_file good/Dockerfile "$BAD" &&
+	test_expect_code 1 "$HOOK_RUN" audit --worktree >out &&
+	grep "^new/Dockerfile:2:1" out && grep "^good/Dockerfile:2:1" out && grep "^bad/app.dockerfile:2:1" out &&
+	! grep -e "^build/" -e vendor -e Containerfile out &&
+	grep "3 files checked" out
+'
+
+test_expect_success 'audit --history: every commit, against its parents' '
+	setup &&
+	first=$(git rev-parse --short=10 HEAD) &&
+	write_file bad/app.dockerfile "$GOOD" && git add . && commit_unchecked fix &&
+	write_file third/Dockerfile "${GOOD}COPY c /d\n" && git add . && commit_unchecked third &&
+	third=$(git rev-parse --short=10 HEAD) &&
+	test_expect_code 1 "$HOOK_RUN" audit --history >out &&
+	grep "^$first:bad/app.dockerfile:2:1: error" out &&
+	grep "^$third:third/Dockerfile:5:1: error" out &&
+	grep "4 files checked, 3 findings" out &&
+	test_expect_code 1 "$HOOK_RUN" audit >out &&
+	grep "^third/Dockerfile:5:1" out && ! grep "bad/app.dockerfile" out
+'
+
+test_expect_success 'an empty repository has nothing to audit' '
+	git init -q r && cd r &&
+	"$HOOK_RUN" audit >out && grep "HEAD has no commit yet" out
+'
+
+test_expect_success 'bad arguments and bad configuration' '
+	setup &&
+	test_expect_code 2 "$HOOK_RUN" audit no-such-rev 2>err && grep "cannot resolve .no-such-rev." err &&
+	test_expect_code 2 "$HOOK_RUN" audit --worktree HEAD 2>err &&
+	test_expect_code 2 "$HOOK_RUN" audit --history "HEAD^{tree}" 2>err && grep "is not a commit" err &&
+	printf "[hook-run]\nnonsense = 1\n" >.hook-run.ini && git add .hook-run.ini && commit_unchecked broken &&
+	test_expect_code 2 "$HOOK_RUN" audit 2>err && grep "^hook-run: .hook-run.ini:2: " err &&
+	cd .. && test_expect_code 2 "$HOOK_RUN" audit 2>err && grep "not a git repository" err
+'
+
+test_expect_success 'audit in a bare repository, and of a tree' '
+	setup && cd .. && git clone -q --bare r bare.git && cd bare.git &&
+	test_expect_code 1 "$HOOK_RUN" audit >out && grep "^bad/app.dockerfile:2:1" out &&
+	test_expect_code 1 "$HOOK_RUN" audit "HEAD^{tree}" >out && grep "^bad/app.dockerfile:2:1" out &&
+	test_expect_code 2 "$HOOK_RUN" audit --worktree 2>err && grep "bare" err
+'
+
+test_done

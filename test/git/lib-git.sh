@@ -1,0 +1,90 @@
+# test/git/lib-git.sh - what the git integration tests share, on top of
+# test/lib.sh: real repositories in the test's scratch directory, the
+# hooks installed by `hook-run install`, fixtures, and assertions on the
+# three places git keeps a file (HEAD, the index, the working tree).
+#
+#   . "$TOP_SRCDIR/test/git/lib-git.sh"
+#
+# Every repository gets the hooks through the real installer, so the
+# scripts of hooks/ are what runs; they name $HOOK_RUN by absolute path.
+. "${TOP_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/test/lib.sh"
+
+if ! command -v git >/dev/null 2>&1; then
+	echo "1..0 # SKIP git is not installed"
+	exit 0
+fi
+
+git config --global init.defaultBranch main
+git config --global protocol.file.allow always   # local submodules
+git config --global advice.detachedHead false
+git config --global core.autocrlf false
+
+# the fixture: two findings, both with a safe fix
+BAD='FROM alpine\nCOPY a /b\n'
+FIXED='# syntax=docker/dockerfile:1\n\nFROM alpine\nCOPY --link a /b\n'
+GOOD="$FIXED"
+
+# write_file PATH PRINTF-TEXT
+write_file() {
+	mkdir -p "$(dirname "$1")" &&
+	printf "$2" >"$1"
+}
+
+# expect_file PATH PRINTF-TEXT: the working file holds exactly that
+expect_file() {
+	printf "$2" >expect.file &&
+	test_cmp expect.file "$1"
+}
+
+# expect_blob REV:PATH PRINTF-TEXT (":PATH" is the index)
+expect_blob() {
+	printf "$2" >expect.blob &&
+	git cat-file blob "$1" >actual.blob &&
+	test_cmp expect.blob actual.blob
+}
+
+# expect_status LINES...: `git status --porcelain` exactly (no line: clean)
+expect_status() {
+	: >expect.status &&
+	for line in "$@"; do printf '%s\n' "$line" >>expect.status; done &&
+	git status --porcelain --untracked-files=no >actual.status &&
+	test_cmp expect.status actual.status
+}
+
+# no_locks: hook-run left no lock file behind in the git directory
+no_locks() {
+	locks=$(find "$(git rev-parse --git-common-dir)" -name '*.lock' 2>/dev/null) &&
+	if [ -n "$locks" ]; then
+		echo "lock files left behind: $locks" >&2
+		return 1
+	fi
+}
+
+# new_repo DIR [ACTION]: a repository with hook-run's hooks and, with an
+# action, a committed .hook-run.ini that sets it
+new_repo() {
+	git init -q "$1" &&
+	(cd "$1" && "$HOOK_RUN" install >/dev/null) &&
+	if [ $# -ge 2 ]; then
+		printf '[hook-run]\naction = %s\n' "$2" >"$1/.hook-run.ini" &&
+		git -C "$1" add .hook-run.ini &&
+		git -C "$1" commit -q -m config
+	fi
+}
+
+# commit_unchecked MESSAGE: commit what is staged without the hook
+commit_unchecked() {
+	git commit -q --no-verify -m "$1"
+}
+
+# new_server DIR: a bare repository with hook-run's pre-receive hook
+new_server() {
+	git init -q --bare "$1" &&
+	(cd "$1" && "$HOOK_RUN" install --pre-receive >/dev/null)
+}
+
+# remote_lines FILE: the `remote:` lines of a push transcript, without
+# git's padding and the elapsed time
+remote_lines() {
+	sed -n 's/^remote: //p' "$1" | sed -e 's/[[:space:]]*$//' -e 's/ in [0-9.]*s$/ in Ns/'
+}

@@ -1,0 +1,291 @@
+#!/bin/sh
+# pre-receive.sh - `hook-run pre-receive` through real `git push` runs into
+# bare repositories with the hook `hook-run install --pre-receive` writes.
+# After each push: the server's refs exactly, the `remote:` lines of the
+# transcript, and that a rejected push left no object behind.
+. "${TOP_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/test/git/lib-git.sh"
+
+# setup: srv.git with the hook, and a client clone `c` with one good commit
+# already on the server (pushed before anything else)
+setup() {
+	new_server srv.git &&
+	git init -q c && cd c &&
+	write_file Dockerfile "$GOOD" && write_file README "r\n" && git add . && commit_unchecked base &&
+	git remote add origin ../srv.git &&
+	git push -q origin main 2>/dev/null
+}
+
+# server_refs: `git for-each-ref` of the server
+server_refs() {
+	git -C ../srv.git for-each-ref --format='%(refname) %(objectname)'
+}
+
+# objects_count: the server's loose and packed object counts
+objects_count() {
+	git -C ../srv.git count-objects -v | sed -n 's/^\(count\|in-pack\): //p' | tr '\n' ' '
+}
+
+test_expect_success 'accept: a good commit' '
+	setup &&
+	write_file app/Dockerfile "$GOOD" && git add . && commit_unchecked app &&
+	git push origin main >out 2>&1 &&
+	test "$(git -C ../srv.git rev-parse main)" = "$(git rev-parse main)" &&
+	remote_lines out >lines &&
+	echo "hook-run: 1 pushed file checked, 0 findings in Ns" >expect && test_cmp expect lines
+'
+
+test_expect_success 'reject: the whole report, the refs and objects untouched' '
+	setup &&
+	server_refs >refs.before && objects_count >objects.before &&
+	write_file app/Dockerfile "$BAD" && git add . && commit_unchecked app &&
+	c=$(git rev-parse --short=10 HEAD) &&
+	test_expect_code 1 git push origin main >out 2>&1 &&
+	grep "! \[remote rejected\] main -> main (pre-receive hook declined)" out &&
+	remote_lines out >lines &&
+	cat >expect <<-EOF &&
+	refs/heads/main:
+	$c:app/Dockerfile:1:1: error: no \`# syntax=\` directive: the build uses whatever Dockerfile frontend the builder bundles, which may not support COPY --link [SyntaxDirectiveMissing]
+	    fix (safe): insert \`# syntax=docker/dockerfile:1\` as line 1; run \`hook-run fix app/Dockerfile\`
+	$c:app/Dockerfile:2:1: error: COPY without --link: nothing here depends on the previous layer, so adding --link keeps the image the same and lets this layer'"'"'s cache survive changes to earlier layers [CopyLinkMissing]
+	    fix (safe): insert --link after COPY; run \`hook-run fix app/Dockerfile\`
+	hook-run: push rejected: 2 findings in 1 commit; fix them with \`hook-run fix PATH\`, amend or rebase, and push again
+	hook-run: 1 pushed file checked, 2 findings in Ns
+	EOF
+	test_cmp expect lines &&
+	server_refs >refs.after && test_cmp refs.before refs.after &&
+	objects_count >objects.after && test_cmp objects.before objects.after
+'
+
+test_expect_success 'a new branch: its new commits are checked, not the history it shares' '
+	setup &&
+	write_file legacy/Dockerfile "$BAD" && git add . && commit_unchecked legacy &&
+	git -C ../srv.git config core.hooksPath /nonexistent && git push -q origin main 2>/dev/null &&
+	git -C ../srv.git config --unset core.hooksPath &&
+	git checkout -q -b feature &&
+	write_file README "feature\n" && git add . && commit_unchecked readme &&
+	git push origin feature >out 2>&1 &&
+	remote_lines out >lines && grep "no Dockerfile matched" lines &&
+	test "$(git -C ../srv.git rev-parse feature)" = "$(git rev-parse feature)" &&
+	write_file new/Dockerfile "$BAD" && git add . && commit_unchecked bad &&
+	git checkout -q -b feature2 &&
+	test_expect_code 1 git push origin feature2 >out 2>&1 &&
+	remote_lines out >lines &&
+	grep "^refs/heads/feature2:" lines && grep ":new/Dockerfile:2:1: error" lines &&
+	! grep "legacy/" lines &&
+	test_expect_code 1 git -C ../srv.git rev-parse -q --verify feature2
+'
+
+test_expect_success 'a branch with no new commits is accepted without a check' '
+	setup &&
+	write_file legacy/Dockerfile "$BAD" && git add . && commit_unchecked legacy &&
+	git -C ../srv.git config core.hooksPath /nonexistent && git push -q origin main 2>/dev/null &&
+	git -C ../srv.git config --unset core.hooksPath &&
+	git push origin main:refs/heads/copy >out 2>&1 &&
+	remote_lines out >lines && grep "no Dockerfile matched" lines &&
+	test "$(git -C ../srv.git rev-parse copy)" = "$(git rev-parse main)"
+'
+
+test_expect_success 'a force push: the rewritten commits are checked' '
+	setup &&
+	write_file README "2\n" && git add . && commit_unchecked two && git push -q origin main 2>/dev/null &&
+	git reset -q --hard HEAD^ &&
+	write_file Dockerfile "$BAD" && git add . && commit_unchecked rewritten &&
+	old=$(git -C ../srv.git rev-parse main) &&
+	test_expect_code 1 git push -f origin main >out 2>&1 &&
+	remote_lines out >lines && grep ":Dockerfile:2:1: error" lines &&
+	test "$(git -C ../srv.git rev-parse main)" = "$old" &&
+	git reset -q --hard HEAD^ && write_file Dockerfile "${GOOD}RUN x\n" && git add . && commit_unchecked good &&
+	git push -f origin main >out 2>&1 &&
+	test "$(git -C ../srv.git rev-parse main)" = "$(git rev-parse main)"
+'
+
+test_expect_success 'a force push back to an old commit has nothing to check' '
+	setup &&
+	base=$(git rev-parse HEAD) &&
+	write_file README "2\n" && git add . && commit_unchecked two && git push -q origin main 2>/dev/null &&
+	git push -f origin "$base:refs/heads/main" >out 2>&1 &&
+	test "$(git -C ../srv.git rev-parse main)" = "$base"
+'
+
+test_expect_success 'a multi-ref push: every ref line is read, one bad ref rejects the push' '
+	setup &&
+	git checkout -q -b good && write_file g/Dockerfile "$GOOD" && git add . && commit_unchecked good &&
+	git checkout -q -b bad main && write_file b/Dockerfile "$BAD" && git add . && commit_unchecked bad &&
+	git checkout -q -b also-good main && write_file README "x\n" && git add . && commit_unchecked readme &&
+	test_expect_code 1 git push origin good bad also-good >out 2>&1 &&
+	remote_lines out >lines &&
+	grep "^refs/heads/bad:" lines && ! grep "^refs/heads/good:" lines &&
+	grep "2 pushed files checked, 2 findings" lines &&
+	server_refs >refs && test "$(wc -l <refs)" = 1
+'
+
+test_expect_success 'a commit reached by two pushed refs is checked and reported once' '
+	setup &&
+	write_file b/Dockerfile "$BAD" && git add . && commit_unchecked bad &&
+	git branch one && git branch two &&
+	test_expect_code 1 git push origin one two >out 2>&1 &&
+	remote_lines out >lines &&
+	test "$(grep -c ":b/Dockerfile:2:1: error" lines)" = 1 &&
+	grep "^refs/heads/one:" lines && ! grep "^refs/heads/two:" lines
+'
+
+test_expect_success 'tags: lightweight and annotated tags of new commits are checked' '
+	setup &&
+	write_file b/Dockerfile "$BAD" && git add . && commit_unchecked bad &&
+	git tag light && git tag -a -m annotated heavy &&
+	test_expect_code 1 git push origin light >out 2>&1 &&
+	remote_lines out >lines && grep "^refs/tags/light:" lines && grep "b/Dockerfile:2:1" lines &&
+	test_expect_code 1 git push origin heavy >out 2>&1 &&
+	remote_lines out >lines && grep "^refs/tags/heavy:" lines && grep "b/Dockerfile:2:1" lines &&
+	test_expect_code 1 git -C ../srv.git rev-parse -q --verify refs/tags/heavy
+'
+
+test_expect_success 'tags of trees and blobs do not crash the walk' '
+	setup &&
+	git tag -a -m tree tree-tag "HEAD^{tree}" &&
+	git tag -a -m blob blob-tag "HEAD:README" &&
+	git tag -a -m tag-of-tag tag-tag tree-tag &&
+	git push origin tree-tag blob-tag tag-tag >out 2>&1 &&
+	remote_lines out >lines && grep "2 pushed files checked, 0 findings" lines &&
+	write_file b/Dockerfile "$BAD" && git add b && tree=$(git write-tree) &&
+	git tag -a -m bad-tree bad-tree "$tree" &&
+	test_expect_code 1 git push origin bad-tree >out 2>&1 &&
+	remote_lines out >lines && grep "^refs/tags/bad-tree:" lines && grep "^b/Dockerfile:2:1: error" lines
+'
+
+test_expect_success 'a deletion is accepted and checks nothing' '
+	setup &&
+	git push -q origin main:refs/heads/doomed 2>/dev/null &&
+	git push origin :doomed >out 2>&1 &&
+	test_expect_code 1 git -C ../srv.git rev-parse -q --verify doomed &&
+	remote_lines out >lines && grep "no Dockerfile matched" lines
+'
+
+test_expect_success 'a merge commit: a path counts only when it differs from every parent' '
+	setup &&
+	git checkout -q -b topic && write_file t/Dockerfile "${GOOD}RUN t\n" && git add . && commit_unchecked topic &&
+	git checkout -q main && write_file m/Dockerfile "${GOOD}RUN m\n" && git add . && commit_unchecked main &&
+	git merge -q --no-ff --no-verify -m merge topic &&
+	git push origin main >out 2>&1 &&
+	remote_lines out >lines && grep "2 pushed files checked, 0 findings" lines &&
+	git checkout -q -b topic2 && write_file README "t2\n" && git add . && commit_unchecked t2 &&
+	git checkout -q main && write_file README2 "m2\n" && git add . && commit_unchecked m2 &&
+	git merge -q --no-ff --no-commit --no-verify topic2 &&
+	write_file evil/Dockerfile "$BAD" && git add . && commit_unchecked "evil merge" &&
+	merge=$(git rev-parse --short=10 HEAD) &&
+	test_expect_code 1 git push origin main >out 2>&1 &&
+	remote_lines out >lines && grep "^$merge:evil/Dockerfile:2:1: error" lines &&
+	grep "1 pushed file checked" lines
+'
+
+test_expect_success 'a bad commit fixed later in the same push: scope commits rejects' '
+	setup &&
+	write_file Dockerfile "${GOOD}COPY c /d\n" && git add . && commit_unchecked bad &&
+	bad=$(git rev-parse --short=10 HEAD) &&
+	write_file Dockerfile "${GOOD}COPY --link c /d\n" && git add . && commit_unchecked fixed &&
+	test_expect_code 1 git push origin main >out 2>&1 &&
+	remote_lines out >lines && grep "^$bad:Dockerfile:5:1: error" lines &&
+	grep "1 finding in 1 commit" lines
+'
+
+test_expect_success 'a bad commit fixed later in the same push: scope tips accepts' '
+	setup &&
+	printf "[pre-receive]\nscope = tips\n" >../srv.git/hook-run.ini &&
+	write_file Dockerfile "${GOOD}COPY c /d\n" && git add . && commit_unchecked bad &&
+	write_file Dockerfile "${GOOD}COPY --link c /d\n" && git add . && commit_unchecked fixed &&
+	git push origin main >out 2>&1 &&
+	remote_lines out >lines && grep "1 pushed file checked, 0 findings" lines &&
+	test "$(git -C ../srv.git rev-parse main)" = "$(git rev-parse main)" &&
+	write_file Dockerfile "${GOOD}COPY e /f\n" && git add . && commit_unchecked "bad again" &&
+	test_expect_code 1 git push origin main >out 2>&1 &&
+	remote_lines out >lines && grep ":Dockerfile:5:1: error" lines
+'
+
+test_expect_success 'scope tips ignores untouched legacy files of the tip' '
+	setup &&
+	write_file legacy/Dockerfile "$BAD" && git add . && commit_unchecked legacy &&
+	git -C ../srv.git config core.hooksPath /nonexistent && git push -q origin main 2>/dev/null &&
+	git -C ../srv.git config --unset core.hooksPath &&
+	printf "[pre-receive]\nscope = tips\n" >../srv.git/hook-run.ini &&
+	write_file app/Dockerfile "$GOOD" && git add . && commit_unchecked app &&
+	git push origin main >out 2>&1 &&
+	remote_lines out >lines && grep "1 pushed file checked, 0 findings" lines
+'
+
+test_expect_success 'an empty repository: the whole history is new' '
+	new_server srv.git &&
+	git init -q c && cd c &&
+	write_file Dockerfile "$BAD" && git add . && commit_unchecked one &&
+	write_file Dockerfile "$GOOD" && git add . && commit_unchecked two &&
+	git remote add origin ../srv.git &&
+	test_expect_code 1 git push origin main >out 2>&1 &&
+	remote_lines out >lines && grep "2 pushed files checked, 2 findings" lines &&
+	test -z "$(git -C ../srv.git for-each-ref)" &&
+	git reset -q --hard HEAD^ &&
+	write_file Dockerfile "$GOOD" && git add . && git commit -q --amend --no-verify -m good &&
+	git push origin main >out 2>&1 &&
+	test "$(git -C ../srv.git rev-parse main)" = "$(git rev-parse main)"
+'
+
+test_expect_success 'a repository path with a colon (quoted alternates)' '
+	new_server "srv:x.git" &&
+	git init -q c && cd c && git remote add origin "../srv:x.git" &&
+	write_file Dockerfile "$GOOD" && git add . && commit_unchecked good &&
+	git push origin main >out 2>&1 &&
+	remote_lines out >lines && grep "1 pushed file checked, 0 findings" lines &&
+	write_file Dockerfile "$BAD" && git add . && commit_unchecked bad &&
+	test_expect_code 1 git push origin main >out 2>&1 &&
+	remote_lines out >lines && grep ":Dockerfile:2:1: error" lines &&
+	! grep "hook-run could not check" lines
+'
+
+test_expect_success 'the policy is the server'"'"'s, never the pushed .hook-run.ini' '
+	setup &&
+	printf "[rules]\nCopyLinkMissing = off\nSyntaxDirectiveMissing = off\n" >.hook-run.ini &&
+	write_file app/Dockerfile "$BAD" && git add . && commit_unchecked sneaky &&
+	test_expect_code 1 git push origin main >out 2>&1 &&
+	remote_lines out >lines && grep "CopyLinkMissing" lines &&
+	printf "[rules]\nCopyLinkMissing = off\nSyntaxDirectiveMissing = off\n" >../srv.git/hook-run.ini &&
+	git push origin main >out 2>&1
+'
+
+test_expect_success 'a broken server configuration rejects the push with FILE:LINE' '
+	setup &&
+	printf "[pre-receive]\nscope = everything\n" >../srv.git/hook-run.ini &&
+	write_file README "x\n" && git add . && commit_unchecked readme &&
+	test_expect_code 1 git push origin main >out 2>&1 &&
+	grep "hook-run.ini:2: scope" out &&
+	test "$(git -C ../srv.git rev-parse main)" != "$(git rev-parse main)"
+'
+
+# ---- the command on its own: bad input ----------------------------------
+
+zero=0000000000000000000000000000000000000000
+
+test_expect_success 'malformed input: a clear error naming the line, exit 2' '
+	git init -q --bare s.git && cd s.git &&
+	echo "garbage" | test_expect_code 2 "$HOOK_RUN" pre-receive >out 2>err &&
+	grep "line 1: expected .<old-id> <new-id> <ref>." err && grep "push rejected" err &&
+	printf "%s %s refs/heads/x\n%s %s\n" $zero $zero $zero $zero |
+		test_expect_code 2 "$HOOK_RUN" pre-receive 2>err &&
+	grep "line 2:" err &&
+	printf "%s %s refs/heads/x\r\n" $zero $zero | test_expect_code 2 "$HOOK_RUN" pre-receive 2>err &&
+	printf "%s 123 refs/heads/x\n" $zero | test_expect_code 2 "$HOOK_RUN" pre-receive 2>err &&
+	: | "$HOOK_RUN" pre-receive >out
+'
+
+test_expect_success 'missing objects: an error naming the ref and id, exit 3' '
+	git init -q --bare s.git && cd s.git &&
+	missing=1234567890123456789012345678901234567890 &&
+	printf "%s %s refs/heads/x\n" $zero $missing | test_expect_code 3 "$HOOK_RUN" pre-receive >out 2>err &&
+	grep "refs/heads/x: new object $missing is missing" err &&
+	grep "push rejected" err
+'
+
+test_expect_success 'a deletion line alone is fine' '
+	git init -q --bare s.git && cd s.git &&
+	printf "%s %s refs/heads/x\n" 1234567890123456789012345678901234567890 $zero |
+		"$HOOK_RUN" pre-receive >out
+'
+
+test_done
