@@ -467,6 +467,78 @@ test_expect_success 'text: -q prints findings only, for check and fix' '
 	! grep -v "^Dockerfile:[0-9]*:[0-9]*: " out
 '
 
+# ---- the git commands, through the same reporter -----------------------
+
+# like test_expect_success, but a failure is expected (TAP TODO); a pass is
+# reported as unexpected, so the marker gets removed
+test_expect_todo() {
+	test_count=$((test_count + 1))
+	dir="$TEST_TMP/t$test_count"
+	mkdir -p "$dir"
+	if (cd "$dir" && set -e && eval "$2") >"$TEST_TMP/out" 2>&1; then
+		echo "ok $test_count - $1 # TODO now passes? remove the marker: $3"
+	else
+		echo "not ok $test_count - $1 # TODO $3"
+		sed 's/^/# /' "$TEST_TMP/out"
+	fi
+}
+
+# a repository whose main has a Dockerfile with findings staged, and a
+# commit with it that no ref reaches yet (what a push brings)
+git_fixture() {
+	git init -q -b main repo && cd repo &&
+	git commit -q --allow-empty -m root &&
+	printf "FROM alpine\nCOPY a /b\n" >Dockerfile &&
+	git add Dockerfile &&
+	git commit -q -m add &&
+	new=$(git rev-parse HEAD) && old=$(git rev-parse HEAD~1) &&
+	git update-ref refs/heads/main "$old" &&
+	git read-tree "$new"
+}
+
+# check_format FORMAT FILE: the report is one of FORMAT with findings
+check_format() {
+	case $1 in
+	sarif)
+		if [ -n "$PYTHON" ]; then sarif_valid "$2" || return 1; fi
+		grep -q "\"ruleId\": \"CopyLinkMissing\"" "$2" ;;
+	junit)
+		if command -v xmllint >/dev/null 2>&1; then junit_valid "$2" || return 1; fi
+		grep -q "<failure type=" "$2" ;;
+	gitlab) grep -q "\"check_name\": \"CopyLinkMissing\"" "$2" ;;
+	github) grep -q "^::error file=Dockerfile,line=2," "$2" ;;
+	json) grep -q "\"version\": 1" "$2" && grep -q "\"rule\": \"CopyLinkMissing\"" "$2" ;;
+	text) grep -q "Dockerfile:2:1: error: " "$2" ;;   # pre-receive: COMMIT:PATH
+	esac
+}
+
+if command -v git >/dev/null 2>&1 && "$HOOK_RUN" pre-receive --help >/dev/null 2>&1; then
+	test_expect_success 'git commands: audit, pre-commit and pre-receive in every format' '
+		git_fixture &&
+		for f in text json sarif junit gitlab github; do
+			test_expect_code 1 hr audit --format $f "$new" >audit.$f &&
+			check_format $f audit.$f &&
+			test_expect_code 1 hr pre-commit --format $f >pre-commit.$f &&
+			check_format $f pre-commit.$f &&
+			echo "$old $new refs/heads/main" >updates &&
+			test_expect_code 1 hr pre-receive --format $f <updates >pre-receive.$f &&
+			check_format $f pre-receive.$f || return 1
+		done &&
+		grep -q "\"ref\": \"refs/heads/main\"" pre-receive.sarif &&
+		grep -q "name=\"Dockerfile (refs/heads/main, " pre-receive.junit &&
+		grep -q "::in commit " pre-receive.github
+	'
+	test_expect_todo 'git commands: --baseline hides what the baseline records' '
+		git_fixture &&
+		test_expect_code 1 hr audit --format json "$new" >baseline.json &&
+		hr audit --baseline baseline.json "$new" >out &&
+		hr pre-commit --baseline baseline.json >out &&
+		echo "$old $new refs/heads/main" | hr pre-receive --baseline baseline.json >out
+	' "the git commands count findings themselves instead of calling hr_cli_report_file()"
+else
+	test_skip "git commands: audit, pre-commit and pre-receive in every format" "no git or no git commands"
+fi
+
 # ---- memory ------------------------------------------------------------
 
 if [ -n "${VALGRIND:-}" ]; then
