@@ -121,6 +121,10 @@ static bool check_file(const char *path, const char *data, size_t len, const hr_
 		size_t next = 0;
 		for (; ol <= od->nlines; ol++, nl++) {
 			hr_str a = line_of(od, ol), b = line_of(nd, nl);
+			if (ol == 1 && od->bom) { /* the BOM is dropped with the new header */
+				a.ptr += 3;
+				a.len -= 3;
+			}
 			/* a stray `# syntax=` comment may have been removed */
 			while (next < od->ninstructions && od->instructions[next].start_line < ol)
 				next++;
