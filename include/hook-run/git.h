@@ -244,6 +244,7 @@ typedef struct hr_walk_stats {
 	size_t changes;           /* (commit, path, blob) changes handed out */
 	size_t blobs;             /* distinct blobs among them */
 	size_t skipped_refs;      /* deletions and refs that point at a blob */
+	size_t trees;             /* trees read to compare commits with their parents */
 } hr_walk_stats;
 
 /**

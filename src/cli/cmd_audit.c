@@ -38,7 +38,8 @@ static void usage(FILE *out)
 	      "parents, as pre-receive does. Exit 0 clean, 1 findings, 2 usage or\n"
 	      "configuration, 3 git error.\n\n"
 	      "  --worktree           the working tree instead of a revision\n"
-	      "  --history            every commit reachable from REV\n", out);
+	      "  --history            every commit reachable from REV\n"
+	      "  --stats              --history: print what the walk read on standard error\n", out);
 	fputs(hr_common_options_help, out);
 }
 
@@ -99,13 +100,14 @@ int hr_cmd_audit(int argc, char **argv)
 		HR_COMMON_LONG_OPTIONS,
 		{ "worktree", no_argument, NULL, 'w' },
 		{ "history", no_argument, NULL, 'H' },
+		{ "stats", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	hr_cli_common common;
 	hr_repo *repo = NULL;
 	hr_reporter *reporter = NULL;
-	bool worktree = false, history = false;
+	bool worktree = false, history = false, show_stats = false;
 	char *cfg = NULL, *cfg_path = NULL, err[1024] = "";
 	size_t cfg_len = 0;
 	const char *rev = NULL;
@@ -124,6 +126,7 @@ int hr_cmd_audit(int argc, char **argv)
 		switch (c) {
 		case 'w': worktree = true; break;
 		case 'H': history = true; break;
+		case 'S': show_stats = true; break;
 		case 'h':
 			usage(stdout);
 			return HR_EXIT_OK;
@@ -212,7 +215,10 @@ int hr_cmd_audit(int argc, char **argv)
 		if (history) {
 			hr_ref_update tip = { .new_oid = oid, .ref = NULL };
 			hr_walk_opts wo = { .policy = &common.policy, .scope = HR_SCOPE_COMMITS };
-			src = hr_walk(repo, &tip, 1, &wo, hr_cli_check_change, &checker, NULL, err, sizeof(err));
+			hr_walk_stats stats;
+			src = hr_walk(repo, &tip, 1, &wo, hr_cli_check_change, &checker, &stats, err, sizeof(err));
+			if (show_stats)
+				hr_cli_print_walk_stats(&stats, &checker);
 		} else {
 			src = hr_tree_foreach(repo, &oid, &common.policy, hr_cli_check_change, &checker,
 				err, sizeof(err));

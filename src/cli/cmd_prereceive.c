@@ -40,7 +40,8 @@ static void usage(FILE *out)
 	      "Exit 0 accept, 1 reject (findings), 2 bad input or configuration,\n"
 	      "3 git error.\n\n"
 	      "  --scope commits|tips every new commit must pass (default), or only\n"
-	      "                       the final tree of each updated ref\n", out);
+	      "                       the final tree of each updated ref\n"
+	      "  --stats              print what the walk read on standard error\n", out);
 	fputs(hr_common_options_help, out);
 }
 
@@ -62,6 +63,7 @@ int hr_cmd_prereceive(int argc, char **argv)
 	static const struct option opts[] = {
 		HR_COMMON_LONG_OPTIONS,
 		{ "scope", required_argument, NULL, 's' },
+		{ "stats", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -74,6 +76,7 @@ int hr_cmd_prereceive(int argc, char **argv)
 	size_t input_len = 0;
 	char err[1024] = "";
 	const char *scope_arg = NULL;
+	bool show_stats = false;
 	int c, rc;
 
 	hr_cli_common_init(&common);
@@ -87,6 +90,9 @@ int hr_cmd_prereceive(int argc, char **argv)
 		switch (c) {
 		case 's':
 			scope_arg = optarg;
+			break;
+		case 'S':
+			show_stats = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -164,6 +170,8 @@ int hr_cmd_prereceive(int argc, char **argv)
 	int wrc = hr_walk(repo, updates, nupdates, &wo, hr_cli_check_change, &checker, &stats,
 		err, sizeof(err));
 	summary.elapsed = hr_cli_now() - t0;
+	if (show_stats)
+		hr_cli_print_walk_stats(&stats, &checker);
 	if (wrc < 0) {
 		rc = hr_cli_git_failure(wrc, err, &checker);
 		hr_cli_error("push rejected: hook-run could not check it");

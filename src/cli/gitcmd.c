@@ -1,6 +1,7 @@
 /*
  * gitcmd.c - helpers of the git commands (see gitcmd.h).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -64,6 +65,7 @@ int hr_cli_check_change(const hr_change *c, void *payload)
 	k->summary->files_checked++;
 	if (c->seen == 1)
 		return 1; /* this blob was clean wherever it was seen */
+	k->blobs_read++;
 	int rc = hr_repo_blob_read(&data, &len, k->repo, c->blob, policy->max_size, err, sizeof(err));
 	if (rc == HR_ETOOBIG) {
 		snprintf(err, sizeof(err), "larger than max-size (%zu bytes, limit %zu): not read", len,
@@ -107,6 +109,13 @@ int hr_cli_check_change(const hr_change *c, void *payload)
 	hr_result_free(res);
 	free(data);
 	return verdict;
+}
+
+void hr_cli_print_walk_stats(const hr_walk_stats *stats, const hr_change_checker *checker)
+{
+	fprintf(stderr, "hook-run: stats: %zu commits, %zu trees read, %zu changes, %zu distinct blobs, "
+		"%zu blobs read, %zu refs skipped\n", stats->commits, stats->trees, stats->changes,
+		stats->blobs, checker->blobs_read, stats->skipped_refs);
 }
 
 int hr_cli_git_failure(int rc, const char *err, const hr_change_checker *checker)

@@ -36,6 +36,7 @@ typedef struct hr_change_checker {
 	const hr_oid *last_bad_commit; /* to count the commits with findings */
 	hr_oid last_bad;
 	size_t bad_commits;
+	size_t blobs_read;             /* blobs read and checked (each distinct clean one once) */
 	bool error;                    /* an error was printed */
 } hr_change_checker;
 
@@ -45,6 +46,9 @@ typedef struct hr_change_checker {
  * (commit, path) (verdict 2). Errors are printed and stop the source.
  */
 int hr_cli_check_change(const hr_change *c, void *payload);
+
+/* --stats: what a walk cost, on standard error (for tests and benchmarks). */
+void hr_cli_print_walk_stats(const hr_walk_stats *stats, const hr_change_checker *checker);
 
 /* Exit code for a source's return value after printing `err` if needed. */
 int hr_cli_git_failure(int rc, const char *err, const hr_change_checker *checker);

@@ -263,7 +263,7 @@ test_expect_success 'intent-to-add entries are not checked' '
 	new_repo r && cd r &&
 	write_file Dockerfile "$BAD" && git add -N Dockerfile &&
 	write_file README "x\n" && git add README &&
-	git commit -q -m readme -- README >out 2>&1 &&
+	git commit -q -m readme >out 2>&1 &&
 	test_expect_code 1 git rev-parse -q --verify HEAD:Dockerfile && no_locks
 '
 
@@ -293,6 +293,19 @@ test_expect_success 'a merge taking one side as it is has nothing new to check' 
 	git checkout -q main && write_file README "y\n" && git add . && git commit -q -m main &&
 	git merge -q --no-ff -m merge topic >out 2>&1 &&
 	test "$(git rev-list --parents -1 HEAD | wc -w)" = 3 && expect_status
+'
+
+test_expect_success 'concluding a merge with git commit: MERGE_HEAD is a parent too' '
+	new_repo r && cd r &&
+	write_file README "x\n" && git add . && git commit -q -m base &&
+	git checkout -q -b topic && write_file Dockerfile "$BAD" && write_file README "topic\n" &&
+	git add . && commit_unchecked legacy &&
+	git checkout -q main && write_file README "main\n" && git add . && git commit -q -m main &&
+	test_expect_code 1 git merge -q -m merge topic >out 2>&1 &&
+	write_file README "both\n" && git add README &&
+	git commit -q --no-edit >out 2>&1 &&
+	test "$(git rev-list --parents -1 HEAD | wc -w)" = 3 &&
+	expect_blob HEAD:Dockerfile "$BAD" && expect_status && no_locks
 '
 
 # ---- what is rejected, and what is never written ----------------------

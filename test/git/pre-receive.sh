@@ -258,6 +258,46 @@ test_expect_success 'a broken server configuration rejects the push with FILE:LI
 	test "$(git -C ../srv.git rev-parse main)" != "$(git rev-parse main)"
 '
 
+test_expect_success 'scope tips: a path another ref changes does not make this ref'"'"'s legacy blob count' '
+	setup &&
+	write_file legacy/Dockerfile "$BAD" && git add . && commit_unchecked legacy &&
+	git -C ../srv.git config core.hooksPath /nonexistent && git push -q origin main 2>/dev/null &&
+	git -C ../srv.git config --unset core.hooksPath &&
+	printf "[pre-receive]\nscope = tips\n" >../srv.git/hook-run.ini &&
+	git checkout -q -b fixp && write_file legacy/Dockerfile "$GOOD" && git add . && commit_unchecked fixp &&
+	git checkout -q -b other main && write_file README "other\n" && git add . && commit_unchecked other &&
+	git push origin fixp other >out 2>&1 &&
+	remote_lines out >lines && grep "1 pushed file checked, 0 findings" lines
+'
+
+# unreferenced: bring the client'"'"'s main into the server'"'"'s object store
+# without a ref, as if in quarantine, and print "<old> <new> refs/heads/main"
+unreferenced() {
+	old=$(git -C ../srv.git rev-parse main) &&
+	git -C ../srv.git fetch -q ../c main:refs/tmp/x 2>/dev/null &&
+	git -C ../srv.git update-ref -d refs/tmp/x &&
+	echo "$old $(git rev-parse main) refs/heads/main"
+}
+
+test_expect_success 'each distinct blob is read once' '
+	setup &&
+	for d in a b c; do write_file $d/Dockerfile "${GOOD}RUN same\n" && git add . && commit_unchecked $d || return 1; done &&
+	unreferenced >in &&
+	(cd ../srv.git && "$HOOK_RUN" pre-receive --stats <../c/in >../c/out 2>../c/err) &&
+	grep "3 pushed files checked, 0 findings" out &&
+	grep "stats: 3 commits, .* 3 changes, 1 distinct blobs, 1 blobs read" err
+'
+
+test_expect_success 'identical subtrees are skipped, not read' '
+	setup &&
+	for d in 1 2 3 4 5 6 7 8 9 10 11 12; do write_file d$d/deep/file "$d\n" || return 1; done &&
+	git add . && commit_unchecked dirs && git push -q origin main 2>/dev/null &&
+	write_file d7/deep/Dockerfile "$GOOD" && git add . && commit_unchecked one &&
+	unreferenced >in &&
+	(cd ../srv.git && "$HOOK_RUN" pre-receive --stats <../c/in >../c/out 2>../c/err) &&
+	grep "stats: 1 commits, 6 trees read, 1 changes" err
+'
+
 # ---- the command on its own: bad input ----------------------------------
 
 zero=0000000000000000000000000000000000000000

@@ -220,6 +220,7 @@ static int compare(walk *w, const git_tree *tree, git_tree *const *ptrees, size_
 		if (is_tree) {
 			git_tree *sub = NULL, *psub[MAX_PARENTS];
 			int grc = git_tree_lookup(&sub, w->r->repo, git_tree_entry_id(e));
+			w->stats->trees++;
 			for (size_t k = 0; k < np; k++)
 				psub[k] = NULL;
 			if (grc < 0) {
@@ -230,6 +231,7 @@ static int compare(walk *w, const git_tree *tree, git_tree *const *ptrees, size_
 				if (!match[k] || git_tree_entry_type(match[k]) != GIT_OBJECT_TREE)
 					continue;
 				grc = git_tree_lookup(&psub[k], w->r->repo, git_tree_entry_id(match[k]));
+				w->stats->trees++;
 				if (grc < 0)
 					rc = hr_git_error(hr_git_code(grc), w->err, w->errlen,
 						"cannot read tree '%s' of a parent", w->path.ptr);
@@ -280,6 +282,7 @@ static int visit_commit(walk *w, const git_commit *c)
 		}
 	}
 	if (rc == 0) {
+		w->stats->trees += 1 + np;
 		w->path.len = 0;
 		w->path.ptr[0] = '\0';
 		rc = compare(w, tree, ptrees, np);
