@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -358,4 +359,27 @@ double hr_cli_now(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+const char *hr_cli_client_bypass(bool honour_skip)
+{
+	const char *v = getenv("HOOK_RUN");
+	if (v && (!strcmp(v, "0") || !strcasecmp(v, "false") || !strcasecmp(v, "no") || !strcasecmp(v, "off")))
+		return "bypassed by HOOK_RUN=0: nothing was checked";
+	const char *skip = honour_skip ? getenv("SKIP") : NULL;
+	if (skip) {
+		/* pre-commit's SKIP: hook ids separated by commas (blanks allowed) */
+		const char *p = skip;
+		while (*p) {
+			while (*p == ',' || *p == ' ' || *p == '\t')
+				p++;
+			const char *start = p;
+			while (*p && *p != ',' && *p != ' ' && *p != '\t')
+				p++;
+			size_t n = (size_t)(p - start);
+			if ((n == 8 && !strncmp(start, "hook-run", 8)) || (n == 12 && !strncmp(start, "hook-run-fix", 12)))
+				return "bypassed by SKIP=hook-run: nothing was checked";
+		}
+	}
+	return NULL;
 }

@@ -115,6 +115,14 @@ void hr_pathlist_free(hr_pathlist *l);
  */
 int hr_cli_find_dockerfiles(hr_pathlist *out, const char *dir, const hr_policy *policy);
 
+/*
+ * The client-side bypass: HOOK_RUN=0 (also false/no/off), or `hook-run` in
+ * pre-commit's comma-separated SKIP list when `honour_skip`. Returns the
+ * reason as a sentence, or NULL when there is no bypass. Server hooks never
+ * call this: a pusher must not be able to switch the policy off.
+ */
+const char *hr_cli_client_bypass(bool honour_skip);
+
 /* Seconds since an arbitrary point, for elapsed times. */
 double hr_cli_now(void);
 
