@@ -68,6 +68,45 @@ test_expect_success 'audit --history: every commit, against its parents' '
 	grep "^third/Dockerfile:5:1" out && ! grep "bad/app.dockerfile" out
 '
 
+# bad N: a distinct bad Dockerfile (COPY without --link on line 2)
+bad() {
+	printf 'FROM alpine\nCOPY a%s /b\n' "$1"
+}
+
+test_expect_success 'audit --history hands out exactly what git log -c --raw lists' '
+	git init -q r && cd r &&
+	mkdir -p a/b c && bad 1 >a/b/Dockerfile && bad 2 >c/x.dockerfile && echo x >README &&
+	git add . && commit_unchecked root &&
+	git checkout -q -b topic &&
+	bad 3 >a/b/Dockerfile && mkdir -p d && bad 4 >d/Dockerfile && git add . && commit_unchecked t1 &&
+	git mv c/x.dockerfile c/y.dockerfile && commit_unchecked "t2 rename" &&
+	chmod +x d/Dockerfile && git add . && commit_unchecked "t3 mode only" &&
+	git checkout -q main &&
+	bad 5 >c/x.dockerfile && echo y >README && git add . && commit_unchecked m1 &&
+	ln -s README Containerfile && git add . && commit_unchecked "m2 symlink" &&
+	cp -R a e && git add . && commit_unchecked "m3 same subtree elsewhere" &&
+	git merge -q --no-ff --no-verify -m "merge topic" topic &&
+	git checkout -q -b side HEAD~1 && bad 6 >side.Dockerfile && git add . && commit_unchecked s1 &&
+	git checkout -q main &&
+	git merge -q --no-ff --no-commit --no-verify side && bad 7 >evil.Dockerfile &&
+	bad 8 >a/b/Dockerfile && git add . && commit_unchecked "evil merge" &&
+	git rm -q -r e && commit_unchecked "delete" &&
+	git log --root -c --raw --no-renames --no-abbrev --format="@%H" |
+		awk -F"\t" "/^@/ { c = substr(\$0, 2, 10); next }
+			/^:/ { n = split(\$1, f, \" \"); np = 0; while (substr(f[1], np + 1, 1) == \":\") np++;
+				mode = f[np + 1]; blob = f[2 * (np + 1)]; st = f[n];
+				if (st ~ /^D+$/ || mode == \"120000\" || mode == \"160000\") next;
+				for (i = np + 2; i < 2 * (np + 1); i++) if (f[i] == blob) next;
+				print c \":\" \$2 }" |
+		grep -E "(Dockerfile|\.dockerfile|Containerfile)$" | LC_ALL=C sort >expect &&
+	test_expect_code 1 "$HOOK_RUN" audit --history --severity SyntaxDirectiveMissing=off >out &&
+	sed -n "s/^\([0-9a-f]\{10\}:[^:]*\):2:1: error: .*CopyLinkMissing.*/\1/p" out | LC_ALL=C sort >actual &&
+	test "$(wc -l <expect)" = 11 &&
+	grep -q ":a/b/Dockerfile$" expect && grep -q ":evil.Dockerfile$" expect &&
+	grep -q ":c/y.dockerfile$" expect && grep -q ":e/b/Dockerfile$" expect &&
+	test_cmp expect actual
+'
+
 test_expect_success 'an empty repository has nothing to audit' '
 	git init -q r && cd r &&
 	"$HOOK_RUN" audit >out && grep "HEAD has no commit yet" out

@@ -267,6 +267,45 @@ test_expect_success 'intent-to-add entries are not checked' '
 	test_expect_code 1 git rev-parse -q --verify HEAD:Dockerfile && no_locks
 '
 
+test_expect_success 'index version 4 (prefix-compressed paths) is read' '
+	new_repo r fix && cd r &&
+	git update-index --index-version 4 &&
+	long=$(printf "a%.0s" $(seq 1 150)) && write_file "$long/x" "x\n" &&
+	write_file deep/er/path/Dockerfile "$BAD" && write_file deep/er/Dockerfile "$BAD" && git add . &&
+	git commit -q -m v4 >out 2>&1 &&
+	expect_blob HEAD:deep/er/path/Dockerfile "$FIXED" && expect_blob HEAD:deep/er/Dockerfile "$FIXED" &&
+	expect_status && no_locks
+'
+
+test_expect_success 'the cache tree: valid unchanged directories skipped, changed ones read' '
+	new_repo r && cd r &&
+	write_file legacy/Dockerfile "$BAD" && write_file svc/app/Dockerfile "$GOOD" &&
+	write_file svc/other/README "x\n" && git add . && commit_unchecked base &&
+	write_file svc/app/Dockerfile "${GOOD}COPY c /d\n" && git add . && git write-tree >/dev/null &&
+	test_expect_code 1 git commit -q -m deep >out 2>&1 &&
+	grep "^svc/app/Dockerfile:5:1: error" out && ! grep legacy out
+'
+
+test_expect_success 'a split index is refused with a clear error, not misread' '
+	new_repo r && cd r &&
+	write_file Dockerfile "$GOOD" && git add . && git commit -q -m good &&
+	git update-index --split-index &&
+	write_file Dockerfile "$BAD" && git add Dockerfile &&
+	test_expect_code 1 git commit -q -m split >out 2>&1 &&
+	grep "split index" out && no_locks
+'
+
+test_expect_success 'an index path longer than 4095 bytes (the 12-bit length overflows)' '
+	new_repo r && cd r &&
+	long=$(printf "d%.0s" $(seq 1 200)) && dir=$long &&
+	for i in $(seq 1 20); do dir="$dir/$long"; done &&
+	blob=$(printf "$BAD" | git hash-object -w --stdin) &&
+	git update-index --add --cacheinfo "100644,$blob,$dir/Dockerfile" &&
+	test "$(git ls-files | wc -c)" -gt 4096 &&
+	test_expect_code 1 git commit -q -m long >out 2>&1 &&
+	grep "/Dockerfile:2:1: error" out
+'
+
 # ---- merges ---------------------------------------------------------------
 
 test_expect_success 'pre-merge-commit checks a merge result but never fixes it' '

@@ -149,41 +149,39 @@ int hr_change_emit(hr_keyset *blobs, hr_change *c, hr_change_fn fn, void *payloa
 	return 0;
 }
 
-int hr_tree_walk_files(hr_repo *r, const git_tree *tree, hr_pathbuf *path,
+int hr_tree_walk_files(hr_repo *r, git_odb *odb, const git_oid *id, hr_pathbuf *path,
 	const hr_policy *policy, hr_keyset *blobs, hr_change *proto,
 	hr_change_fn fn, void *payload, size_t *nchanges, char *err, size_t errlen)
 {
-	size_t n = git_tree_entrycount(tree);
-	int rc = 0;
+	hr_rawtree tree;
+	hr_rawentry e;
+	size_t pos = 0;
+	int rc, more;
 
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
-		git_filemode_t mode = git_tree_entry_filemode(e);
+	if ((rc = hr_rawtree_read(&tree, odb, id)) < 0)
+		return hr_git_error(rc, err, errlen, "cannot read tree '%s'", path->len ? path->ptr : "/");
+	while (rc == 0 && (more = hr_rawtree_next(&tree, &pos, &e)) > 0) {
 		size_t saved;
-		if (mode != GIT_FILEMODE_TREE && !hr_mode_is_file(mode))
+		if (e.mode != 040000 && !hr_rawmode_is_file(e.mode))
 			continue;
-		if ((rc = hr_pathbuf_push(path, git_tree_entry_name(e), &saved)) < 0)
+		if ((rc = hr_pathbuf_push(path, e.name, &saved)) < 0)
 			break;
-		if (mode == GIT_FILEMODE_TREE) {
-			git_tree *sub = NULL;
-			int grc = git_tree_lookup(&sub, r->repo, git_tree_entry_id(e));
-			if (grc < 0) {
-				rc = hr_git_error(hr_git_code(grc), err, errlen, "cannot read tree '%s'", path->ptr);
-			} else {
-				rc = hr_tree_walk_files(r, sub, path, policy, blobs, proto, fn, payload,
-					nchanges, err, errlen);
-				git_tree_free(sub);
-			}
+		if (e.mode == 040000) {
+			rc = hr_tree_walk_files(r, odb, e.id, path, policy, blobs, proto, fn, payload,
+				nchanges, err, errlen);
 		} else if (hr_policy_matches_path(policy, path->ptr)) {
 			proto->path = path->ptr;
-			proto->blob = hr_oid_from_git(git_tree_entry_id(e));
-			proto->mode = (uint32_t)mode;
+			proto->blob = hr_oid_from_git(e.id);
+			proto->mode = e.mode;
 			rc = hr_change_emit(blobs, proto, fn, payload);
 			if (nchanges)
 				(*nchanges)++;
 		}
 		hr_pathbuf_pop(path, saved);
 	}
+	if (rc == 0 && more < 0)
+		rc = hr_git_error(HR_EINVALID, err, errlen, "cannot read tree '%s'", path->len ? path->ptr : "/");
+	hr_rawtree_free(&tree);
 	return rc;
 }
 
@@ -192,9 +190,11 @@ int hr_tree_foreach(hr_repo *r, const hr_oid *treeish, const hr_policy *policy,
 {
 	git_tree *tree = NULL;
 	git_object *obj = NULL;
+	git_odb *odb = NULL;
 	hr_keyset blobs;
 	hr_pathbuf path = { NULL, 0, 0 };
 	hr_change proto;
+	size_t saved;
 	int rc;
 
 	memset(&proto, 0, sizeof(proto));
@@ -205,13 +205,18 @@ int hr_tree_foreach(hr_repo *r, const hr_oid *treeish, const hr_policy *policy,
 	    git_object_type(obj) == GIT_OBJECT_COMMIT)
 		proto.commit = treeish;
 	git_error_clear();
-	if (hr_pathbuf_push(&path, "", &(size_t){ 0 }) < 0) {
+	if (hr_pathbuf_push(&path, "", &saved) < 0) {
 		rc = HR_ENOMEM;
 		goto out;
 	}
-	path.len = 0;
-	rc = hr_tree_walk_files(r, tree, &path, policy, &blobs, &proto, fn, payload, NULL, err, errlen);
+	if (git_repository_odb(&odb, r->repo) < 0) {
+		rc = hr_git_error(HR_EGIT, err, errlen, "cannot open the object database");
+		goto out;
+	}
+	rc = hr_tree_walk_files(r, odb, git_tree_id(tree), &path, policy, &blobs, &proto, fn, payload,
+		NULL, err, errlen);
 out:
+	git_odb_free(odb);
 	free(path.ptr);
 	hr_keyset_free(&blobs);
 	git_object_free(obj);

@@ -22,7 +22,8 @@
  * (git did it before running the hook), no hash verification of objects
  * read (git verified them on receipt; it costs a SHA-1 per object), no
  * strict object creation checks (we only write blobs), and no object cache
- * (each commit's trees are read once per comparison anyway; see walk.c).
+ * (walk.c keeps the few objects one commit hands to the next itself; the
+ * global cache's locking and hashing cost more than it saves).
  */
 #include <errno.h>
 #include <limits.h>
@@ -36,6 +37,34 @@
 #include <git2/sys/repository.h>
 
 #include "git_internal.h"
+
+/*
+ * Debian 12's libgit2 is built with mbedTLS and loads the whole CA bundle
+ * (/etc/ssl/certs/ca-certificates.crt) in git_libgit2_init(): 54 million
+ * instructions, ~10 ms, more than a pre-commit check of a 50 000-file
+ * index. hook-run never opens a network connection, so these definitions
+ * take the place of mbedTLS's certificate loaders for this program (the
+ * dynamic linker binds libgit2's calls to the executable's symbols first):
+ * "loaded, nothing". With a libgit2 built against OpenSSL they are simply
+ * never called. Anything that needs TLS must not be added to hook-run
+ * without removing them.
+ */
+int mbedtls_x509_crt_parse_file(void *chain, const char *path);
+int mbedtls_x509_crt_parse_path(void *chain, const char *path);
+
+int mbedtls_x509_crt_parse_file(void *chain, const char *path)
+{
+	(void)chain;
+	(void)path;
+	return 0;
+}
+
+int mbedtls_x509_crt_parse_path(void *chain, const char *path)
+{
+	(void)chain;
+	(void)path;
+	return 0;
+}
 
 int hr_git_code(int git_error)
 {

@@ -5,8 +5,10 @@
  * What is checked: stage-0 regular-file entries of the index GIT_INDEX_FILE
  * names that match the policy and differ from every parent the commit will
  * have (HEAD, or HEAD's parents for --amend, plus MERGE_HEAD's commits).
- * Each parent tree is looked up by path only for matching entries, so a
- * 50 000-entry index costs one pattern match per entry and a few lookups.
+ * The index is read in place (rawindex.c, not libgit2's loader) and walked
+ * one directory at a time against the parents' trees: a directory whose
+ * cache-tree node is valid and equal to the parent's is skipped whole, so
+ * a commit touching one file of a 50 000-file index reads a few entries.
  *
  * Writing: hr_staged_replace() changes the in-memory index only and records
  * the replacement; hr_staged_write() writes the index with libgit2's lock
@@ -197,77 +199,172 @@ out:
 	return rc;
 }
 
-/* Does some parent hold exactly this blob at this path? */
-static bool in_a_parent(const parents *p, const char *path, const git_oid *id)
+/*
+ * Walking the index one directory at a time. A directory whose cache-tree
+ * node is valid and equal to the same directory in some parent holds
+ * nothing new: its entries are skipped as one range. Otherwise its files
+ * are judged one by one against the parents' trees at that level, and its
+ * subdirectories are visited the same way.
+ */
+typedef struct staged_walk {
+	hr_repo *r;
+	const hr_rawindex *ix;
+	const hr_policy *policy;
+	hr_keyset blobs;
+	hr_change_fn fn;
+	void *payload;
+	char *err;
+	size_t errlen;
+	size_t i;                 /* the next index entry */
+} staged_walk;
+
+static bool under(const hr_rawindex *ix, size_t i, const char *prefix, size_t plen)
 {
-	for (size_t i = 0; i < p->n; i++) {
-		git_tree_entry *e = NULL;
-		if (git_tree_entry_bypath(&e, p->trees[i], path) == 0) {
-			bool same = git_oid_equal(git_tree_entry_id(e), id) &&
-				    git_tree_entry_type(e) == GIT_OBJECT_BLOB;
-			git_tree_entry_free(e);
-			if (same)
-				return true;
+	hr_rawindex_entry e;
+	hr_rawindex_get(ix, i, &e);
+	return e.pathlen > plen && memcmp(e.path, prefix, plen) == 0;
+}
+
+static int staged_dir(staged_walk *sw, const hr_cachetree *node, const char *prefix, size_t plen,
+	git_tree *const *ptrees, size_t np)
+{
+	const hr_rawindex *ix = sw->ix;
+	char name[4096];
+	int rc = 0;
+
+	while (rc == 0 && sw->i < ix->n) {
+		hr_rawindex_entry entry, *e = &entry;
+		hr_rawindex_get(ix, sw->i, e);
+		if (plen && !(e->pathlen > plen && memcmp(e->path, prefix, plen) == 0))
+			break; /* past this directory */
+		const char *rest = e->path + plen;
+		size_t restlen = e->pathlen - plen;
+		const char *slash = memchr(rest, '/', restlen);
+		size_t nlen = slash ? (size_t)(slash - rest) : restlen;
+		if (nlen >= sizeof(name)) {
+			snprintf(sw->err, sw->errlen, "path too long in the index: '%s'", e->path);
+			return HR_EINVALID;
 		}
+		memcpy(name, rest, nlen);
+		name[nlen] = '\0';
+
+		if (!slash) {
+			/* a file of this directory */
+			sw->i++;
+			if (e->stage != 0 || !hr_rawmode_is_file(e->mode) || e->intent_to_add)
+				continue;
+			if (!hr_policy_matches_path(sw->policy, e->path))
+				continue;
+			bool old = false;
+			for (size_t k = 0; k < np && !old; k++) {
+				const git_tree_entry *pe = ptrees[k] ? git_tree_entry_byname(ptrees[k], name) : NULL;
+				old = pe && git_tree_entry_type(pe) == GIT_OBJECT_BLOB &&
+				      git_oid_equal(git_tree_entry_id(pe), e->id);
+			}
+			if (old)
+				continue;
+			hr_change c = {
+				.path = e->path,
+				.blob = hr_oid_from_git(e->id),
+				.mode = e->mode,
+			};
+			rc = hr_change_emit(&sw->blobs, &c, sw->fn, sw->payload);
+			continue;
+		}
+
+		/* a subdirectory: skip it whole when the cache tree says it is a parent's */
+		const hr_cachetree *child = node ? hr_cachetree_child(ix, node, name, nlen) : NULL;
+		const git_tree_entry *pe[MAX_PARENTS];
+		bool same = false;
+		for (size_t k = 0; k < np; k++) {
+			pe[k] = ptrees[k] ? git_tree_entry_byname(ptrees[k], name) : NULL;
+			if (pe[k] && git_tree_entry_type(pe[k]) != GIT_OBJECT_TREE)
+				pe[k] = NULL;
+			if (pe[k] && child && child->count > 0 && git_oid_equal(git_tree_entry_id(pe[k]), child->id))
+				same = true;
+		}
+		size_t sublen = plen + nlen + 1; /* "prefix/name/" */
+		if (same) {
+			size_t last = sw->i + (size_t)child->count;
+			/* trust the cache only where it agrees with the entries */
+			if (last <= ix->n && under(ix, last - 1, e->path, sublen) &&
+			    (last == ix->n || !under(ix, last, e->path, sublen))) {
+				sw->i = last;
+				continue;
+			}
+		}
+		git_tree *sub[MAX_PARENTS];
+		for (size_t k = 0; k < np; k++) {
+			sub[k] = NULL;
+			if (rc == 0 && pe[k] && git_tree_lookup(&sub[k], sw->r->repo, git_tree_entry_id(pe[k])) < 0)
+				rc = hr_git_error(HR_EGIT, sw->err, sw->errlen, "cannot read tree '%.*s' of a parent",
+					(int)(sublen - 1), e->path);
+		}
+		if (rc == 0)
+			rc = staged_dir(sw, child, e->path, sublen, sub, np);
+		for (size_t k = 0; k < np; k++)
+			git_tree_free(sub[k]);
 	}
-	git_error_clear();
-	return false;
+	return rc;
 }
 
 int hr_staged_foreach(hr_repo *r, const hr_policy *policy, unsigned flags,
 	hr_change_fn fn, void *payload, char *err, size_t errlen)
 {
-	git_index *idx;
+	hr_rawindex ix;
 	parents p = { .n = 0 };
 	bool merging;
-	hr_keyset blobs;
 	int rc;
 
-	hr_keyset_init(&blobs);
-	if ((rc = hr_repo_index(&idx, r, err, errlen)) < 0)
-		return rc;
+	if ((rc = hr_rawindex_read(&ix, r->index_path, err, errlen)) < 0)
+		goto out;
 	if ((rc = load_parents(&p, &merging, r, flags, err, errlen)) < 0)
-		return rc;
-	size_t n = git_index_entrycount(idx);
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		const git_index_entry *e = git_index_get_byindex(idx, i);
-		if (git_index_entry_stage(e) != 0 || !hr_mode_is_file((git_filemode_t)e->mode))
-			continue;
-		if (e->flags_extended & GIT_INDEX_ENTRY_INTENT_TO_ADD)
-			continue;
-		if (!hr_policy_matches_path(policy, e->path))
-			continue;
-		if (in_a_parent(&p, e->path, &e->id))
-			continue;
-		hr_change c = {
-			.path = e->path,
-			.blob = hr_oid_from_git(&e->id),
-			.mode = e->mode,
-		};
-		rc = hr_change_emit(&blobs, &c, fn, payload);
-	}
-	hr_keyset_free(&blobs);
+		goto out;
+	const hr_cachetree *root = ix.ntree ? &ix.tree[0] : NULL;
+	for (size_t k = 0; root && root->count >= 0 && k < p.n; k++)
+		if (git_oid_equal(root->id, git_tree_id(p.trees[k])))
+			goto out; /* the staged tree is a parent's: nothing new */
+	staged_walk sw = {
+		.r = r, .ix = &ix, .policy = policy, .fn = fn, .payload = payload,
+		.err = err, .errlen = errlen,
+	};
+	hr_keyset_init(&sw.blobs);
+	rc = staged_dir(&sw, root, "", 0, p.trees, p.n);
+	hr_keyset_free(&sw.blobs);
+out:
 	parents_free(&p);
+	hr_rawindex_free(&ix);
 	return rc;
 }
 
 int hr_staged_read_path(char **out, size_t *len, hr_repo *r, const char *path,
 	size_t max_size, char *err, size_t errlen)
 {
-	git_index *idx;
+	hr_rawindex ix;
 	int rc;
 
 	*out = NULL;
 	*len = 0;
-	if ((rc = hr_repo_index(&idx, r, err, errlen)) < 0)
-		return rc;
-	const git_index_entry *e = git_index_get_bypath(idx, path, 0);
-	if (!e || !hr_mode_is_file((git_filemode_t)e->mode)) {
-		git_error_clear();
-		snprintf(err, errlen, "'%s' is not staged", path);
-		return HR_ENOTFOUND;
+	if (r->index) {
+		/* changed in memory already: ask libgit2's copy */
+		const git_index_entry *e = git_index_get_bypath(r->index, path, 0);
+		if (!e || !hr_mode_is_file((git_filemode_t)e->mode)) {
+			snprintf(err, errlen, "'%s' is not staged", path);
+			return HR_ENOTFOUND;
+		}
+		return hr_repo_blob_read(out, len, r, hr_oid_from_git(&e->id), max_size, err, errlen);
 	}
-	return hr_repo_blob_read(out, len, r, hr_oid_from_git(&e->id), max_size, err, errlen);
+	if ((rc = hr_rawindex_read(&ix, r->index_path, err, errlen)) < 0)
+		return rc;
+	hr_rawindex_entry e;
+	if (!hr_rawindex_find(&ix, path, &e) || !hr_rawmode_is_file(e.mode)) {
+		snprintf(err, errlen, "'%s' is not staged", path);
+		rc = HR_ENOTFOUND;
+	} else {
+		rc = hr_repo_blob_read(out, len, r, hr_oid_from_git(e.id), max_size, err, errlen);
+	}
+	hr_rawindex_free(&ix);
+	return rc;
 }
 
 int hr_staged_replace(hr_repo *r, const char *path, const hr_oid *expect,

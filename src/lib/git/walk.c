@@ -17,18 +17,23 @@
  *     level, in one merge pass per level over the entries (sorted the way
  *     git sorts them). An entry equal (same id) to the entry of the same
  *     name in ANY parent is skipped, whole subtrees included: a path counts
- *     only when its blob differs from every parent, as `git log --raw -c`
- *     would list it for a merge. Only differing files are matched against
- *     the policy's patterns; libgit2's tree-to-tree diff is not used (it
- *     costs a pass over the whole tree per commit).
+ *     only when its blob differs from every parent, as `git log -c --raw`
+ *     lists it for a merge. Only differing files are matched against the
+ *     policy's patterns. Trees are read raw and iterated in place
+ *     (rawtree.c); with one parent, the byte-identical prefix of the two
+ *     objects is skipped unread, and so is the rest once it is identical
+ *     too. libgit2's tree-to-tree diff and git_tree parsing are not used:
+ *     they cost a pass with allocations over every tree, every commit.
+ *     The commit and trees a commit reads from its first parent are kept
+ *     for the next commit, which is usually that parent (the pool below).
  *  5. scope COMMITS hands out each (commit, path, blob) as found. scope
  *     TIPS only records the introduced (path, blob) pairs, then hands out,
  *     for each update, the files of its final tree whose (path, blob) is
  *     one of them.
  *
  * Memory: two hash sets of commit ids (new, visited) and one of blob ids,
- * a stack of commit ids, and the trees of one commit and its parents at a
- * time. Blob contents are the callback's business, one at a time.
+ * a stack of commit ids, and the trees of two commits and their parents at
+ * a time. Blob contents are the callback's business, one at a time.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +117,17 @@ fail:
 
 enum tip_kind { TIP_NONE = 0, TIP_COMMIT, TIP_TREE };
 
+typedef struct kept {
+	git_oid id;
+	void *obj;                /* a git_commit or a tree's git_odb_object; NULL once taken */
+	bool is_commit;
+} kept;
+
+typedef struct pool {
+	kept *prev, *cur;
+	size_t nprev, ncur, capprev, capcur;
+} pool;
+
 typedef struct walk {
 	hr_repo *r;
 	const hr_walk_opts *opts;
@@ -126,26 +142,15 @@ typedef struct walk {
 	hr_keyset pairs;      /* TIPS: blob id + path introduced by a new commit */
 	hr_keyset paths;      /* TIPS: the paths of those pairs */
 	hr_pathbuf path;
+	git_odb *odb;
+	pool pool;            /* objects kept from one commit for the next */
 	size_t update;        /* the update being walked */
 	const git_oid *commit;
 } walk;
 
-/* git's order of tree entries: a tree's name sorts as if it ended in '/' */
-static int entry_cmp(const git_tree_entry *a, const git_tree_entry *b)
+static int found(walk *w, const hr_rawentry *e)
 {
-	const char *an = git_tree_entry_name(a), *bn = git_tree_entry_name(b);
-	size_t al = strlen(an), bl = strlen(bn), n = al < bl ? al : bl;
-	int c = memcmp(an, bn, n);
-	if (c)
-		return c;
-	unsigned char ac = al > n ? (unsigned char)an[n] : git_tree_entry_type(a) == GIT_OBJECT_TREE ? '/' : 0;
-	unsigned char bc = bl > n ? (unsigned char)bn[n] : git_tree_entry_type(b) == GIT_OBJECT_TREE ? '/' : 0;
-	return (int)ac - (int)bc;
-}
-
-static int found(walk *w, const git_tree_entry *e)
-{
-	const git_oid *id = git_tree_entry_id(e);
+	const git_oid *id = e->id;
 	w->stats->changes++;
 	if (w->opts->scope == HR_SCOPE_TIPS) {
 		/* remember (blob, path); hand out later from the final trees */
@@ -168,7 +173,7 @@ static int found(walk *w, const git_tree_entry *e)
 		.commit = hr_oid_from_git(w->commit),
 		.path = w->path.ptr,
 		.blob = hr_oid_from_git(id),
-		.mode = (uint32_t)git_tree_entry_filemode(e),
+		.mode = e->mode,
 	};
 	return hr_change_emit(&w->blobs, &c, w->fn, w->payload);
 }
@@ -176,82 +181,284 @@ static int found(walk *w, const git_tree_entry *e)
 #define MAX_PARENTS 64
 
 /*
- * Compare `tree` with the parents' trees at the same level (NULL where a
- * parent has no tree there) and hand out what differs from all of them.
+ * Objects kept from one commit to the next. Comparing commit C reads C's
+ * parents and their trees; the depth-first walk visits C's first parent
+ * right after, and needs that very commit and those trees as the child
+ * side. They are kept (`cur`) while C is compared, then offered (`prev`,
+ * sorted) to the next commit; what it does not take is freed. This reads
+ * each tree of a linear history once without libgit2's global object
+ * cache (its locking and hashing cost more than they save here), and
+ * memory stays at the objects of two commits.
  */
-static int compare(walk *w, const git_tree *tree, git_tree *const *ptrees, size_t np)
+static int kept_cmp(const void *a, const void *b)
 {
-	size_t n = git_tree_entrycount(tree);
-	size_t cursor[MAX_PARENTS] = { 0 };
-	int rc = 0;
+	return git_oid_cmp(&((const kept *)a)->id, &((const kept *)b)->id);
+}
 
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
-		git_filemode_t mode = git_tree_entry_filemode(e);
-		bool is_tree = mode == GIT_FILEMODE_TREE;
-		const git_tree_entry *match[MAX_PARENTS];
-		bool is_new = true;
+static void kept_free(kept *k)
+{
+	if (k->is_commit)
+		git_commit_free(k->obj);
+	else
+		git_odb_object_free(k->obj);
+	k->obj = NULL;
+}
 
-		if (!is_tree && !hr_mode_is_file(mode))
-			continue; /* symlinks, gitlinks: never Dockerfiles to read */
+static void *pool_take(pool *p, const git_oid *id, bool is_commit)
+{
+	size_t lo = 0, hi = p->nprev;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = git_oid_cmp(&p->prev[mid].id, id);
+		if (c == 0) {
+			void *obj = p->prev[mid].is_commit == is_commit ? p->prev[mid].obj : NULL;
+			if (obj)
+				p->prev[mid].obj = NULL;
+			return obj;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Keep an object for the next commit (or free it when memory runs out). */
+static void pool_keep(pool *p, const git_oid *id, void *obj, bool is_commit)
+{
+	kept k = { .obj = obj, .is_commit = is_commit };
+	if (!obj)
+		return;
+	if (p->ncur == p->capcur) {
+		size_t cap = p->capcur ? p->capcur * 2 : 64;
+		kept *n = realloc(p->cur, cap * sizeof(*n));
+		if (!n) {
+			kept_free(&k);
+			return;
+		}
+		p->cur = n;
+		p->capcur = cap;
+	}
+	k.id = *id;
+	p->cur[p->ncur++] = k;
+}
+
+/* One commit done: free what the previous one kept, offer what this one kept. */
+static void pool_turn(pool *p)
+{
+	for (size_t i = 0; i < p->nprev; i++)
+		if (p->prev[i].obj)
+			kept_free(&p->prev[i]);
+	kept *tmp = p->prev;
+	size_t cap = p->capprev;
+	p->prev = p->cur;
+	p->nprev = p->ncur;
+	p->capprev = p->capcur;
+	p->cur = tmp;
+	p->capcur = cap;
+	p->ncur = 0;
+	qsort(p->prev, p->nprev, sizeof(kept), kept_cmp);
+}
+
+static void pool_free(pool *p)
+{
+	pool_turn(p);
+	pool_turn(p);
+	free(p->prev);
+	free(p->cur);
+}
+
+static int load_tree(walk *w, hr_rawtree *out, const git_oid *id)
+{
+	git_odb_object *obj = pool_take(&w->pool, id, false);
+	if (obj) {
+		out->obj = obj;
+		out->data = git_odb_object_data(obj);
+		out->len = git_odb_object_size(obj);
+		return 0;
+	}
+	w->stats->trees++;
+	return hr_rawtree_read(out, w->odb, id);
+}
+
+static void keep_tree(walk *w, const git_oid *id, hr_rawtree *t)
+{
+	pool_keep(&w->pool, id, t->obj, false);
+	t->obj = NULL;
+}
+
+static int load_commit(walk *w, git_commit **out, const git_oid *id)
+{
+	if ((*out = pool_take(&w->pool, id, true)) != NULL)
+		return 0;
+	return git_commit_lookup(out, w->r->repo, id);
+}
+
+/* A parent's side of one tree level: its entries, read in order. */
+typedef struct side {
+	hr_rawtree tree;       /* tree.obj NULL: the parent has no tree here */
+	size_t pos;            /* offset of `cur` in the tree */
+	size_t next;           /* offset after `cur` */
+	hr_rawentry cur;
+	int has;               /* 1: `cur` is valid, 0: the end, <0: malformed */
+} side;
+
+static void side_advance(side *s)
+{
+	s->pos = s->next;
+	s->has = hr_rawtree_next(&s->tree, &s->next, &s->cur);
+}
+
+/* The length of the common prefix of two buffers. */
+static size_t mismatch(const unsigned char *a, size_t alen, const unsigned char *b, size_t blen)
+{
+	size_t n = alen < blen ? alen : blen, i = 0;
+	while (i + 8 <= n) {
+		uint64_t x, y;
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			break;
+		i += 8;
+	}
+	while (i < n && a[i] == b[i])
+		i++;
+	return i;
+}
+
+/* The offset of the first entry of `t` that does not end within [0, limit). */
+static size_t skip_entries(const hr_rawtree *t, size_t limit)
+{
+	size_t pos = 0;
+	for (;;) {
+		const unsigned char *nul = memchr(t->data + pos, '\0', t->len - pos);
+		if (!nul)
+			return pos;
+		size_t end = (size_t)(nul - t->data) + 1 + GIT_OID_RAWSZ;
+		if (end > limit)
+			return pos;
+		pos = end;
+	}
+}
+
+/*
+ * Compare `tree` with the parents' trees at the same level and hand out
+ * what differs from all of them. ptrees[k].obj is NULL where parent k has
+ * no tree at this path.
+ */
+static int compare(walk *w, const hr_rawtree *tree, hr_rawtree *ptrees, size_t np)
+{
+	side sides[MAX_PARENTS];
+	hr_rawentry e;
+	size_t pos = 0;
+	int rc = 0, more;
+
+	for (size_t k = 0; k < np; k++) {
+		sides[k].tree = ptrees[k];
+		sides[k].next = 0;
+		sides[k].has = 0;
+	}
+	/*
+	 * One parent, the usual case: the two objects are byte-identical up
+	 * to the first changed entry, so that prefix is skipped without
+	 * looking at its entries; and after each changed entry, the rest is
+	 * skipped as soon as it is byte-identical too.
+	 */
+	bool linear = np == 1 && ptrees[0].obj;
+	if (linear) {
+		pos = skip_entries(tree, mismatch(tree->data, tree->len, ptrees[0].data, ptrees[0].len));
+		sides[0].next = pos;
+	}
+	for (size_t k = 0; k < np; k++)
+		if (ptrees[k].obj)
+			side_advance(&sides[k]);
+	while (rc == 0 && (more = hr_rawtree_next(tree, &pos, &e)) > 0) {
+		bool is_tree = e.mode == 040000;
+		const hr_rawentry *match[MAX_PARENTS];
+		bool is_new = true, fast = false;
+
+		if (!is_tree && !hr_rawmode_is_file(e.mode))
+			goto next; /* symlinks, gitlinks: never Dockerfiles to read */
 		for (size_t k = 0; k < np; k++) {
+			side *s = &sides[k];
 			match[k] = NULL;
-			if (!ptrees[k])
-				continue;
-			size_t pn = git_tree_entrycount(ptrees[k]);
+			/* the very same entry at the parent's cursor */
+			if (s->has > 0 && git_oid_equal(s->cur.id, e.id) && s->cur.namelen == e.namelen &&
+			    memcmp(s->cur.name, e.name, e.namelen) == 0) {
+				side_advance(s);
+				is_new = false;
+				fast = true;
+				break;
+			}
 			int c = -1;
-			while (cursor[k] < pn &&
-			       (c = entry_cmp(git_tree_entry_byindex(ptrees[k], cursor[k]), e)) < 0)
-				cursor[k]++;
-			if (cursor[k] < pn && c == 0) {
-				match[k] = git_tree_entry_byindex(ptrees[k], cursor[k]);
-				if (git_oid_equal(git_tree_entry_id(match[k]), git_tree_entry_id(e))) {
+			while (s->has > 0 && (c = hr_rawentry_cmp(&s->cur, &e)) < 0)
+				side_advance(s);
+			if (s->has < 0) {
+				rc = hr_git_error(HR_EINVALID, w->err, w->errlen, "cannot read a tree of a parent");
+				break;
+			}
+			if (s->has > 0 && c == 0) {
+				match[k] = &s->cur;
+				if (git_oid_equal(s->cur.id, e.id)) {
 					is_new = false; /* identical to this parent: file or whole subtree */
 					break;
 				}
 			}
 		}
-		if (!is_new)
-			continue;
-
-		size_t saved;
-		if ((rc = hr_pathbuf_push(&w->path, git_tree_entry_name(e), &saved)) < 0)
+		if (rc)
 			break;
-		if (is_tree) {
-			git_tree *sub = NULL, *psub[MAX_PARENTS];
-			int grc = git_tree_lookup(&sub, w->r->repo, git_tree_entry_id(e));
-			w->stats->trees++;
-			for (size_t k = 0; k < np; k++)
-				psub[k] = NULL;
-			if (grc < 0) {
-				rc = hr_git_error(hr_git_code(grc), w->err, w->errlen, "cannot read tree '%s'",
-					w->path.ptr);
-			}
-			for (size_t k = 0; k < np && rc == 0; k++) {
-				if (!match[k] || git_tree_entry_type(match[k]) != GIT_OBJECT_TREE)
-					continue;
-				grc = git_tree_lookup(&psub[k], w->r->repo, git_tree_entry_id(match[k]));
-				w->stats->trees++;
+		if (fast)
+			continue;
+		if (is_new) {
+			size_t saved;
+			/* e.name is NUL-terminated inside the object */
+			if ((rc = hr_pathbuf_push(&w->path, e.name, &saved)) < 0)
+				break;
+			if (is_tree) {
+				hr_rawtree sub = { NULL, NULL, 0 }, psub[MAX_PARENTS];
+				int grc = load_tree(w, &sub, e.id);
+				for (size_t k = 0; k < np; k++)
+					psub[k] = (hr_rawtree){ NULL, NULL, 0 };
 				if (grc < 0)
-					rc = hr_git_error(hr_git_code(grc), w->err, w->errlen,
-						"cannot read tree '%s' of a parent", w->path.ptr);
+					rc = hr_git_error(grc, w->err, w->errlen, "cannot read tree '%s'", w->path.ptr);
+				for (size_t k = 0; k < np && rc == 0; k++) {
+					if (!match[k] || match[k]->mode != 040000)
+						continue;
+					grc = load_tree(w, &psub[k], match[k]->id);
+					if (grc < 0)
+						rc = hr_git_error(grc, w->err, w->errlen,
+							"cannot read tree '%s' of a parent", w->path.ptr);
+				}
+				if (rc == 0)
+					rc = compare(w, &sub, psub, np);
+				for (size_t k = 0; k < np; k++)
+					if (psub[k].obj)
+						keep_tree(w, match[k]->id, &psub[k]);
+				hr_rawtree_free(&sub);
+			} else if (hr_policy_matches_path(w->opts->policy, w->path.ptr)) {
+				rc = found(w, &e);
 			}
-			if (rc == 0)
-				rc = compare(w, sub, psub, np);
-			for (size_t k = 0; k < np; k++)
-				git_tree_free(psub[k]);
-			git_tree_free(sub);
-		} else if (hr_policy_matches_path(w->opts->policy, w->path.ptr)) {
-			rc = found(w, e);
+			hr_pathbuf_pop(&w->path, saved);
 		}
-		hr_pathbuf_pop(&w->path, saved);
+next:
+		/* after a change: is the rest of both trees the same bytes? */
+		if (linear && sides[0].has >= 0) {
+			const side *s = &sides[0];
+			size_t rest = tree->len - pos, prest = s->has > 0 ? s->tree.len - s->pos : 0;
+			if (rest == prest && memcmp(tree->data + pos, s->tree.data + s->pos, rest) == 0)
+				break;
+		}
 	}
+	if (rc == 0 && more < 0)
+		rc = hr_git_error(HR_EINVALID, w->err, w->errlen, "cannot read tree '%s'", w->path.ptr);
 	return rc;
 }
 
 static int visit_commit(walk *w, const git_commit *c)
 {
-	git_tree *tree = NULL, *ptrees[MAX_PARENTS];
+	hr_rawtree tree = { NULL, NULL, 0 }, ptrees[MAX_PARENTS];
+	git_oid ptree_ids[MAX_PARENTS];
 	unsigned np = git_commit_parentcount(c);
 	char hex[GIT_OID_HEXSZ + 1];
 	int rc = 0, grc;
@@ -263,33 +470,36 @@ static int visit_commit(walk *w, const git_commit *c)
 		return HR_EINVALID;
 	}
 	for (unsigned k = 0; k < np; k++)
-		ptrees[k] = NULL;
+		ptrees[k] = (hr_rawtree){ NULL, NULL, 0 };
 	w->commit = git_commit_id(c);
-	if ((grc = git_commit_tree(&tree, c)) < 0) {
+	if ((grc = load_tree(w, &tree, git_commit_tree_id(c))) < 0) {
 		git_oid_tostr(hex, sizeof(hex), git_commit_id(c));
-		return hr_git_error(hr_git_code(grc), w->err, w->errlen, "cannot read the tree of commit %s", hex);
+		return hr_git_error(grc, w->err, w->errlen, "cannot read the tree of commit %s", hex);
 	}
 	for (unsigned k = 0; k < np && rc == 0; k++) {
 		git_commit *p = NULL;
-		grc = git_commit_parent(&p, c, k);
+		grc = load_commit(w, &p, git_commit_parent_id(c, k));
 		if (grc == 0) {
-			grc = git_commit_tree(&ptrees[k], p);
-			git_commit_free(p);
+			ptree_ids[k] = *git_commit_tree_id(p);
+			grc = load_tree(w, &ptrees[k], &ptree_ids[k]);
+			pool_keep(&w->pool, git_commit_id(p), p, true);
+		} else {
+			grc = hr_git_code(grc);
 		}
 		if (grc < 0) {
 			git_oid_tostr(hex, sizeof(hex), git_commit_parent_id(c, k));
-			rc = hr_git_error(hr_git_code(grc), w->err, w->errlen, "cannot read parent %s", hex);
+			rc = hr_git_error(grc, w->err, w->errlen, "cannot read parent %s", hex);
 		}
 	}
 	if (rc == 0) {
-		w->stats->trees += 1 + np;
 		w->path.len = 0;
 		w->path.ptr[0] = '\0';
-		rc = compare(w, tree, ptrees, np);
+		rc = compare(w, &tree, ptrees, np);
 	}
 	for (unsigned k = 0; k < np; k++)
-		git_tree_free(ptrees[k]);
-	git_tree_free(tree);
+		if (ptrees[k].obj)
+			keep_tree(w, &ptree_ids[k], &ptrees[k]);
+	hr_rawtree_free(&tree);
 	w->stats->commits++;
 	return rc;
 }
@@ -333,7 +543,7 @@ static int walk_update(walk *w, const git_oid *tip)
 			break;
 		}
 		git_commit *c = NULL;
-		int grc = git_commit_lookup(&c, w->r->repo, &id);
+		int grc = load_commit(w, &c, &id);
 		if (grc < 0) {
 			char hex[GIT_OID_HEXSZ + 1];
 			git_oid_tostr(hex, sizeof(hex), &id);
@@ -345,6 +555,7 @@ static int walk_update(walk *w, const git_oid *tip)
 		for (unsigned k = git_commit_parentcount(c); rc == 0 && k-- > 0;)
 			PUSH(git_commit_parent_id(c, k));
 		git_commit_free(c);
+		pool_turn(&w->pool);
 	}
 #undef PUSH
 out:
@@ -538,20 +749,11 @@ out:
 
 static int emit_tree(walk *w, const git_oid *tree_id)
 {
-	git_tree *tree = NULL;
 	hr_change proto = { .update = w->update };
-	int grc = git_tree_lookup(&tree, w->r->repo, tree_id);
-	if (grc < 0) {
-		char hex[GIT_OID_HEXSZ + 1];
-		git_oid_tostr(hex, sizeof(hex), tree_id);
-		return hr_git_error(hr_git_code(grc), w->err, w->errlen, "cannot read tree %s", hex);
-	}
 	w->path.len = 0;
 	w->path.ptr[0] = '\0';
-	int rc = hr_tree_walk_files(w->r, tree, &w->path, w->opts->policy, &w->blobs, &proto,
+	return hr_tree_walk_files(w->r, w->odb, tree_id, &w->path, w->opts->policy, &w->blobs, &proto,
 		w->fn, w->payload, &w->stats->changes, w->err, w->errlen);
-	git_tree_free(tree);
-	return rc;
 }
 
 int hr_walk(hr_repo *r, const hr_ref_update *updates, size_t n, const hr_walk_opts *opts,
@@ -582,6 +784,10 @@ int hr_walk(hr_repo *r, const hr_ref_update *updates, size_t n, const hr_walk_op
 	hr_keyset_init(&w.paths);
 	if (hr_pathbuf_push(&w.path, "", &saved) < 0)
 		return HR_ENOMEM;
+	if (git_repository_odb(&w.odb, r->repo) < 0) {
+		free(w.path.ptr);
+		return hr_git_error(HR_EGIT, err, errlen, "cannot open the object database");
+	}
 
 	tips = calloc(n ? n : 1, sizeof(*tips));
 	kinds = calloc(n ? n : 1, sizeof(*kinds));
@@ -627,6 +833,8 @@ out:
 	free(tips);
 	free(kinds);
 	free(w.path.ptr);
+	pool_free(&w.pool);
+	git_odb_free(w.odb);
 	hr_keyset_free(&w.fresh);
 	hr_keyset_free(&w.blobs);
 	hr_keyset_free(&w.pairs);

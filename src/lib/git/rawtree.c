@@ -1,0 +1,71 @@
+/*
+ * rawtree.c - tree objects read raw and iterated in place (see
+ * git_internal.h). A tree is a sequence of `<mode in octal> <name>\0<id>`
+ * entries sorted in git's order; libgit2's git_tree parses all of them
+ * into an allocated array with a general-purpose number parser, which in
+ * a history walk costs more than inflating the objects. Here an entry is
+ * three pointers into the object, checked for bounds as it is read.
+ */
+#include <string.h>
+
+#include "git_internal.h"
+
+int hr_rawtree_read(hr_rawtree *out, git_odb *odb, const git_oid *id)
+{
+	memset(out, 0, sizeof(*out));
+	int grc = git_odb_read(&out->obj, odb, id);
+	if (grc < 0)
+		return hr_git_code(grc);
+	if (git_odb_object_type(out->obj) != GIT_OBJECT_TREE) {
+		git_odb_object_free(out->obj);
+		out->obj = NULL;
+		git_error_set_str(GIT_ERROR_INVALID, "the object is not a tree");
+		return HR_EINVALID;
+	}
+	out->data = git_odb_object_data(out->obj);
+	out->len = git_odb_object_size(out->obj);
+	return 0;
+}
+
+void hr_rawtree_free(hr_rawtree *t)
+{
+	git_odb_object_free(t->obj);
+	t->obj = NULL;
+}
+
+int hr_rawtree_next(const hr_rawtree *t, size_t *pos, hr_rawentry *e)
+{
+	const unsigned char *p = t->data + *pos, *end = t->data + t->len;
+	unsigned mode = 0;
+
+	if (p >= end)
+		return 0;
+	while (p < end && *p >= '0' && *p <= '7')
+		mode = mode << 3 | (unsigned)(*p++ - '0');
+	if (p >= end || *p != ' ' || p == t->data + *pos)
+		goto bad;
+	const unsigned char *name = ++p;
+	const unsigned char *nul = memchr(name, '\0', (size_t)(end - name));
+	if (!nul || nul == name || (size_t)(end - nul - 1) < GIT_OID_RAWSZ)
+		goto bad;
+	e->name = (const char *)name;
+	e->namelen = (size_t)(nul - name);
+	e->mode = mode;
+	e->id = (const git_oid *)(const void *)(nul + 1);
+	*pos = (size_t)(nul + 1 + GIT_OID_RAWSZ - t->data);
+	return 1;
+bad:
+	git_error_set_str(GIT_ERROR_INVALID, "malformed tree object");
+	return HR_EINVALID;
+}
+
+int hr_rawentry_cmp(const hr_rawentry *a, const hr_rawentry *b)
+{
+	size_t n = a->namelen < b->namelen ? a->namelen : b->namelen;
+	int c = memcmp(a->name, b->name, n);
+	if (c)
+		return c;
+	unsigned ac = a->namelen > n ? (unsigned char)a->name[n] : a->mode == 040000 ? '/' : 0;
+	unsigned bc = b->namelen > n ? (unsigned char)b->name[n] : b->mode == 040000 ? '/' : 0;
+	return (int)ac - (int)bc;
+}
