@@ -101,10 +101,35 @@ test_expect_success 'audit --history hands out exactly what git log -c --raw lis
 		grep -E "(Dockerfile|\.dockerfile|Containerfile)$" | LC_ALL=C sort >expect &&
 	test_expect_code 1 "$HOOK_RUN" audit --history --severity SyntaxDirectiveMissing=off >out &&
 	sed -n "s/^\([0-9a-f]\{10\}:[^:]*\):2:1: error: .*CopyLinkMissing.*/\1/p" out | LC_ALL=C sort >actual &&
+	test_cmp expect actual &&
+	git repack -q -a -d -f --depth=3 && git prune-packed && ls .git/objects/pack/*.pack &&
+	test_expect_code 1 "$HOOK_RUN" audit --history --severity SyntaxDirectiveMissing=off >out &&
+	sed -n "s/^\([0-9a-f]\{10\}:[^:]*\):2:1: error: .*CopyLinkMissing.*/\1/p" out | LC_ALL=C sort >actual &&
 	test "$(wc -l <expect)" = 11 &&
 	grep -q ":a/b/Dockerfile$" expect && grep -q ":evil.Dockerfile$" expect &&
 	grep -q ":c/y.dockerfile$" expect && grep -q ":e/b/Dockerfile$" expect &&
 	test_cmp expect actual
+'
+
+test_expect_success 'audit --history over a packed history with long delta chains' '
+	git init -q r && cd r &&
+	awk "BEGIN {
+		for (c = 0; c < 80; c++) {
+			printf \"commit refs/heads/main\ncommitter C <c@x> %d +0000\ndata 2\nc\n\", 1500000000 + c;
+			if (c == 0) for (i = 0; i < 300; i++) printf \"M 100644 inline d/file%03d.txt\ndata 4\n%03d\n\n\", i, i;
+			printf \"M 100644 inline d/file%03d.txt\ndata 4\nx%02d\n\n\", (c * 7) % 300, c;
+			if (c % 3 == 0) printf \"M 100644 inline d/s%d/Dockerfile\ndata %d\nFROM alpine\nCOPY a%05d /b\n\n\", c % 4, 27, c;
+		} }" | git fast-import --quiet &&
+	git repack -q -a -d -f --depth=50 --window=50 && git prune-packed &&
+	test "$(git verify-pack -v .git/objects/pack/*.idx | awk "\$2 == \"tree\" && NF > 6" | wc -l)" -gt 50 &&
+	git log --root -c --raw --no-renames --no-abbrev --format="@%H" |
+		awk -F"\t" "/^@/ { c = substr(\$0, 2, 10); next }
+			/^:/ && \$2 ~ /Dockerfile$/ { print c \":\" \$2 }" | LC_ALL=C sort >expect &&
+	test "$(wc -l <expect)" = 27 &&
+	test_expect_code 1 "$HOOK_RUN" audit --history --stats --severity SyntaxDirectiveMissing=off >out 2>err &&
+	sed -n "s/^\([0-9a-f]\{10\}:[^:]*\):2:1: error: .*CopyLinkMissing.*/\1/p" out | LC_ALL=C sort >actual &&
+	test_cmp expect actual &&
+	grep "stats: 80 commits" err
 '
 
 test_expect_success 'an empty repository has nothing to audit' '

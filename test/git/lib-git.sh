@@ -19,6 +19,10 @@ git config --global protocol.file.allow always   # local submodules
 git config --global advice.detachedHead false
 git config --global core.autocrlf false
 
+# every object hook-run's own pack reader returns is checked against its id
+HOOK_RUN_VERIFY_OBJECTS=1
+export HOOK_RUN_VERIFY_OBJECTS
+
 # the fixture: two findings, both with a safe fix
 BAD='FROM alpine\nCOPY a /b\n'
 FIXED='# syntax=docker/dockerfile:1\n\nFROM alpine\nCOPY --link a /b\n'
@@ -77,9 +81,12 @@ commit_unchecked() {
 	git commit -q --no-verify -m "$1"
 }
 
-# new_server DIR: a bare repository with hook-run's pre-receive hook
+# new_server DIR: a bare repository with hook-run's pre-receive hook; pushed
+# objects stay packed in the quarantine (receive.unpackLimit = 1, as for any
+# large push) unless UNPACK_LIMIT says otherwise
 new_server() {
 	git init -q --bare "$1" &&
+	git -C "$1" config receive.unpackLimit "${UNPACK_LIMIT:-1}" &&
 	(cd "$1" && "$HOOK_RUN" install --pre-receive >/dev/null)
 }
 

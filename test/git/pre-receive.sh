@@ -212,6 +212,14 @@ test_expect_success 'scope tips ignores untouched legacy files of the tip' '
 	remote_lines out >lines && grep "1 pushed file checked, 0 findings" lines
 '
 
+test_expect_success 'loose pushed objects (a small push under unpackLimit) are read too' '
+	UNPACK_LIMIT=100 && setup &&
+	write_file app/Dockerfile "$BAD" && git add . && commit_unchecked app &&
+	test_expect_code 1 git push origin main >out 2>&1 &&
+	remote_lines out >lines && grep ":app/Dockerfile:2:1: error" lines &&
+	ls ../srv.git/objects/pack/*.pack >/dev/null 2>&1 || true
+'
+
 test_expect_success 'an empty repository: the whole history is new' '
 	new_server srv.git &&
 	git init -q c && cd c &&

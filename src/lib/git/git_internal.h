@@ -28,6 +28,8 @@ struct hr_repo {
 	git_index *index;         /* opened on first use */
 	hr_replacement *repl;     /* replacements not yet written */
 	size_t nrepl;
+	char **objdirs;           /* object directories added from the environment */
+	size_t nobjdirs;
 };
 
 /* Write "<what>: <libgit2's last message>" into err; returns `code`. */
@@ -107,8 +109,9 @@ static inline bool hr_mode_is_file(git_filemode_t mode)
  * (a quarter of a history walk's time with libgit2 1.5).
  */
 typedef struct hr_rawtree {
-	git_odb_object *obj;
-	const unsigned char *data;
+	git_odb_object *obj;       /* read by libgit2, or */
+	unsigned char *owned;      /* read by the pack reader (malloc'd) */
+	const unsigned char *data; /* NULL: no tree */
 	size_t len;
 } hr_rawtree;
 
@@ -119,8 +122,23 @@ typedef struct hr_rawentry {
 	const git_oid *id;
 } hr_rawentry;
 
-/* Read tree `id`; HR_ENOTFOUND, or HR_EINVALID when the object is not a tree. */
-int hr_rawtree_read(hr_rawtree *out, git_odb *odb, const git_oid *id);
+/*
+ * A repository's pack files, read directly for the history walk
+ * (packread.c): `*out` gets a malloc'd copy of object `id` when it is in a
+ * pack and has type `want_type` (GIT_OBJECT_TREE or GIT_OBJECT_COMMIT).
+ * HR_ENOTFOUND means "ask libgit2" (a loose object, an unusual pack, an
+ * unexpected byte); HR_EINVALID a different type.
+ */
+typedef struct hr_packs hr_packs;
+int hr_packs_open(hr_packs **out, hr_repo *repo);
+int hr_packs_read(hr_packs *packs, const git_oid *id, int want_type, unsigned char **out, size_t *len);
+void hr_packs_free(hr_packs *packs);
+
+/*
+ * Read tree `id` (through `packs` when given, else or failing that through
+ * libgit2); HR_ENOTFOUND, or HR_EINVALID when the object is not a tree.
+ */
+int hr_rawtree_read(hr_rawtree *out, git_odb *odb, hr_packs *packs, const git_oid *id);
 void hr_rawtree_free(hr_rawtree *t);
 
 /*
@@ -186,7 +204,7 @@ const hr_cachetree *hr_cachetree_child(const hr_rawindex *ix, const hr_cachetree
 	const char *name, size_t len);
 
 /* Walk every matching regular file under tree `id` (used by object.c and walk.c). */
-int hr_tree_walk_files(hr_repo *repo, git_odb *odb, const git_oid *id, hr_pathbuf *path,
+int hr_tree_walk_files(hr_repo *repo, git_odb *odb, hr_packs *packs, const git_oid *id, hr_pathbuf *path,
 	const hr_policy *policy, hr_keyset *blobs, hr_change *proto,
 	hr_change_fn fn, void *payload, size_t *nchanges, char *err, size_t errlen);
 

@@ -149,7 +149,7 @@ int hr_change_emit(hr_keyset *blobs, hr_change *c, hr_change_fn fn, void *payloa
 	return 0;
 }
 
-int hr_tree_walk_files(hr_repo *r, git_odb *odb, const git_oid *id, hr_pathbuf *path,
+int hr_tree_walk_files(hr_repo *r, git_odb *odb, hr_packs *packs, const git_oid *id, hr_pathbuf *path,
 	const hr_policy *policy, hr_keyset *blobs, hr_change *proto,
 	hr_change_fn fn, void *payload, size_t *nchanges, char *err, size_t errlen)
 {
@@ -158,7 +158,7 @@ int hr_tree_walk_files(hr_repo *r, git_odb *odb, const git_oid *id, hr_pathbuf *
 	size_t pos = 0;
 	int rc, more;
 
-	if ((rc = hr_rawtree_read(&tree, odb, id)) < 0)
+	if ((rc = hr_rawtree_read(&tree, odb, packs, id)) < 0)
 		return hr_git_error(rc, err, errlen, "cannot read tree '%s'", path->len ? path->ptr : "/");
 	while (rc == 0 && (more = hr_rawtree_next(&tree, &pos, &e)) > 0) {
 		size_t saved;
@@ -167,7 +167,7 @@ int hr_tree_walk_files(hr_repo *r, git_odb *odb, const git_oid *id, hr_pathbuf *
 		if ((rc = hr_pathbuf_push(path, e.name, &saved)) < 0)
 			break;
 		if (e.mode == 040000) {
-			rc = hr_tree_walk_files(r, odb, e.id, path, policy, blobs, proto, fn, payload,
+			rc = hr_tree_walk_files(r, odb, packs, e.id, path, policy, blobs, proto, fn, payload,
 				nchanges, err, errlen);
 		} else if (hr_policy_matches_path(policy, path->ptr)) {
 			proto->path = path->ptr;
@@ -213,8 +213,11 @@ int hr_tree_foreach(hr_repo *r, const hr_oid *treeish, const hr_policy *policy,
 		rc = hr_git_error(HR_EGIT, err, errlen, "cannot open the object database");
 		goto out;
 	}
-	rc = hr_tree_walk_files(r, odb, git_tree_id(tree), &path, policy, &blobs, &proto, fn, payload,
+	hr_packs *packs = NULL;
+	hr_packs_open(&packs, r); /* without it, libgit2 reads every tree */
+	rc = hr_tree_walk_files(r, odb, packs, git_tree_id(tree), &path, policy, &blobs, &proto, fn, payload,
 		NULL, err, errlen);
+	hr_packs_free(packs);
 out:
 	git_odb_free(odb);
 	free(path.ptr);

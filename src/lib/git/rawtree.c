@@ -6,13 +6,26 @@
  * a history walk costs more than inflating the objects. Here an entry is
  * three pointers into the object, checked for bounds as it is read.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "git_internal.h"
 
-int hr_rawtree_read(hr_rawtree *out, git_odb *odb, const git_oid *id)
+int hr_rawtree_read(hr_rawtree *out, git_odb *odb, hr_packs *packs, const git_oid *id)
 {
 	memset(out, 0, sizeof(*out));
+	if (packs) {
+		int rc = hr_packs_read(packs, id, GIT_OBJECT_TREE, &out->owned, &out->len);
+		if (rc == 0) {
+			out->data = out->owned;
+			return 0;
+		}
+		if (rc != HR_ENOTFOUND) {
+			if (rc == HR_EINVALID)
+				git_error_set_str(GIT_ERROR_INVALID, "the object is not a tree");
+			return rc;
+		}
+	}
 	int grc = git_odb_read(&out->obj, odb, id);
 	if (grc < 0)
 		return hr_git_code(grc);
@@ -30,7 +43,8 @@ int hr_rawtree_read(hr_rawtree *out, git_odb *odb, const git_oid *id)
 void hr_rawtree_free(hr_rawtree *t)
 {
 	git_odb_object_free(t->obj);
-	t->obj = NULL;
+	free(t->owned);
+	memset(t, 0, sizeof(*t));
 }
 
 int hr_rawtree_next(const hr_rawtree *t, size_t *pos, hr_rawentry *e)

@@ -267,6 +267,12 @@ static int add_objdir(hr_repo *r, git_odb *odb, dirlist *added, const char *dir,
 		return rc;
 	}
 	added->items[added->len++] = real;
+	char **dirs = realloc(r->objdirs, (r->nobjdirs + 1) * sizeof(char *));
+	if (dirs) {
+		r->objdirs = dirs;
+		if ((dirs[r->nobjdirs] = strdup(real)) != NULL)
+			r->nobjdirs++;
+	}
 	return 0;
 }
 
@@ -485,6 +491,9 @@ void hr_repo_free(hr_repo *r)
 	for (size_t i = 0; i < r->nrepl; i++)
 		free(r->repl[i].path);
 	free(r->repl);
+	for (size_t i = 0; i < r->nobjdirs; i++)
+		free(r->objdirs[i]);
+	free(r->objdirs);
 	git_index_free(r->index);
 	git_repository_free(r->repo);
 	free(r->gitdir);

@@ -117,10 +117,18 @@ fail:
 
 enum tip_kind { TIP_NONE = 0, TIP_COMMIT, TIP_TREE };
 
+/* A commit as the walk needs it: its tree and its parents. */
+typedef struct rawcommit {
+	git_oid id;
+	git_oid tree;
+	size_t np;
+	git_oid parents[];
+} rawcommit;
+
 typedef struct kept {
 	git_oid id;
-	void *obj;                /* a git_commit or a tree's git_odb_object; NULL once taken */
-	bool is_commit;
+	rawcommit *commit;        /* a commit, or */
+	hr_rawtree tree;          /* a tree (tree.data NULL once taken) */
 } kept;
 
 typedef struct pool {
@@ -143,6 +151,7 @@ typedef struct walk {
 	hr_keyset paths;      /* TIPS: the paths of those pairs */
 	hr_pathbuf path;
 	git_odb *odb;
+	hr_packs *packs;      /* the pack reader; NULL: libgit2 reads everything */
 	pool pool;            /* objects kept from one commit for the next */
 	size_t update;        /* the update being walked */
 	const git_oid *commit;
@@ -197,25 +206,19 @@ static int kept_cmp(const void *a, const void *b)
 
 static void kept_free(kept *k)
 {
-	if (k->is_commit)
-		git_commit_free(k->obj);
-	else
-		git_odb_object_free(k->obj);
-	k->obj = NULL;
+	free(k->commit);
+	k->commit = NULL;
+	hr_rawtree_free(&k->tree);
 }
 
-static void *pool_take(pool *p, const git_oid *id, bool is_commit)
+static kept *pool_find(pool *p, const git_oid *id)
 {
 	size_t lo = 0, hi = p->nprev;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		int c = git_oid_cmp(&p->prev[mid].id, id);
-		if (c == 0) {
-			void *obj = p->prev[mid].is_commit == is_commit ? p->prev[mid].obj : NULL;
-			if (obj)
-				p->prev[mid].obj = NULL;
-			return obj;
-		}
+		if (c == 0)
+			return &p->prev[mid];
 		if (c < 0)
 			lo = mid + 1;
 		else
@@ -225,10 +228,17 @@ static void *pool_take(pool *p, const git_oid *id, bool is_commit)
 }
 
 /* Keep an object for the next commit (or free it when memory runs out). */
-static void pool_keep(pool *p, const git_oid *id, void *obj, bool is_commit)
+static void pool_keep(pool *p, const git_oid *id, rawcommit *commit, hr_rawtree *tree)
 {
-	kept k = { .obj = obj, .is_commit = is_commit };
-	if (!obj)
+	kept k;
+	memset(&k, 0, sizeof(k));
+	k.id = *id;
+	k.commit = commit;
+	if (tree) {
+		k.tree = *tree;
+		memset(tree, 0, sizeof(*tree));
+	}
+	if (!k.commit && !k.tree.data)
 		return;
 	if (p->ncur == p->capcur) {
 		size_t cap = p->capcur ? p->capcur * 2 : 64;
@@ -240,7 +250,6 @@ static void pool_keep(pool *p, const git_oid *id, void *obj, bool is_commit)
 		p->cur = n;
 		p->capcur = cap;
 	}
-	k.id = *id;
 	p->cur[p->ncur++] = k;
 }
 
@@ -248,8 +257,7 @@ static void pool_keep(pool *p, const git_oid *id, void *obj, bool is_commit)
 static void pool_turn(pool *p)
 {
 	for (size_t i = 0; i < p->nprev; i++)
-		if (p->prev[i].obj)
-			kept_free(&p->prev[i]);
+		kept_free(&p->prev[i]);
 	kept *tmp = p->prev;
 	size_t cap = p->capprev;
 	p->prev = p->cur;
@@ -271,33 +279,83 @@ static void pool_free(pool *p)
 
 static int load_tree(walk *w, hr_rawtree *out, const git_oid *id)
 {
-	git_odb_object *obj = pool_take(&w->pool, id, false);
-	if (obj) {
-		out->obj = obj;
-		out->data = git_odb_object_data(obj);
-		out->len = git_odb_object_size(obj);
+	kept *k = pool_find(&w->pool, id);
+	if (k && k->tree.data) {
+		*out = k->tree;
+		memset(&k->tree, 0, sizeof(k->tree));
 		return 0;
 	}
 	w->stats->trees++;
-	return hr_rawtree_read(out, w->odb, id);
+	return hr_rawtree_read(out, w->odb, w->packs, id);
 }
 
 static void keep_tree(walk *w, const git_oid *id, hr_rawtree *t)
 {
-	pool_keep(&w->pool, id, t->obj, false);
-	t->obj = NULL;
+	pool_keep(&w->pool, id, NULL, t);
 }
 
-static int load_commit(walk *w, git_commit **out, const git_oid *id)
+/* "tree <hex>\n" then "parent <hex>\n" lines: all the walk needs of a commit */
+static int parse_commit(rawcommit **out, const git_oid *id, const unsigned char *data, size_t len)
 {
-	if ((*out = pool_take(&w->pool, id, true)) != NULL)
+	const unsigned char *p = data, *end = data + len;
+	size_t np = 0;
+	for (const unsigned char *q = p + 46; q + 48 <= end && !memcmp(q, "parent ", 7); q += 48)
+		np++;
+	rawcommit *c = malloc(sizeof(*c) + np * sizeof(git_oid));
+	if (!c)
+		return HR_ENOMEM;
+	c->id = *id;
+	c->np = np;
+	if (len < 46 || memcmp(p, "tree ", 5) != 0 || p[45] != '\n' ||
+	    git_oid_fromstrn(&c->tree, (const char *)p + 5, GIT_OID_HEXSZ) < 0)
+		goto bad;
+	p += 46;
+	for (size_t k = 0; k < np; k++, p += 48)
+		if (p[47] != '\n' || git_oid_fromstrn(&c->parents[k], (const char *)p + 7, GIT_OID_HEXSZ) < 0)
+			goto bad;
+	*out = c;
+	return 0;
+bad:
+	free(c);
+	git_error_set_str(GIT_ERROR_INVALID, "malformed commit");
+	return HR_EINVALID;
+}
+
+static int load_commit(walk *w, rawcommit **out, const git_oid *id)
+{
+	kept *k = pool_find(&w->pool, id);
+	if (k && k->commit) {
+		*out = k->commit;
+		k->commit = NULL;
 		return 0;
-	return git_commit_lookup(out, w->r->repo, id);
+	}
+	unsigned char *data = NULL;
+	size_t len = 0;
+	int rc = w->packs ? hr_packs_read(w->packs, id, GIT_OBJECT_COMMIT, &data, &len) : HR_ENOTFOUND;
+	if (rc == 0) {
+		rc = parse_commit(out, id, data, len);
+		free(data);
+		return rc;
+	}
+	if (rc != HR_ENOTFOUND)
+		return rc == HR_EINVALID ? (git_error_set_str(GIT_ERROR_INVALID, "not a commit"), rc) : rc;
+	git_odb_object *obj = NULL;
+	int grc = git_odb_read(&obj, w->odb, id);
+	if (grc < 0)
+		return hr_git_code(grc);
+	if (git_odb_object_type(obj) != GIT_OBJECT_COMMIT) {
+		git_odb_object_free(obj);
+		git_error_set_str(GIT_ERROR_INVALID, "not a commit");
+		return HR_EINVALID;
+	}
+	rc = parse_commit(out, id, git_odb_object_data(obj), git_odb_object_size(obj));
+	git_odb_object_free(obj);
+	return rc;
 }
 
 /* A parent's side of one tree level: its entries, read in order. */
 typedef struct side {
-	hr_rawtree tree;       /* tree.obj NULL: the parent has no tree here */
+	hr_rawtree tree;       /* tree.data NULL: the parent has no tree here */
 	size_t pos;            /* offset of `cur` in the tree */
 	size_t next;           /* offset after `cur` */
 	hr_rawentry cur;
@@ -344,7 +402,7 @@ static size_t skip_entries(const hr_rawtree *t, size_t limit)
 
 /*
  * Compare `tree` with the parents' trees at the same level and hand out
- * what differs from all of them. ptrees[k].obj is NULL where parent k has
+ * what differs from all of them. ptrees[k].data is NULL where parent k has
  * no tree at this path.
  */
 static int compare(walk *w, const hr_rawtree *tree, hr_rawtree *ptrees, size_t np)
@@ -365,13 +423,13 @@ static int compare(walk *w, const hr_rawtree *tree, hr_rawtree *ptrees, size_t n
 	 * looking at its entries; and after each changed entry, the rest is
 	 * skipped as soon as it is byte-identical too.
 	 */
-	bool linear = np == 1 && ptrees[0].obj;
+	bool linear = np == 1 && ptrees[0].data;
 	if (linear) {
 		pos = skip_entries(tree, mismatch(tree->data, tree->len, ptrees[0].data, ptrees[0].len));
 		sides[0].next = pos;
 	}
 	for (size_t k = 0; k < np; k++)
-		if (ptrees[k].obj)
+		if (ptrees[k].data)
 			side_advance(&sides[k]);
 	while (rc == 0 && (more = hr_rawtree_next(tree, &pos, &e)) > 0) {
 		bool is_tree = e.mode == 040000;
@@ -416,12 +474,15 @@ static int compare(walk *w, const hr_rawtree *tree, hr_rawtree *ptrees, size_t n
 			if ((rc = hr_pathbuf_push(&w->path, e.name, &saved)) < 0)
 				break;
 			if (is_tree) {
-				hr_rawtree sub = { NULL, NULL, 0 }, psub[MAX_PARENTS];
-				int grc = load_tree(w, &sub, e.id);
+				/*
+				 * The parents' side first: git packs an older version as a
+				 * delta against a newer one, and libgit2 caches the base it
+				 * rebuilt, so the newer tree read next comes from that cache.
+				 */
+				hr_rawtree sub = { 0 }, psub[MAX_PARENTS];
+				int grc;
 				for (size_t k = 0; k < np; k++)
-					psub[k] = (hr_rawtree){ NULL, NULL, 0 };
-				if (grc < 0)
-					rc = hr_git_error(grc, w->err, w->errlen, "cannot read tree '%s'", w->path.ptr);
+					psub[k] = (hr_rawtree){ 0 };
 				for (size_t k = 0; k < np && rc == 0; k++) {
 					if (!match[k] || match[k]->mode != 040000)
 						continue;
@@ -430,10 +491,12 @@ static int compare(walk *w, const hr_rawtree *tree, hr_rawtree *ptrees, size_t n
 						rc = hr_git_error(grc, w->err, w->errlen,
 							"cannot read tree '%s' of a parent", w->path.ptr);
 				}
+				if (rc == 0 && (grc = load_tree(w, &sub, e.id)) < 0)
+					rc = hr_git_error(grc, w->err, w->errlen, "cannot read tree '%s'", w->path.ptr);
 				if (rc == 0)
 					rc = compare(w, &sub, psub, np);
 				for (size_t k = 0; k < np; k++)
-					if (psub[k].obj)
+					if (psub[k].data)
 						keep_tree(w, match[k]->id, &psub[k]);
 				hr_rawtree_free(&sub);
 			} else if (hr_policy_matches_path(w->opts->policy, w->path.ptr)) {
@@ -455,49 +518,48 @@ next:
 	return rc;
 }
 
-static int visit_commit(walk *w, const git_commit *c)
+static int visit_commit(walk *w, const rawcommit *c)
 {
-	hr_rawtree tree = { NULL, NULL, 0 }, ptrees[MAX_PARENTS];
+	hr_rawtree tree = { 0 }, ptrees[MAX_PARENTS];
 	git_oid ptree_ids[MAX_PARENTS];
-	unsigned np = git_commit_parentcount(c);
+	size_t np = c->np;
 	char hex[GIT_OID_HEXSZ + 1];
 	int rc = 0, grc;
 
 	if (np > MAX_PARENTS) {
-		git_oid_tostr(hex, sizeof(hex), git_commit_id(c));
-		snprintf(w->err, w->errlen, "commit %s has %u parents; at most %d are supported", hex, np,
+		git_oid_tostr(hex, sizeof(hex), &c->id);
+		snprintf(w->err, w->errlen, "commit %s has %zu parents; at most %d are supported", hex, np,
 			MAX_PARENTS);
 		return HR_EINVALID;
 	}
-	for (unsigned k = 0; k < np; k++)
-		ptrees[k] = (hr_rawtree){ NULL, NULL, 0 };
-	w->commit = git_commit_id(c);
-	if ((grc = load_tree(w, &tree, git_commit_tree_id(c))) < 0) {
-		git_oid_tostr(hex, sizeof(hex), git_commit_id(c));
-		return hr_git_error(grc, w->err, w->errlen, "cannot read the tree of commit %s", hex);
-	}
-	for (unsigned k = 0; k < np && rc == 0; k++) {
-		git_commit *p = NULL;
-		grc = load_commit(w, &p, git_commit_parent_id(c, k));
+	for (size_t k = 0; k < np; k++)
+		ptrees[k] = (hr_rawtree){ 0 };
+	w->commit = &c->id;
+	for (size_t k = 0; k < np && rc == 0; k++) {
+		rawcommit *p = NULL;
+		grc = load_commit(w, &p, &c->parents[k]);
 		if (grc == 0) {
-			ptree_ids[k] = *git_commit_tree_id(p);
+			ptree_ids[k] = p->tree;
 			grc = load_tree(w, &ptrees[k], &ptree_ids[k]);
-			pool_keep(&w->pool, git_commit_id(p), p, true);
-		} else {
-			grc = hr_git_code(grc);
+			pool_keep(&w->pool, &p->id, p, NULL);
 		}
 		if (grc < 0) {
-			git_oid_tostr(hex, sizeof(hex), git_commit_parent_id(c, k));
+			git_oid_tostr(hex, sizeof(hex), &c->parents[k]);
 			rc = hr_git_error(grc, w->err, w->errlen, "cannot read parent %s", hex);
 		}
+	}
+	/* the commit's own tree after its parents' (see compare()) */
+	if (rc == 0 && (grc = load_tree(w, &tree, &c->tree)) < 0) {
+		git_oid_tostr(hex, sizeof(hex), &c->id);
+		rc = hr_git_error(grc, w->err, w->errlen, "cannot read the tree of commit %s", hex);
 	}
 	if (rc == 0) {
 		w->path.len = 0;
 		w->path.ptr[0] = '\0';
 		rc = compare(w, &tree, ptrees, np);
 	}
-	for (unsigned k = 0; k < np; k++)
-		if (ptrees[k].obj)
+	for (size_t k = 0; k < np; k++)
+		if (ptrees[k].data)
 			keep_tree(w, &ptree_ids[k], &ptrees[k]);
 	hr_rawtree_free(&tree);
 	w->stats->commits++;
@@ -542,19 +604,19 @@ static int walk_update(walk *w, const git_oid *tip)
 			rc = HR_ETIMEOUT;
 			break;
 		}
-		git_commit *c = NULL;
+		rawcommit *c = NULL;
 		int grc = load_commit(w, &c, &id);
 		if (grc < 0) {
 			char hex[GIT_OID_HEXSZ + 1];
 			git_oid_tostr(hex, sizeof(hex), &id);
-			rc = hr_git_error(hr_git_code(grc), w->err, w->errlen, "cannot read commit %s", hex);
+			rc = hr_git_error(grc, w->err, w->errlen, "cannot read commit %s", hex);
 			break;
 		}
 		rc = visit_commit(w, c);
 		/* parents pushed last first, so the first parent is walked next */
-		for (unsigned k = git_commit_parentcount(c); rc == 0 && k-- > 0;)
-			PUSH(git_commit_parent_id(c, k));
-		git_commit_free(c);
+		for (size_t k = c->np; rc == 0 && k-- > 0;)
+			PUSH(&c->parents[k]);
+		free(c);
 		pool_turn(&w->pool);
 	}
 #undef PUSH
@@ -752,7 +814,7 @@ static int emit_tree(walk *w, const git_oid *tree_id)
 	hr_change proto = { .update = w->update };
 	w->path.len = 0;
 	w->path.ptr[0] = '\0';
-	return hr_tree_walk_files(w->r, w->odb, tree_id, &w->path, w->opts->policy, &w->blobs, &proto,
+	return hr_tree_walk_files(w->r, w->odb, w->packs, tree_id, &w->path, w->opts->policy, &w->blobs, &proto,
 		w->fn, w->payload, &w->stats->changes, w->err, w->errlen);
 }
 
@@ -788,6 +850,7 @@ int hr_walk(hr_repo *r, const hr_ref_update *updates, size_t n, const hr_walk_op
 		free(w.path.ptr);
 		return hr_git_error(HR_EGIT, err, errlen, "cannot open the object database");
 	}
+	hr_packs_open(&w.packs, r); /* without it, libgit2 reads every object */
 
 	tips = calloc(n ? n : 1, sizeof(*tips));
 	kinds = calloc(n ? n : 1, sizeof(*kinds));
@@ -834,6 +897,7 @@ out:
 	free(kinds);
 	free(w.path.ptr);
 	pool_free(&w.pool);
+	hr_packs_free(w.packs);
 	git_odb_free(w.odb);
 	hr_keyset_free(&w.fresh);
 	hr_keyset_free(&w.blobs);
