@@ -266,7 +266,8 @@ static void pool_turn(pool *p)
 	p->cur = tmp;
 	p->capcur = cap;
 	p->ncur = 0;
-	qsort(p->prev, p->nprev, sizeof(kept), kept_cmp);
+	if (p->nprev > 1)
+		qsort(p->prev, p->nprev, sizeof(kept), kept_cmp);
 }
 
 static void pool_free(pool *p)
