@@ -334,6 +334,16 @@ test_expect_success 'a merge taking one side as it is has nothing new to check' 
 	test "$(git rev-list --parents -1 HEAD | wc -w)" = 3 && expect_status
 '
 
+test_expect_success 'git pull: pre-merge-commit takes the merged commit from FETCH_HEAD' '
+	new_repo up && (cd up && write_file README "x\n" && git add . && git commit -q -m base) &&
+	git clone -q up r && (cd r && "$HOOK_RUN" install >/dev/null) &&
+	(cd up && write_file Dockerfile "$BAD" && git add . && commit_unchecked legacy) &&
+	cd r && write_file README2 "local\n" && git add . && git commit -q -m local &&
+	git pull -q --no-rebase --no-edit origin main >out 2>&1 &&
+	test "$(git rev-list --parents -1 HEAD | wc -w)" = 3 &&
+	expect_blob HEAD:Dockerfile "$BAD" && expect_status && no_locks
+'
+
 test_expect_success 'concluding a merge with git commit: MERGE_HEAD is a parent too' '
 	new_repo r && cd r &&
 	write_file README "x\n" && git add . && git commit -q -m base &&

@@ -24,16 +24,20 @@
  *     objects is skipped unread, and so is the rest once it is identical
  *     too. libgit2's tree-to-tree diff and git_tree parsing are not used:
  *     they cost a pass with allocations over every tree, every commit.
- *     The commit and trees a commit reads from its first parent are kept
- *     for the next commit, which is usually that parent (the pool below).
+ *     Trees and commits come from the packs through packread.c (libgit2
+ *     for loose objects); a commit's parents' trees are read before its
+ *     own, as git deltifies the older version against the newer. The
+ *     commit and trees a commit reads from its first parent are kept for
+ *     the next commit, which is usually that parent (the pool below).
  *  5. scope COMMITS hands out each (commit, path, blob) as found. scope
  *     TIPS only records the introduced (path, blob) pairs, then hands out,
  *     for each update, the files of its final tree whose (path, blob) is
  *     one of them.
  *
  * Memory: two hash sets of commit ids (new, visited) and one of blob ids,
- * a stack of commit ids, and the trees of two commits and their parents at
- * a time. Blob contents are the callback's business, one at a time.
+ * a stack of commit ids, the trees of two commits and their parents at a
+ * time, and packread.c's 64 MB cache. Blob contents are the callback's
+ * business, one at a time.
  */
 #include <stdlib.h>
 #include <string.h>
