@@ -96,6 +96,12 @@ static inline void hr_pathbuf_pop(hr_pathbuf *b, size_t saved_len)
 	b->ptr[saved_len] = '\0';
 }
 
+/* A big-endian 32-bit number (index and pack files). */
+static inline uint32_t hr_be32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
 /* Is this tree entry mode a file hook-run reads (not a symlink or gitlink)? */
 static inline bool hr_mode_is_file(git_filemode_t mode)
 {

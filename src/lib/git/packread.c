@@ -75,10 +75,6 @@ struct hr_packs {
 	bool verify;
 };
 
-static uint32_t be32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 /* ---- finding the packs ------------------------------------------------ */
 
@@ -113,9 +109,9 @@ static void add_pack(hr_packs *ps, const char *idxpath)
 	if (!p->idx)
 		return;
 	/* version 2: magic, version, 256 fanout, shas, crcs, 32-bit offsets, 64-bit offsets, 2 checksums */
-	if (p->idxlen < 8 + 1024 + 40 || memcmp(p->idx, "\377tOc", 4) != 0 || be32(p->idx + 4) != 2)
+	if (p->idxlen < 8 + 1024 + 40 || memcmp(p->idx, "\377tOc", 4) != 0 || hr_be32(p->idx + 4) != 2)
 		goto fail;
-	p->n = be32(p->idx + 8 + 255 * 4);
+	p->n = hr_be32(p->idx + 8 + 255 * 4);
 	size_t need = 8 + 1024 + (size_t)p->n * (20 + 4 + 4) + 40;
 	if (p->idxlen < need)
 		goto fail;
@@ -128,7 +124,7 @@ static void add_pack(hr_packs *ps, const char *idxpath)
 	memcpy(packpath + plen - 4, ".pack", 6);
 	p->data = map_file(packpath, &p->len);
 	free(packpath);
-	if (!p->data || p->len < 12 + 20 || memcmp(p->data, "PACK", 4) != 0 || be32(p->data + 8) != p->n) {
+	if (!p->data || p->len < 12 + 20 || memcmp(p->data, "PACK", 4) != 0 || hr_be32(p->data + 8) != p->n) {
 		if (p->data)
 			munmap((void *)p->data, p->len);
 		goto fail;
@@ -326,19 +322,19 @@ static bool find(const hr_packs *ps, const git_oid *id, uint32_t *packno, uint64
 	for (size_t k = 0; k < ps->npacks; k++) {
 		size_t i = (ps->last + k) % ps->npacks;
 		const pack *p = &ps->packs[i];
-		uint32_t lo = id->id[0] ? be32(p->idx + 8 + (id->id[0] - 1) * 4) : 0;
-		uint32_t hi = be32(p->idx + 8 + id->id[0] * 4);
+		uint32_t lo = id->id[0] ? hr_be32(p->idx + 8 + (id->id[0] - 1) * 4) : 0;
+		uint32_t hi = hr_be32(p->idx + 8 + id->id[0] * 4);
 		while (lo < hi) {
 			uint32_t mid = lo + (hi - lo) / 2;
 			int c = memcmp(p->shas + (size_t)mid * 20, id->id, 20);
 			if (c == 0) {
-				uint32_t o = be32(p->off32 + (size_t)mid * 4);
+				uint32_t o = hr_be32(p->off32 + (size_t)mid * 4);
 				if (o & 0x80000000u) {
 					size_t k64 = o & 0x7fffffffu;
 					const unsigned char *q = p->off64 + k64 * 8;
 					if (q + 8 > p->idx + p->idxlen)
 						return false;
-					*off = (uint64_t)be32(q) << 32 | be32(q + 4);
+					*off = (uint64_t)hr_be32(q) << 32 | hr_be32(q + 4);
 				} else {
 					*off = o;
 				}

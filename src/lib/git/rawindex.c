@@ -39,10 +39,6 @@
 #define FLAG_EXTENDED 0x4000
 #define XFLAG_INTENT_TO_ADD 0x2000
 
-static uint32_t be32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 static uint16_t be16(const unsigned char *p)
 {
@@ -133,7 +129,7 @@ static long parse_node(tree_parser *tp, int depth)
 static void decode(const unsigned char *p, hr_rawindex_entry *e)
 {
 	uint16_t flags = be16(p + 60);
-	e->mode = be32(p + 24);
+	e->mode = hr_be32(p + 24);
 	e->id = (const git_oid *)(const void *)(p + 40);
 	e->stage = (flags >> 12) & 3;
 	e->intent_to_add = (flags & FLAG_EXTENDED) && (be16(p + 62) & XFLAG_INTENT_TO_ADD);
@@ -181,7 +177,7 @@ static int parse(hr_rawindex *ix, const char *path, char *err, size_t errlen)
 	const unsigned char *d = ix->map, *end = d + ix->len;
 	if (ix->len < 12 + GIT_OID_RAWSZ || memcmp(d, "DIRC", 4) != 0)
 		return bad(err, errlen, path, "not an index file");
-	uint32_t version = be32(d + 4), n = be32(d + 8);
+	uint32_t version = hr_be32(d + 4), n = hr_be32(d + 8);
 	if (version < 2 || version > 4)
 		return bad(err, errlen, path, "unsupported index version");
 	end -= GIT_OID_RAWSZ; /* the checksum */
@@ -255,7 +251,7 @@ static int parse(hr_rawindex *ix, const char *path, char *err, size_t errlen)
 
 	/* extensions */
 	while (end - p >= 8) {
-		uint32_t size = be32(p + 4);
+		uint32_t size = hr_be32(p + 4);
 		const unsigned char *data = p + 8;
 		if ((size_t)(end - data) < size)
 			return bad(err, errlen, path, "truncated extension");
