@@ -7,7 +7,7 @@
 set -eu
 
 build="gcc make autoconf automake pkg-config libgit2-dev libinih-dev libjansson-dev zlib1g-dev check"
-test_extra="git valgrind python3 python3-jsonschema libxml2-utils pre-commit xxd"
+test_extra="git valgrind python3 python3-jsonschema libxml2-utils pre-commit xxd man-db groff-base bsdextrautils"
 
 want=$build
 [ "${1:-}" = "--test" ] && want="$build $test_extra"

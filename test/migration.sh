@@ -2,13 +2,13 @@
 # migration.sh - the migration a team runs: a tree of mixed Dockerfiles
 # (CRLF, BOM, backtick escape, heredoc, misplaced and old directives,
 # multi-stage, scratch, ONBUILD, an excluded vendor copy) goes through
-# `hook-run fix` and must come out exactly as test/migration/expected-MODE
+# `hook-run fix` and must come out exactly as test/migration-data/expected-MODE
 # (the header and --link added, no other byte changed), with file modes
 # kept, no temporary files left, a second run changing nothing, and
 # `hook-run check` then passing.
 . "${TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}/test/lib.sh"
 
-src=$TOP_SRCDIR/test/migration
+src=$TOP_SRCDIR/test/migration-data
 
 prepare() {
 	cp -R "$src/before" tree

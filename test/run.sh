@@ -2,7 +2,7 @@
 # run.sh - the whole test suite from a clean checkout: install what is
 # missing (Debian 12), bootstrap, build out of tree in _build/, `make check`
 # (unit tests, data-driven cases, the conformance corpus, git integration
-# tests, valgrind), then print the counts.
+# tests, valgrind), `make distcheck`, then print the counts.
 #
 #   sh test/run.sh
 set -eu
@@ -29,6 +29,20 @@ fi
 make -s -j"$(nproc 2>/dev/null || echo 2)"
 status=0
 make -s -j"$(nproc 2>/dev/null || echo 2)" check >check.out 2>&1 || status=$?
+# the release tarball builds, installs, uninstalls and passes its own tests
+# (counted as one more test; HOOK_RUN_NO_DISTCHECK=1 skips it)
+dist=skip
+if [ "${HOOK_RUN_NO_DISTCHECK:-}" != 1 ]; then
+	if make -s -j"$(nproc 2>/dev/null || echo 2)" distcheck >distcheck.out 2>&1; then
+		dist=pass
+		echo "PASS: make distcheck"
+	else
+		dist=fail
+		status=1
+		echo "FAIL: make distcheck (see _build/distcheck.out)"
+		grep -E '^(FAIL|ERROR)' distcheck.out | head -20 || tail -20 distcheck.out
+	fi
+fi
 # the automake summary, then the counts in one line
 grep -E '^(PASS|FAIL|ERROR|XPASS|XFAIL|SKIP):' check.out | grep -vE '^(PASS|SKIP|XFAIL):' || true
 if [ -f test-suite.log ]; then
@@ -41,6 +55,8 @@ if [ -f test-suite.log ]; then
 	error=$(sed -n 's/^# ERROR: *//p' test-suite.log)
 	[ "$status" -eq 0 ] || grep -E '^(FAIL|ERROR|XPASS)' test-suite.log | head -50 || true
 	echo "skipped: ${skip:-0}, known bugs (xfail): ${xfail:-0}"
+	[ "$dist" = pass ] && pass=$((${pass:-0} + 1))
+	[ "$dist" = fail ] && fail=$((${fail:-0} + 1))
 	echo "$((${pass:-0})) passed, $((${fail:-0} + ${xpass:-0} + ${error:-0})) failed"
 else
 	tail -50 check.out

@@ -1,0 +1,90 @@
+#!/bin/sh
+# docs.sh - the documentation keeps up with the code: the man page renders
+# without warnings and names every command, option, rule and configuration
+# key the program knows; the README names every rule and key; every command
+# has --help; the bash completion completes commands, options and rules.
+. "${TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}/test/lib.sh"
+
+man1=$TOP_SRCDIR/src/cli/hook-run.1
+readme=$TOP_SRCDIR/README.md
+example=$TOP_SRCDIR/contrib/hook-run.ini.example
+
+# the man page as plain text (hyphens normalised)
+render() {
+	MANWIDTH=200 LC_ALL=C man -l "$man1" 2>/dev/null | col -b | sed 's/‐/-/g'
+}
+
+commands() {
+	"$HOOK_RUN" --help | sed -n 's/^  \([a-z-]*\) .*/\1/p' | grep -v -e '^help$' -e '^version$'
+}
+
+if command -v man >/dev/null 2>&1 && command -v groff >/dev/null 2>&1; then
+	test_expect_success 'the man page renders without warnings' '
+		MANWIDTH=80 LC_ALL=C man --warnings -l "$man1" >out 2>err &&
+		test ! -s err &&
+		grep "EXIT STATUS" out
+	'
+	test_expect_success 'the man page names every command' '
+		render >page &&
+		for c in $(commands); do grep -q -- "hook-run $c\|^ *$c\$\|^       $c" page || { echo "missing: $c"; exit 1; }; done
+	'
+	test_expect_success 'the man page names every option of every command' '
+		render >page &&
+		for c in $(commands); do
+			"$HOOK_RUN" $c --help | grep -o -- "--[a-z][a-z-]*" | sort -u >opts &&
+			while read -r o; do grep -q -- "$o" page || { echo "$c: $o not in the man page"; exit 1; }; done <opts
+		done
+	'
+	test_expect_success 'the man page names every rule and configuration key' '
+		render >page &&
+		for r in $("$HOOK_RUN" explain --list | cut -d" " -f1); do grep -q "$r" page || { echo "rule $r"; exit 1; }; done &&
+		for k in $(sed -n "s/^\([a-z-]*\) *=.*/\1/p" "$example"); do grep -q -- "$k" page || { echo "key $k"; exit 1; }; done
+	'
+else
+	test_skip 'the man page renders without warnings' "man or groff not installed"
+fi
+
+test_expect_success 'the README names every rule and configuration key' '
+	for r in $("$HOOK_RUN" explain --list | cut -d" " -f1); do grep -q "\`$r\`" "$readme" || { echo "rule $r"; exit 1; }; done &&
+	for k in $(sed -n "s/^\([a-z-]*\) *=.*/\1/p" "$example"); do grep -q "\`$k\`\|\] $k\`" "$readme" || { echo "key $k"; exit 1; }; done
+'
+
+test_expect_success 'every command has --help (exit 0, a usage line)' '
+	for c in $(commands); do
+		"$HOOK_RUN" $c --help >out || { echo "$c --help failed"; exit 1; }
+		grep -q "^usage: hook-run" out || { echo "$c: no usage line"; exit 1; }
+	done &&
+	"$HOOK_RUN" help check | grep -q "^usage: hook-run check"
+'
+
+test_expect_success 'an unknown command or option is a usage error (exit 2)' '
+	test_expect_code 2 "$HOOK_RUN" frobnicate 2>err &&
+	grep "unknown command" err &&
+	test_expect_code 2 "$HOOK_RUN" check --frobnicate 2>/dev/null &&
+	test_expect_code 2 "$HOOK_RUN" 2>/dev/null
+'
+
+if command -v bash >/dev/null 2>&1; then
+	complete_words() {
+		# $@: the command line words; the last one is being completed
+		PATH=$(dirname "$HOOK_RUN"):$PATH bash -c '
+			. "$0"
+			COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+			_hook_run
+			printf "%s\n" "${COMPREPLY[@]}"
+		' "$TOP_SRCDIR/contrib/bash-completion/hook-run" "$@"
+	}
+	test_expect_success 'bash completion: commands, options, values, rules' '
+		ln -s "$HOOK_RUN" hook-run &&
+		complete_words hook-run ch >out && grep -x check out &&
+		complete_words hook-run check --fo >out && grep -x -- --format out &&
+		complete_words hook-run check --format s >out && grep -x sarif out &&
+		complete_words hook-run explain CopyL >out && grep -x CopyLinkMissing out &&
+		complete_words hook-run fix --dr >out && grep -x -- --dry-run out &&
+		complete_words hook-run check --severity LinkChown >out && grep -x LinkChownByName=off out
+	'
+else
+	test_skip 'bash completion' "bash not installed"
+fi
+
+test_done
