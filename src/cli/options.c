@@ -38,6 +38,11 @@ void hr_cli_common_init(hr_cli_common *c)
 void hr_cli_common_free(hr_cli_common *c)
 {
 	hr_policy_free(&c->policy);
+	for (size_t i = 0; i < c->noverrides; i++) {
+		free(c->overrides[i].owned[0]);
+		free(c->overrides[i].owned[1]);
+	}
+	c->noverrides = 0;
 	hr_baseline_free(c->baseline);
 	c->baseline = NULL;
 }
@@ -54,6 +59,7 @@ static int add_override(hr_cli_common *c, const char *section, const char *key, 
 	o->key = key;
 	o->value = value;
 	o->flag = flag;
+	o->owned[0] = o->owned[1] = NULL;
 	return 1;
 }
 
@@ -81,8 +87,12 @@ int hr_cli_common_option(hr_cli_common *c, int opt, const char *arg)
 		char *key = strndup(arg, (size_t)(eq - arg));
 		if (!key)
 			return -1;
-		/* the key string lives until exit: options are parsed once */
-		return add_override(c, "rules", key, eq + 1, "--severity");
+		int r = add_override(c, "rules", key, eq + 1, "--severity");
+		if (r < 0)
+			free(key);
+		else
+			c->overrides[c->noverrides - 1].owned[0] = key;
+		return r;
 	}
 	case HR_OPT_SET: {
 		const char *dot = strchr(arg, '.'), *eq = strchr(arg, '=');
@@ -92,9 +102,15 @@ int hr_cli_common_option(hr_cli_common *c, int opt, const char *arg)
 		}
 		char *section = strndup(arg, (size_t)(dot - arg));
 		char *key = strndup(dot + 1, (size_t)(eq - dot - 1));
-		if (!section || !key)
-			return -1;
-		return add_override(c, section, key, eq + 1, "--set");
+		int r = section && key ? add_override(c, section, key, eq + 1, "--set") : -1;
+		if (r < 0) {
+			free(section);
+			free(key);
+		} else {
+			c->overrides[c->noverrides - 1].owned[0] = section;
+			c->overrides[c->noverrides - 1].owned[1] = key;
+		}
+		return r;
 	}
 	case HR_OPT_FORMAT:
 		if (!hr_format_parse(arg, &c->format)) {

@@ -20,6 +20,7 @@ typedef struct hr_cli_override {
 	const char *key;
 	const char *value;
 	const char *flag;   /* the option it came from, for messages */
+	char *owned[2];     /* section/key copies made from the argument, freed with the rest */
 } hr_cli_override;
 
 typedef struct hr_cli_common {
