@@ -86,6 +86,9 @@ bool hr_policy_matches_path(const hr_policy *p, const char *path);
 /** git's wildmatch: `*`, `?`, `[...]`, `**` (WM_PATHNAME semantics). */
 bool hr_wildmatch(const char *pattern, const char *text);
 
+/** Parse a size: bytes, or with k/K, m/M, g/G (optionally iB/B): "4M", "512k". */
+bool hr_size_parse(const char *s, size_t *out);
+
 /** Parse "error", "warning", "info", "off"; false if none of them. */
 bool hr_severity_parse(const char *s, hr_severity *out);
 

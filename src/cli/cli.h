@@ -40,8 +40,6 @@ int hr_cmd_uninstall(int argc, char **argv);
 /* Print "hook-run: <message>" to stderr. */
 void hr_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Parse a size like "4M", "512k", "100" (bytes); false if malformed. */
-bool hr_cli_parse_size(const char *s, size_t *out);
 
 /* The default limit on a file's size before hook-run refuses to judge it. */
 #define HR_DEFAULT_MAX_SIZE ((size_t)4 * 1024 * 1024)

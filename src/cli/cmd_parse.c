@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "hook-run/dockerfile.h"
 #include "hook-run/fileio.h"
+#include "hook-run/policy.h"
 #include "report/model_json.h"
 
 static void parse_usage(FILE *out)
@@ -47,7 +48,7 @@ int hr_cmd_parse(int argc, char **argv)
 			flags = JSON_COMPACT | JSON_PRESERVE_ORDER;
 			break;
 		case 'm':
-			if (!hr_cli_parse_size(optarg, &max_size)) {
+			if (!hr_size_parse(optarg, &max_size)) {
 				hr_cli_error("--max-size: '%s' is not a size (like 4M)", optarg);
 				return HR_EXIT_USAGE;
 			}

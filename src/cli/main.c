@@ -44,39 +44,6 @@ void hr_cli_error(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-bool hr_cli_parse_size(const char *s, size_t *out)
-{
-	size_t v = 0, mult = 1;
-	const char *p = s;
-	if (!*p)
-		return false;
-	while (*p >= '0' && *p <= '9') {
-		if (v > (SIZE_MAX - 9) / 10)
-			return false;
-		v = v * 10 + (size_t)(*p - '0');
-		p++;
-	}
-	if (p == s)
-		return false;
-	switch (*p) {
-	case '\0': break;
-	case 'k': case 'K': mult = 1024; p++; break;
-	case 'm': case 'M': mult = 1024 * 1024; p++; break;
-	case 'g': case 'G': mult = 1024 * 1024 * 1024; p++; break;
-	default: return false;
-	}
-	if (*p == 'i' || *p == 'B' || *p == 'b') {
-		if (*p == 'i')
-			p++;
-		if (*p == 'B' || *p == 'b')
-			p++;
-	}
-	if (*p != '\0' || (v && mult > SIZE_MAX / v))
-		return false;
-	*out = v * mult;
-	return true;
-}
-
 static void usage(FILE *out)
 {
 	fputs("usage: hook-run <command> [options] [args]\n\n"

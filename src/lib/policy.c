@@ -205,7 +205,7 @@ static bool parse_uint(const char **pp, unsigned *out)
 	return true;
 }
 
-static bool parse_size(const char *s, size_t *out)
+bool hr_size_parse(const char *s, size_t *out)
 {
 	size_t v = 0, mult = 1;
 	const char *p = s;
@@ -319,7 +319,7 @@ static int set_main(hr_policy *p, const char *key, const char *value, bool appen
 		return 0;
 	}
 	if (!strcmp(key, "max-size")) {
-		if (!parse_size(value, &p->max_size)) {
+		if (!hr_size_parse(value, &p->max_size)) {
 			snprintf(err, errlen, "max-size: '%s' is not a size like 4M or 512k (0: no limit)", value);
 			return HR_EINVALID;
 		}
