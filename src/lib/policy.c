@@ -584,12 +584,8 @@ static bool excluded_by(const char *pattern, const char *path)
 		if (buf[i] != '/')
 			continue;
 		buf[i] = '\0';
+		/* a bare name matches the directory's own name, at any depth */
 		bool m = pattern_matches(pat, buf);
-		if (!m && !strchr(pat, '/')) {
-			/* a bare name matches any directory component */
-			const char *comp = strrchr(buf, '/');
-			m = hr_wildmatch(pat, comp ? comp + 1 : buf);
-		}
 		buf[i] = '/';
 		if (m)
 			return true;
