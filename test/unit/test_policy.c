@@ -1,0 +1,155 @@
+/*
+ * test_policy.c - policy settings and path matching on strings: git's
+ * wildmatch rules, the default Dockerfile patterns, excludes, and the
+ * validation of every key's values.
+ */
+#include "unit.h"
+#include "hook-run/policy.h"
+
+static const struct { const char *pattern, *text; bool match; } wild[] = {
+	{ "Dockerfile", "Dockerfile", true },
+	{ "Dockerfile.*", "Dockerfile.dev", true },
+	{ "Dockerfile.*", "Dockerfile", false },
+	{ "*.Dockerfile", "api.Dockerfile", true },
+	{ "*.Dockerfile", "a/api.Dockerfile", false },       /* '*' does not cross '/' */
+	{ "**/Dockerfile", "Dockerfile", true },               /* '**' / matches zero dirs */
+	{ "**/Dockerfile", "a/b/c/Dockerfile", true },
+	{ "docker/**", "docker/a/b", true },
+	{ "docker/**/Dockerfile", "docker/Dockerfile", true },
+	{ "docker/**/Dockerfile", "docker/x/y/Dockerfile", true },
+	{ "docker/**/Dockerfile", "other/x/Dockerfile", false },
+	{ "a**b", "a/x/b", false },                            /* '**' not a whole component: like '*' */
+	{ "?ockerfile", "Dockerfile", true },
+	{ "?ockerfile", "/ockerfile", false },
+	{ "[CD]ontainerfile", "Containerfile", true },
+	{ "[!C]ontainerfile", "Containerfile", false },
+	{ "[a-c]x", "bx", true },
+	{ "\\*x", "*x", true },
+	{ "\\*x", "ax", false },
+	{ "Dockerfile", "dockerfile", false },                 /* case-sensitive, as git */
+};
+
+START_TEST(wildmatch_table)
+{
+	ck_assert_msg(hr_wildmatch(wild[_i].pattern, wild[_i].text) == wild[_i].match,
+		"'%s' vs '%s'", wild[_i].pattern, wild[_i].text);
+}
+END_TEST
+
+static const struct { const char *path; bool match; } defaults[] = {
+	{ "Dockerfile", true }, { "sub/dir/Dockerfile", true }, { "Dockerfile.prod", true },
+	{ "api.Dockerfile", true }, { "build.dockerfile", true }, { "Containerfile", true },
+	{ "x/Containerfile.ci", true }, { "Dockerfile.dockerignore", false },
+	{ "app.Dockerfile.dockerignore", false }, { "README.md", false }, { "Dockerfiles/x", false },
+	{ "mydockerfile", false }, { "dockerfile", false },
+};
+
+START_TEST(default_paths)
+{
+	hr_policy p;
+	hr_policy_init(&p);
+	ck_assert_msg(hr_policy_matches_path(&p, defaults[_i].path) == defaults[_i].match, "%s",
+		defaults[_i].path);
+	hr_policy_free(&p);
+}
+END_TEST
+
+START_TEST(excludes)
+{
+	hr_policy p;
+	char err[256];
+	hr_policy_init(&p);
+	ck_assert_int_eq(hr_policy_set(&p, "hook-run", "exclude", "vendor, /fixtures/, third_party/**", err, sizeof(err)), 0);
+	ck_assert(!hr_policy_matches_path(&p, "vendor/x/Dockerfile"));
+	ck_assert(!hr_policy_matches_path(&p, "a/vendor/Dockerfile"));   /* bare name: any depth */
+	ck_assert(!hr_policy_matches_path(&p, "fixtures/Dockerfile"));
+	ck_assert(hr_policy_matches_path(&p, "a/fixtures/Dockerfile"));  /* anchored with a leading / */
+	ck_assert(!hr_policy_matches_path(&p, "third_party/z/Dockerfile"));
+	ck_assert(hr_policy_matches_path(&p, "vendored/Dockerfile"));
+	ck_assert(hr_policy_matches_path(&p, "src/Dockerfile"));
+	/* append adds, set replaces */
+	ck_assert_int_eq(hr_policy_append(&p, "hook-run", "exclude", "src", err, sizeof(err)), 0);
+	ck_assert(!hr_policy_matches_path(&p, "src/Dockerfile"));
+	ck_assert(!hr_policy_matches_path(&p, "vendor/Dockerfile"));
+	ck_assert_int_eq(hr_policy_set(&p, "hook-run", "exclude", "", err, sizeof(err)), 0);
+	ck_assert(hr_policy_matches_path(&p, "vendor/Dockerfile"));
+	hr_policy_free(&p);
+}
+END_TEST
+
+static const struct { const char *section, *key, *value; int rc; const char *msg; } settings[] = {
+	{ "hook-run", "action", "fix", 0, NULL },
+	{ "hook-run", "action", "Fix", HR_EINVALID, "action: 'Fix' is not one of reject, fix" },
+	{ "hook-run", "fix-mode", "all", 0, NULL },
+	{ "hook-run", "add", "link", 0, NULL },
+	{ "hook-run", "inline-suppressions", "require-reason", 0, NULL },
+	{ "hook-run", "fail-on", "warning", 0, NULL },
+	{ "hook-run", "fail-on", "off", HR_EINVALID, "fail-on" },
+	{ "hook-run", "min-version", "1.7", 0, NULL },
+	{ "hook-run", "min-version", "2", 0, NULL },
+	{ "hook-run", "min-version", "1.x", HR_EINVALID, "min-version" },
+	{ "hook-run", "max-size", "512k", 0, NULL },
+	{ "hook-run", "max-size", "lots", HR_EINVALID, "max-size" },
+	{ "hook-run", "syntax", "docker/dockerfile:1.7", 0, NULL },
+	{ "hook-run", "syntax", "two words", HR_EINVALID, "syntax" },
+	{ "hook-run", "paths", "", HR_EINVALID, "paths: needs at least one pattern" },
+	{ "hook-run", "nope", "1", HR_ENOTFOUND, "unknown key 'nope' in [hook-run]" },
+	{ "rules", "copylinkmissing", "warning", 0, NULL },
+	{ "rules", "CopyLinkMissing", "loud", HR_EINVALID, "is not one of error, warning, info, off" },
+	{ "rules", "NoSuchRule", "off", HR_ENOTFOUND, "unknown rule 'NoSuchRule'" },
+	{ "pre-receive", "scope", "tips", 0, NULL },
+	{ "pre-receive", "timeout", "2.5", 0, NULL },
+	{ "pre-receive", "timeout", "2.5s", 0, NULL },
+	{ "pre-receive", "timeout", "-1", HR_EINVALID, "timeout" },
+	{ "pre-receive", "on-timeout", "allow", 0, NULL },
+	{ "pre-receive", "push-option-skip", "on", 0, NULL },
+	{ "pre-receive", "push-option-skip", "maybe", HR_EINVALID, "push-option-skip" },
+	{ "nosuch", "x", "y", HR_ENOTFOUND, "unknown section [nosuch]" },
+};
+
+START_TEST(setting_table)
+{
+	hr_policy p;
+	char err[256] = "";
+	hr_policy_init(&p);
+	int rc = hr_policy_set(&p, settings[_i].section, settings[_i].key, settings[_i].value, err, sizeof(err));
+	ck_assert_msg(rc == settings[_i].rc, "%s.%s=%s: rc %d (%s)", settings[_i].section, settings[_i].key,
+		settings[_i].value, rc, err);
+	if (settings[_i].msg)
+		ck_assert_msg(strstr(err, settings[_i].msg), "message '%s' lacks '%s'", err, settings[_i].msg);
+	hr_policy_free(&p);
+}
+END_TEST
+
+START_TEST(values_land)
+{
+	hr_policy p, q;
+	char err[256];
+	hr_policy_init(&p);
+	ck_assert_int_eq(p.timeout_ms, 4000);
+	hr_policy_set(&p, "pre-receive", "timeout", "2.5", err, sizeof(err));
+	ck_assert_int_eq(p.timeout_ms, 2500);
+	hr_policy_set(&p, "hook-run", "max-size", "2M", err, sizeof(err));
+	ck_assert_uint_eq(p.max_size, 2 * 1024 * 1024);
+	hr_policy_set(&p, "rules", "CopyLinkMissing", "off", err, sizeof(err));
+	ck_assert_int_eq(p.severity[HR_RULE_COPY_LINK_MISSING], HR_SEVERITY_OFF);
+	ck_assert_int_eq(hr_policy_copy(&q, &p), 0);
+	hr_policy_free(&p);
+	ck_assert_uint_eq(q.max_size, 2 * 1024 * 1024);
+	ck_assert_str_eq(q.paths[0], "Dockerfile");
+	hr_policy_free(&q);
+}
+END_TEST
+
+Suite *unit_suite(void)
+{
+	Suite *s = suite_create("policy");
+	TCase *tc = tcase_create("policy");
+	tcase_add_loop_test(tc, wildmatch_table, 0, (int)(sizeof(wild) / sizeof(wild[0])));
+	tcase_add_loop_test(tc, default_paths, 0, (int)(sizeof(defaults) / sizeof(defaults[0])));
+	tcase_add_test(tc, excludes);
+	tcase_add_loop_test(tc, setting_table, 0, (int)(sizeof(settings) / sizeof(settings[0])));
+	tcase_add_test(tc, values_land);
+	suite_add_tcase(s, tc);
+	return s;
+}
