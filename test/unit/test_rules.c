@@ -331,6 +331,12 @@ static const rule_case cases[] = {
 	{ "unterminated heredoc: parse error only", "FROM a\nRUN <<EOF\necho\n", NULL, "DockerfileParseError@2:1:N", NULL },
 	{ "unknown instruction: parse error only", "FROM a\nCOPPY x /y/\n", NULL, "DockerfileParseError@2:1:N", NULL },
 	{ "empty file", "", NULL, "DockerfileParseError@0:0:N", NULL },
+	{ "COPY before the first FROM", SYN "ARG X=1\nCOPY a /b/\nFROM a\n", NULL, "DockerfileParseError@3:1:N", NULL },
+	{ "no FROM at all", SYN "ARG X=1\n", NULL, "DockerfileParseError@0:0:N", NULL },
+	{ "misplaced unknown frontend is not moved into force", "# hi\n# syntax=example.com/x:1\nFROM a\n", NULL,
+	  "SyntaxDirectiveMisplaced@2:1:N", NULL },
+	{ "misplaced allow-listed frontend is moved", "# hi\n# syntax=example.com/x:1\nFROM a\n",
+	  "hook-run.frontends=example.com/x", "SyntaxDirectiveMisplaced@2:1:S", "# syntax=example.com/x:1\n\n# hi\nFROM a\n" },
 	{ "binary", "FROM a\n\x00\x01\x02\n", NULL, "DockerfileParseError@2:1:N UncheckableFile@2:1:N", NULL, 11 },
 };
 

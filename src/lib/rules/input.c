@@ -20,9 +20,35 @@ static bool duplicate_syntax_on(const hr_dockerfile *df, uint32_t line)
 	return false;
 }
 
+/*
+ * BuildKit's instructions.Parse: only ARG may come before the first FROM,
+ * and a file needs a FROM at all. Reported once, where BuildKit stops.
+ */
+static void check_stages(hr_check_ctx *c)
+{
+	const hr_dockerfile *df = c->df;
+	for (size_t i = 0; i < df->ninstructions; i++) {
+		const hr_instruction *in = &df->instructions[i];
+		if (in->kind == HR_KW_FROM)
+			return;
+		if (in->kind == HR_KW_ARG || in->kind == HR_KW_UNKNOWN || in->error)
+			continue; /* ARG is allowed; the others are reported already */
+		hr_finding *f = hr__finding(c, HR_RULE_DOCKERFILE_PARSE_ERROR, in->keyword_span,
+			"BuildKit cannot parse the file: no build stage in current context "
+			"(only ARG may come before the first FROM)");
+		if (f)
+			f->instruction = in;
+		return;
+	}
+	if (df->ninstructions)
+		hr__finding_file(c, HR_RULE_DOCKERFILE_PARSE_ERROR,
+			"BuildKit cannot build the file: dockerfile contains no stages to build (no FROM)");
+}
+
 void hr__check_input(hr_check_ctx *c)
 {
 	const hr_dockerfile *df = c->df;
+	bool parse_errors = false;
 
 	for (size_t i = 0; i < df->ndiags; i++) {
 		const hr_diag *d = &df->diags[i];
@@ -43,6 +69,7 @@ void hr__check_input(hr_check_ctx *c)
 			continue;
 		if (duplicate_syntax_on(df, d->line))
 			continue;
+		parse_errors = true;
 		if (df->len == 0 || d->line == 0) {
 			hr__finding_file(c, HR_RULE_DOCKERFILE_PARSE_ERROR, "BuildKit cannot parse the file: %s",
 				d->message);
@@ -53,4 +80,6 @@ void hr__check_input(hr_check_ctx *c)
 		if (f)
 			f->hint = "nothing is fixed until the file parses";
 	}
+	if (!parse_errors)
+		check_stages(c);
 }

@@ -299,6 +299,15 @@ static bool check_misplaced(hr_check_ctx *c, const hr_directive *d, bool first_c
 		f->hint = "another `# syntax=` line is moved to the top; delete this one";
 		return false;
 	}
+	/* putting it in place would switch the build to a frontend nobody vetted */
+	frontend_ref r;
+	split_ref(d->value.ptr, d->value.len, &r);
+	if (!d->honoured && !is_docker_dockerfile(&r) && !is_allowlisted(c->policy, &r)) {
+		f->hint = hr__strf(c, "putting it on line 1 would build the file with the frontend `%.*s`, "
+			"which is not docker/dockerfile: move it yourself if that is what you mean",
+			(int)r.ref_len, r.ref);
+		return false;
+	}
 	/* already in the first line's place (behind a BOM or indented): strip in place */
 	bool first_slot = after_shebang ? ls == at : ls == 0;
 	if (first_slot) {
