@@ -366,7 +366,8 @@ int hr_cli_find_dockerfiles(hr_pathlist *out, const char *dir, const hr_policy *
 		base[--n] = '\0';
 	size_t before = out->len;
 	int rc = walk(out, base, "", policy, 0);
-	qsort(out->items + before, out->len - before, sizeof(char *), cmp_str);
+	if (out->len > before) /* never qsort(NULL, 0, ...): UBSan calls it undefined */
+		qsort(out->items + before, out->len - before, sizeof(char *), cmp_str);
 	return rc;
 }
 
