@@ -130,6 +130,21 @@ int hr_repo_read_path(char **out, size_t *len, hr_repo *repo, const hr_oid *tree
  */
 bool hr_repo_path_ignored(hr_repo *repo, const char *path);
 
+/**
+ * A boolean of the git configuration as git shows it to a hook: the files
+ * (system, global, the repository's), then what git passes down in the
+ * environment from its command line (GIT_CONFIG_COUNT with
+ * GIT_CONFIG_KEY_<n>/GIT_CONFIG_VALUE_<n>, then GIT_CONFIG_PARAMETERS, as
+ * `git -c KEY=VALUE receive-pack` sets it); the last value wins. `dflt`
+ * when no source sets `key`. HR_EINVALID when a value is not a boolean or
+ * the environment cannot be parsed (the message names it).
+ */
+int hr_repo_config_bool(bool *out, hr_repo *repo, const char *key, bool dflt,
+	char *err, size_t errlen);
+
+/** Is the repository a shallow clone (its history cut short)? */
+bool hr_repo_is_shallow(hr_repo *repo);
+
 /* ---- changes: what the sources hand out ----------------------------- */
 
 /** One (commit, path, blob) to judge. */
@@ -235,8 +250,10 @@ typedef struct hr_walk_opts {
 	                             HEAD) is old; refs have not moved yet */
 	const hr_oid *hide;       /* more commits whose history is old (`--range A..B`: A) */
 	size_t nhide;
-	double deadline;          /* hr_git_now() value after which the walk stops with
-	                             HR_ETIMEOUT (0: none); checked between commits */
+	double deadline;          /* clock value after which the walk stops with
+	                             HR_ETIMEOUT (0: none); checked before each commit
+	                             and while the new commits are listed */
+	double (*clock)(void);    /* the clock for `deadline`; NULL: hr_git_now */
 } hr_walk_opts;
 
 typedef struct hr_walk_stats {

@@ -34,6 +34,10 @@
  *     for each update, the files of its final tree whose (path, blob) is
  *     one of them.
  *
+ * The time budget (opts->deadline, on the caller's clock): read before each
+ * commit is compared and every 1024 commits while the new ones are listed;
+ * past it the walk stops with HR_ETIMEOUT. The callback checks it per blob.
+ *
  * Memory: two hash sets of commit ids (new, visited) and one of blob ids,
  * a stack of commit ids, the trees of two commits and their parents at a
  * time, and packread.c's 64 MB cache. Blob contents are the callback's
@@ -571,6 +575,23 @@ static int visit_commit(walk *w, const rawcommit *c)
 	return rc;
 }
 
+/*
+ * The time budget: HR_ETIMEOUT once the caller's clock passes the deadline.
+ * Read before every commit (a clock_gettime through the vDSO costs tens of
+ * nanoseconds; one commit's trees cost microseconds), so the walk stops
+ * within one commit of the deadline.
+ */
+static int check_deadline(walk *w)
+{
+	if (w->opts->deadline <= 0)
+		return 0;
+	double now = w->opts->clock ? w->opts->clock() : hr_git_now();
+	if (now <= w->opts->deadline)
+		return 0;
+	snprintf(w->err, w->errlen, "time budget exhausted after %zu commits", w->stats->commits);
+	return HR_ETIMEOUT;
+}
+
 /* Step 3: the new commits reachable from `tip`, each once. */
 static int walk_update(walk *w, const git_oid *tip)
 {
@@ -604,11 +625,8 @@ static int walk_update(walk *w, const git_oid *tip)
 				continue; /* old, or visited */
 		}
 		*v = 1;
-		if (w->opts->deadline > 0 && (w->stats->commits & 63) == 0 && hr_git_now() > w->opts->deadline) {
-			snprintf(w->err, w->errlen, "time budget exhausted after %zu commits", w->stats->commits);
-			rc = HR_ETIMEOUT;
+		if ((rc = check_deadline(w)) < 0)
 			break;
-		}
 		rawcommit *c = NULL;
 		int grc = load_commit(w, &c, &id);
 		if (grc < 0) {
@@ -695,9 +713,13 @@ static int find_new_commits(walk *w, const git_oid *tips, const enum tip_kind *k
 	}
 	if (!pushed)
 		goto out;
+	size_t listed = 0;
 	while ((grc = git_revwalk_next(&id, rw)) == 0) {
 		int *v;
 		bool added;
+		/* listing a huge push takes time too: the budget is checked here as well */
+		if ((listed++ & 1023) == 0 && (rc = check_deadline(w)) < 0)
+			goto out;
 		if ((rc = hr_keyset_put(&w->fresh, id.id, GIT_OID_RAWSZ, &v, &added)) < 0)
 			goto out;
 	}
