@@ -32,6 +32,8 @@ typedef struct hr_report_opts {
 	FILE *out;
 	bool color;                /* text: ANSI colour (the caller decides: tty, NO_COLOR) */
 	bool quiet;                /* text: findings only, no hints or summary */
+	bool silent_no_match;      /* text, github: no "no Dockerfile matched" line (the
+	                              hooks, run on every commit and push, say nothing) */
 	const char *line_prefix;   /* prepended to every text line ("GL-HOOK-ERR: ") */
 	const char *fix_command;   /* how a user fixes it locally, for hints */
 	const hr_policy *policy;

@@ -81,12 +81,8 @@ static int audit_worktree(hr_cli_common *common, hr_repo *repo, hr_reporter *rep
 			continue;
 		}
 		hr_report_item item = { .path = rel, .result = res };
-		if (hr_reporter_add(reporter, &item) < 0)
+		if (hr_cli_report_file(common, reporter, &item, true, summary) < 0)
 			exit_code = HR_EXIT_ERROR;
-		summary->files_checked++;
-		summary->findings += hr_result_count(res, HR_SEVERITY_INFO);
-		summary->failing += hr_result_count(res, common->policy.fail_on);
-		summary->suppressed += res->nsuppressed;
 		hr_result_free(res);
 		free(data);
 	}
@@ -206,6 +202,7 @@ int hr_cmd_audit(int argc, char **argv)
 	} else {
 		hr_change_checker checker = {
 			.repo = repo,
+			.common = &common,
 			.policy = &common.policy,
 			.reporter = reporter,
 			.summary = &summary,

@@ -512,6 +512,7 @@ static int run(int argc, char **argv, bool merge)
 
 	hr_report_opts ro;
 	hr_cli_report_opts(&s.common, &ro, stdout);
+	ro.silent_no_match = true; /* a hook: a commit without a Dockerfile hears nothing */
 	ro.fix_command = fix ? NULL : "hook-run fix";
 	if (hr_reporter_new(&reporter, &ro) < 0) {
 		hr_cli_error("the %s format is not available yet", hr_format_name(s.common.format));
@@ -536,10 +537,7 @@ static int run(int argc, char **argv, bool merge)
 			"`# check=skip=RULE` to record a decision, or commit with --no-verify)";
 		for (size_t i = 0; i < s.nfiles; i++) {
 			hr_report_item item = { .path = s.files[i].path, .result = s.files[i].res };
-			hr_reporter_add(reporter, &item);
-			summary.files_checked++;
-			summary.findings += hr_result_count(s.files[i].res, HR_SEVERITY_INFO);
-			summary.failing += hr_result_count(s.files[i].res, policy->fail_on);
+			hr_cli_report_file(&s.common, reporter, &item, true, &summary);
 		}
 		hr_reporter_finish(reporter, &summary);
 		rc = HR_EXIT_FINDINGS;
@@ -567,17 +565,14 @@ static int run(int argc, char **argv, bool merge)
 			.fixed = f->napplied,
 			.diff = f->diff,
 		};
-		if (hr_reporter_add(reporter, &item) < 0)
+		/* --baseline applies here: what it hides is neither printed nor counted */
+		if (hr_cli_report_file(&s.common, reporter, &item, true, &summary) < 0)
 			s.error = true;
 		if (f->worktree[0]) {
 			fflush(stdout);
 			fprintf(notes, "hook-run: %s: %s\n", f->path, f->worktree);
 		}
-		summary.files_checked++;
 		summary.fixed += f->napplied;
-		summary.findings += hr_result_count(item.result, HR_SEVERITY_INFO);
-		summary.failing += hr_result_count(item.result, policy->fail_on);
-		summary.suppressed += item.result->nsuppressed;
 	}
 	summary.elapsed = hr_cli_now() - t0;
 	if (summary.failing)

@@ -144,6 +144,7 @@ int hr_cmd_prereceive(int argc, char **argv)
 	hr_cli_report_opts(&common, &ro, stdout);
 	ro.fix_command = "hook-run fix";
 	ro.line_prefix = line_prefix();
+	ro.silent_no_match = true; /* a hook: a push without a Dockerfile hears nothing */
 	if (hr_reporter_new(&reporter, &ro) < 0) {
 		hr_cli_error("the %s format is not available yet", hr_format_name(common.format));
 		rc = HR_EXIT_USAGE;
@@ -153,6 +154,7 @@ int hr_cmd_prereceive(int argc, char **argv)
 	hr_report_summary summary = { .what = "pushed file" };
 	hr_change_checker checker = {
 		.repo = repo,
+		.common = &common,
 		.policy = &common.policy,
 		.reporter = reporter,
 		.summary = &summary,

@@ -123,7 +123,8 @@ static int github_finish(hr_reporter *r, const hr_report_summary *s)
 	}
 	if (!r->opts.quiet) {
 		if (s->files_checked == 0) {
-			fputs("hook-run: no Dockerfile matched\n", out);
+			if (!r->opts.silent_no_match)
+				fputs("hook-run: no Dockerfile matched\n", out);
 		} else {
 			const char *what = s->what ? s->what : "file";
 			fprintf(out, "hook-run: %zu %s%s checked, %zu finding%s", s->files_checked, what,

@@ -108,7 +108,7 @@ static int text_finish(hr_reporter *r, const hr_report_summary *s)
 		prefix(r);
 		fprintf(out, "hook-run: %s\n", s->note);
 	}
-	if (r->opts.quiet) {
+	if (r->opts.quiet || (s->files_checked == 0 && r->opts.silent_no_match)) {
 		fflush(out);
 		return ferror(out) ? HR_EIO : 0;
 	}
