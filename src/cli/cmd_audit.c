@@ -8,13 +8,28 @@
  *                        would add (ignored files and submodules left out)
  *   audit --history [REV] every commit reachable from REV, each compared
  *                        with its parents exactly as pre-receive does
+ *   audit --range BASE..HEAD   CI mode: what a branch adds, judged exactly
+ *   audit --range BASE...HEAD  as pre-receive judges a push of HEAD onto a
+ *                        server that has BASE (see below)
  *
  * Configuration: --config, $HOOK_RUN_CONFIG, else `.hook-run.ini` of the
- * checked snapshot (REV's tree, or the working tree), else defaults. The
- * history mode uses REV's file for every commit.
+ * checked snapshot (REV's tree, HEAD's for a range, or the working tree),
+ * else defaults; one source, never a mix. The history and range modes use
+ * that one file for every commit.
  *
- * The range walker behind --history (hr_walk with hidden commits) is what
- * `audit --range A..B` will use (issue 5).
+ * Ranges: the commits reachable from HEAD and not from BASE, each compared
+ * with all its parents (a path counts when its blob differs from every
+ * parent), each blob read once; hr_walk() with BASE hidden, the walk
+ * pre-receive makes. BASE...HEAD (what CI systems hand out: the target
+ * branch and the checked-out head) means what HEAD adds since it forked
+ * from BASE; its commits are those of BASE..HEAD (a commit reachable from
+ * both is reachable from a merge base), so both spellings walk the same
+ * commits: a target branch that moved on is never blamed on the branch.
+ * --scope tips (or [pre-receive] scope) judges only HEAD's final files
+ * whose (path, blob) one of those commits introduced, as pre-receive does
+ * for a ref: a bad commit fixed later in the branch passes. That is not a
+ * diff of BASE's tree against HEAD's, which would blame the branch for
+ * every file the target changed since the fork.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -30,16 +45,23 @@
 static void usage(FILE *out)
 {
 	fputs("usage: hook-run audit [options] [--history] [REV]\n"
+	      "       hook-run audit [options] --range BASE..HEAD|BASE...HEAD\n"
 	      "       hook-run audit [options] --worktree\n"
 	      "       hook-run --all [options] [REV]\n\n"
 	      "Check every Dockerfile of a revision (default HEAD), read from the object\n"
 	      "store; --worktree reads the working tree instead (tracked and not-ignored\n"
 	      "files); --history checks every commit reachable from REV against its\n"
-	      "parents, as pre-receive does. Exit 0 clean, 1 findings, 2 usage or\n"
-	      "configuration, 3 git error.\n\n"
+	      "parents, as pre-receive does; --range checks what HEAD adds to BASE, as\n"
+	      "pre-receive would judge its push (for CI). Exit 0 clean, 1 findings,\n"
+	      "2 usage or configuration, 3 git error.\n\n"
 	      "  --worktree           the working tree instead of a revision\n"
 	      "  --history            every commit reachable from REV\n"
-	      "  --stats              --history: print what the walk read on standard error\n", out);
+	      "  --range RANGE        BASE..HEAD or BASE...HEAD (a side left out is HEAD):\n"
+	      "                       the commits HEAD adds to BASE\n"
+	      "  --scope commits|tips --range: every commit must pass (default), or only\n"
+	      "                       HEAD's files that the range changed\n"
+	      "  --stats              --history, --range: print what the walk read on\n"
+	      "                       standard error\n", out);
 	fputs(hr_common_options_help, out);
 }
 
@@ -90,12 +112,77 @@ static int audit_worktree(hr_cli_common *common, hr_repo *repo, hr_reporter *rep
 	return exit_code;
 }
 
+/* A --range, split and resolved. */
+typedef struct range {
+	const char *spec;        /* as given, for the report */
+	char *base_name, *head_name;
+	hr_oid base, head;
+	bool symmetric;          /* BASE...HEAD */
+} range;
+
+static void range_free(range *r)
+{
+	free(r->base_name);
+	free(r->head_name);
+}
+
+/* Resolve one side of a range to a commit; prints errors; 0 or an exit code. */
+static int range_side(hr_oid *out, hr_repo *repo, const char *spec, const char *name)
+{
+	char err[1024];
+	bool is_commit = false;
+	int rc = hr_repo_resolve(out, &is_commit, repo, name, err, sizeof(err));
+	if (rc < 0) {
+		hr_cli_error("--range %s: %s", spec, rc == HR_ENOMEM ? "out of memory" : err);
+		if (rc == HR_ENOTFOUND && hr_repo_is_shallow(repo))
+			hr_cli_error("the repository is a shallow clone: fetch the whole history "
+				"(git fetch --unshallow; in CI, fetch-depth: 0 or GIT_DEPTH: 0)");
+		return rc == HR_ENOMEM ? HR_EXIT_ERROR : HR_EXIT_USAGE;
+	}
+	if (!is_commit) {
+		hr_cli_error("--range %s: '%s' is not a commit", spec, name);
+		return HR_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* BASE..HEAD or BASE...HEAD; a side left out is HEAD, as git reads it. */
+static int range_parse(range *r, hr_repo *repo, const char *spec)
+{
+	const char *dots = strstr(spec, "...");
+	size_t ndots = 3;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	r->spec = spec;
+	if (!dots) {
+		dots = strstr(spec, "..");
+		ndots = 2;
+	}
+	if (!dots || (ndots == 2 && dots[2] == '.')) {
+		hr_cli_error("--range: expected BASE..HEAD or BASE...HEAD, got '%s'", spec);
+		return HR_EXIT_USAGE;
+	}
+	r->symmetric = ndots == 3;
+	r->base_name = dots == spec ? strdup("HEAD") : strndup(spec, (size_t)(dots - spec));
+	r->head_name = strdup(dots[ndots] ? dots + ndots : "HEAD");
+	if (!r->base_name || !r->head_name) {
+		hr_cli_error("out of memory");
+		return HR_EXIT_ERROR;
+	}
+	if ((rc = range_side(&r->base, repo, spec, r->base_name)) != 0)
+		return rc;
+	return range_side(&r->head, repo, spec, r->head_name);
+}
+
 int hr_cmd_audit(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		HR_COMMON_LONG_OPTIONS,
 		{ "worktree", no_argument, NULL, 'w' },
 		{ "history", no_argument, NULL, 'H' },
+		{ "range", required_argument, NULL, 'r' },
+		{ "scope", required_argument, NULL, 's' },
 		{ "stats", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -104,9 +191,10 @@ int hr_cmd_audit(int argc, char **argv)
 	hr_repo *repo = NULL;
 	hr_reporter *reporter = NULL;
 	bool worktree = false, history = false, show_stats = false;
-	char *cfg = NULL, *cfg_path = NULL, err[1024] = "";
+	char *cfg = NULL, *cfg_path = NULL, err[1024] = "", note[512];
 	size_t cfg_len = 0;
-	const char *rev = NULL;
+	const char *rev = NULL, *range_spec = NULL, *scope_arg = NULL;
+	range rg = { 0 };
 	hr_oid oid;
 	bool is_commit = false;
 	int c, rc;
@@ -122,6 +210,8 @@ int hr_cmd_audit(int argc, char **argv)
 		switch (c) {
 		case 'w': worktree = true; break;
 		case 'H': history = true; break;
+		case 'r': range_spec = optarg; break;
+		case 's': scope_arg = optarg; break;
 		case 'S': show_stats = true; break;
 		case 'h':
 			usage(stdout);
@@ -133,9 +223,13 @@ int hr_cmd_audit(int argc, char **argv)
 	}
 	if (optind < argc)
 		rev = argv[optind++];
-	if (optind < argc || (worktree && (rev || history))) {
-		hr_cli_error("audit: %s", optind < argc ? "one revision at most"
-			: "--worktree takes no revision and no --history");
+	const char *conflict = optind < argc ? "one revision at most"
+		: worktree && (rev || history) ? "--worktree takes no revision and no --history"
+		: range_spec && (rev || history || worktree) ? "--range takes no revision, --history or --worktree"
+		: scope_arg && !range_spec ? "--scope goes with --range"
+		: NULL;
+	if (conflict) {
+		hr_cli_error("audit: %s", conflict);
 		usage(stderr);
 		return HR_EXIT_USAGE;
 	}
@@ -158,21 +252,27 @@ int hr_cmd_audit(int argc, char **argv)
 		memcpy(cfg_path + n, HR_CONFIG_FILE_NAME, sizeof(HR_CONFIG_FILE_NAME));
 		rc = hr_cli_policy_layered(&common, cfg_path, NULL, 0, NULL);
 	} else {
-		rc = hr_repo_resolve(&oid, &is_commit, repo, rev ? rev : "HEAD", err, sizeof(err));
-		if (rc == HR_ENOTFOUND && !rev) {
-			printf("hook-run: HEAD has no commit yet: nothing to audit\n");
-			rc = HR_EXIT_OK;
-			goto out;
-		}
-		if (rc < 0) {
-			hr_cli_error("%s", err);
-			rc = HR_EXIT_USAGE;
-			goto out;
-		}
-		if (history && !is_commit) {
-			hr_cli_error("audit --history: '%s' is not a commit", rev ? rev : "HEAD");
-			rc = HR_EXIT_USAGE;
-			goto out;
+		if (range_spec) {
+			if ((rc = range_parse(&rg, repo, range_spec)) != 0)
+				goto out;
+			oid = rg.head; /* the configuration of the range's head */
+		} else {
+			rc = hr_repo_resolve(&oid, &is_commit, repo, rev ? rev : "HEAD", err, sizeof(err));
+			if (rc == HR_ENOTFOUND && !rev) {
+				printf("hook-run: HEAD has no commit yet: nothing to audit\n");
+				rc = HR_EXIT_OK;
+				goto out;
+			}
+			if (rc < 0) {
+				hr_cli_error("%s", err);
+				rc = HR_EXIT_USAGE;
+				goto out;
+			}
+			if (history && !is_commit) {
+				hr_cli_error("audit --history: '%s' is not a commit", rev ? rev : "HEAD");
+				rc = HR_EXIT_USAGE;
+				goto out;
+			}
 		}
 		rc = hr_repo_read_path(&cfg, &cfg_len, repo, &oid, HR_CONFIG_FILE_NAME, 1024 * 1024, err, sizeof(err));
 		if (rc < 0 && rc != HR_ENOTFOUND) {
@@ -184,6 +284,11 @@ int hr_cmd_audit(int argc, char **argv)
 	}
 	if (rc)
 		goto out;
+	if (scope_arg && hr_policy_set(&common.policy, "pre-receive", "scope", scope_arg, err, sizeof(err)) < 0) {
+		hr_cli_error("--scope: %s", err);
+		rc = HR_EXIT_USAGE;
+		goto out;
+	}
 
 	hr_report_opts ro;
 	hr_cli_report_opts(&common, &ro, stdout);
@@ -193,27 +298,36 @@ int hr_cmd_audit(int argc, char **argv)
 		rc = HR_EXIT_USAGE;
 		goto out;
 	}
-	hr_report_summary summary = { .what = "file" };
+	hr_report_summary summary = { .what = range_spec ? "changed file" : "file" };
 	double t0 = hr_cli_now();
 	bool error = false;
 	if (worktree) {
 		rc = audit_worktree(&common, repo, reporter, &summary);
 		error = rc != 0;
 	} else {
+		/* the range's one "update", so that findings name the range as pre-receive names a ref */
+		hr_ref_update span = { .old_oid = rg.base, .new_oid = rg.head, .ref = (char *)range_spec };
 		hr_change_checker checker = {
 			.repo = repo,
 			.common = &common,
 			.policy = &common.policy,
 			.reporter = reporter,
 			.summary = &summary,
-			.show_commit = history,
+			.updates = range_spec ? &span : NULL,
+			.show_commit = history || range_spec,
 		};
+		hr_walk_stats stats = { 0 };
 		int src;
-		if (history) {
+		if (history || range_spec) {
 			hr_ref_update tip = { .new_oid = oid, .ref = NULL };
 			hr_walk_opts wo = { .policy = &common.policy, .scope = HR_SCOPE_COMMITS };
-			hr_walk_stats stats;
-			src = hr_walk(repo, &tip, 1, &wo, hr_cli_check_change, &checker, &stats, err, sizeof(err));
+			if (range_spec) {
+				wo.scope = common.policy.scope;
+				wo.hide = &rg.base;
+				wo.nhide = 1;
+			}
+			src = hr_walk(repo, range_spec ? &span : &tip, 1, &wo, hr_cli_check_change, &checker,
+				&stats, err, sizeof(err));
 			if (show_stats)
 				hr_cli_print_walk_stats(&stats, &checker);
 		} else {
@@ -222,9 +336,21 @@ int hr_cmd_audit(int argc, char **argv)
 		}
 		if (src < 0) {
 			rc = hr_cli_git_failure(src, err, &checker);
+			if (hr_repo_is_shallow(repo))
+				hr_cli_error("the repository is a shallow clone: fetch the whole history "
+					"(git fetch --unshallow; in CI, fetch-depth: 0 or GIT_DEPTH: 0)");
 			goto out;
 		}
 		error = checker.error;
+		if (range_spec && stats.commits == 0) {
+			snprintf(note, sizeof(note), "%s adds no commit: nothing to check", range_spec);
+			summary.note = note;
+		} else if (range_spec && summary.failing) {
+			snprintf(note, sizeof(note), "%zu finding%s in %zu commit%s of %s", summary.failing,
+				summary.failing == 1 ? "" : "s", checker.bad_commits,
+				checker.bad_commits == 1 ? "" : "s", range_spec);
+			summary.note = note;
+		}
 	}
 	summary.elapsed = hr_cli_now() - t0;
 	if (hr_reporter_finish(reporter, &summary) < 0)
@@ -233,6 +359,7 @@ int hr_cmd_audit(int argc, char **argv)
 out:
 	hr_reporter_free(reporter);
 	hr_repo_free(repo);
+	range_free(&rg);
 	free(cfg);
 	free(cfg_path);
 	hr_cli_common_free(&common);
