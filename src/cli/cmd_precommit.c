@@ -478,6 +478,13 @@ static int run(int argc, char **argv, bool merge)
 		hr_cli_error("%s: unexpected argument '%s'", argv[0], argv[optind]);
 		return HR_EXIT_USAGE;
 	}
+	/* the client-side bypass (HOOK_RUN=0, SKIP=hook-run): allowed, never silent */
+	const char *bypass = hr_cli_client_bypass(true);
+	if (bypass) {
+		fprintf(stderr, "hook-run: %s\n", bypass);
+		hr_cli_common_free(&s.common);
+		return HR_EXIT_OK;
+	}
 	if ((rc = hr_cli_repo_open(&s.repo, NULL)) != 0)
 		goto out;
 

@@ -419,4 +419,31 @@ test_expect_success 'pre-commit --check-only never writes' '
 	expect_blob :Dockerfile "$BAD" && expect_file Dockerfile "$BAD" && no_locks
 '
 
+# ---- client-side bypass ----------------------------------------------------
+
+test_expect_success 'HOOK_RUN=0 bypasses the hook, and says so' '
+	new_repo r && cd r &&
+	write_file Dockerfile "$BAD" && git add Dockerfile &&
+	HOOK_RUN=0 git commit -q -m bypassed >out 2>&1 &&
+	grep "hook-run: bypassed by HOOK_RUN=0" out &&
+	expect_blob HEAD:Dockerfile "$BAD" && no_locks
+'
+
+test_expect_success 'SKIP=hook-run (pre-commit'"'"'s variable) bypasses, other ids do not' '
+	new_repo r && cd r &&
+	write_file Dockerfile "$BAD" && git add Dockerfile &&
+	test_expect_code 1 env SKIP=flake8,other git commit -q -m no >out 2>&1 &&
+	test_expect_code 1 git rev-parse -q --verify HEAD &&
+	SKIP="flake8, hook-run" git commit -q -m skipped >out 2>&1 &&
+	grep "hook-run: bypassed by SKIP=hook-run" out &&
+	expect_blob HEAD:Dockerfile "$BAD"
+'
+
+test_expect_success 'the server hook ignores HOOK_RUN=0 and SKIP' '
+	new_server srv.git && new_repo r && cd r &&
+	write_file Dockerfile "$BAD" && git add Dockerfile && commit_unchecked bad &&
+	test_expect_code 1 env HOOK_RUN=0 SKIP=hook-run git push -q ../srv.git HEAD:refs/heads/main >out 2>&1 &&
+	grep "CopyLinkMissing" out
+'
+
 test_done
