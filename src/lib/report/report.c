@@ -164,3 +164,18 @@ uint32_t hr_report_lines_codepoints(const hr_report_lines *l, uint32_t line, uin
 	}
 	return cp;
 }
+
+void hr_report_print_counts(FILE *out, const hr_report_summary *s)
+{
+	const char *what = s->what ? s->what : "file";
+	fprintf(out, "hook-run: %zu %s%s checked, %zu finding%s", s->files_checked, what,
+		s->files_checked == 1 ? "" : "s", s->findings, s->findings == 1 ? "" : "s");
+	if (s->failing != s->findings)
+		fprintf(out, " (%zu failing)", s->failing);
+	if (s->fixed)
+		fprintf(out, ", %zu fixed", s->fixed);
+	if (s->suppressed)
+		fprintf(out, ", %zu suppressed", s->suppressed);
+	if (s->baselined)
+		fprintf(out, ", %zu hidden by the baseline", s->baselined);
+}

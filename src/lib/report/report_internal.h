@@ -27,6 +27,12 @@ extern const hr_report_ops hr_report_junit_ops;
 extern const hr_report_ops hr_report_gitlab_ops;
 extern const hr_report_ops hr_report_github_ops;
 
+/*
+ * "hook-run: N files checked, M findings (K failing), F fixed, ..." without
+ * a line ending: the summary the human-facing formats share.
+ */
+void hr_report_print_counts(FILE *out, const hr_report_summary *s);
+
 /* The instruction a finding is about, as one line (for keys and display). */
 const char *hr_report_instruction_text(const hr_finding *f, char *buf, size_t buflen);
 

@@ -124,17 +124,7 @@ static int text_finish(hr_reporter *r, const hr_report_summary *s)
 		}
 		fputs("\n", out);
 	} else {
-		const char *what = s->what ? s->what : "file";
-		fprintf(out, "hook-run: %zu %s%s checked, %zu finding%s", s->files_checked, what,
-			s->files_checked == 1 ? "" : "s", s->findings, s->findings == 1 ? "" : "s");
-		if (s->failing != s->findings)
-			fprintf(out, " (%zu failing)", s->failing);
-		if (s->fixed)
-			fprintf(out, ", %zu fixed", s->fixed);
-		if (s->suppressed)
-			fprintf(out, ", %zu suppressed", s->suppressed);
-		if (s->baselined)
-			fprintf(out, ", %zu hidden by the baseline", s->baselined);
+		hr_report_print_counts(out, s);
 		fprintf(out, " in %.2fs\n", s->elapsed);
 	}
 	fflush(out);
