@@ -9,10 +9,11 @@
  *     become COPY), same arguments, JSON form and heredoc bodies, and the
  *     same flags with --link added in front where the fix touched it;
  *  3. no other byte changed: from the first instruction on, every line is
- *     the original line, except the first line of a touched COPY/ADD, which
- *     is the original with " --link" inserted after the keyword (or ADD
- *     replaced by "COPY --link"); above it, only the `# syntax=` header
- *     changed (and a BOM went away);
+ *     the original line, except the lines of a touched COPY/ADD, which are
+ *     the original with " --link" inserted after the keyword (or ADD
+ *     replaced by "COPY --link") and, where the destination is a known
+ *     directory, one '/' ending the destination (before a closing quote);
+ *     above it, only the `# syntax=` header changed (and a BOM went away);
  *  4. the output honours a `# syntax=` directive;
  *  5. fixing the output again changes nothing (idempotence), and nothing the
  *     mode could fix is left.
@@ -60,7 +61,7 @@ static bool check_file(const char *path, const char *data, size_t len, const hr_
 	char *out = NULL, *out2 = NULL;
 	size_t olen, n, olen2, n2;
 	bool ok = false;
-	bool *touched = NULL;
+	bool *touched = NULL, *slashed = NULL;
 
 	if (hr_check(&r, data, len, policy) < 0)
 		FAIL("hr_check failed");
@@ -92,6 +93,7 @@ static bool check_file(const char *path, const char *data, size_t len, const hr_
 	if (nd->ninstructions != od->ninstructions)
 		FAIL("%zu instructions became %zu", od->ninstructions, nd->ninstructions);
 	touched = calloc(od->ninstructions + 1, sizeof(bool));
+	slashed = calloc(od->ninstructions + 1, sizeof(bool));
 	for (size_t i = 0; i < od->ninstructions; i++) {
 		const hr_instruction *a = &od->instructions[i], *b = &nd->instructions[i];
 		bool add_to_copy = a->kind == HR_KW_ADD && b->kind == HR_KW_COPY;
@@ -112,9 +114,18 @@ static bool check_file(const char *path, const char *data, size_t len, const hr_
 				FAIL("instruction %zu: flag %zu changed", i + 1, k);
 		if (a->nargs != b->nargs || a->json_form != b->json_form)
 			FAIL("instruction %zu: arguments changed", i + 1);
-		for (size_t k = 0; k < a->nargs; k++)
-			if (!same(&a->args[k].text, &b->args[k].text))
-				FAIL("instruction %zu: argument %zu changed", i + 1, k);
+		for (size_t k = 0; k < a->nargs; k++) {
+			if (same(&a->args[k].text, &b->args[k].text))
+				continue;
+			/* the destination of a linked copy may gain one '/' */
+			const hr_str *x = &a->args[k].text, *y = &b->args[k].text;
+			if (touched[i] && k + 1 == a->nargs && y->len == x->len + 1 && !memcmp(x->ptr, y->ptr, x->len) &&
+			    y->ptr[x->len] == '/') {
+				slashed[i] = true;
+				continue;
+			}
+			FAIL("instruction %zu: argument %zu changed", i + 1, k);
+		}
 		if (a->nheredocs != b->nheredocs)
 			FAIL("instruction %zu: heredocs changed", i + 1);
 		for (size_t k = 0; k < a->nheredocs; k++) {
@@ -147,18 +158,50 @@ static bool check_file(const char *path, const char *data, size_t len, const hr_
 			}
 			bool first_line = next < od->ninstructions && kw_line == ol;
 			if (first_line && touched[next]) {
+				/* the instruction's lines, old and new, as one block */
 				const hr_instruction *oi = &od->instructions[next], *ni = &nd->instructions[next];
-				size_t kw_end = oi->keyword_span.end - (a.ptr - od->data);
-				/* expected: prefix up to the keyword, new keyword + " --link", rest */
-				size_t nk = ni->keyword.len;
-				size_t exp_len = a.len - oi->keyword.len + nk + 7;
-				if (b.len != exp_len ||
-				    memcmp(b.ptr, a.ptr, kw_end - oi->keyword.len) != 0 ||
-				    memcmp(b.ptr + kw_end - oi->keyword.len, ni->keyword.ptr, nk) != 0 ||
-				    memcmp(b.ptr + kw_end - oi->keyword.len + nk, " --link", 7) != 0 ||
-				    memcmp(b.ptr + kw_end - oi->keyword.len + nk + 7, a.ptr + kw_end, a.len - kw_end) != 0)
-					FAIL("line %u: more than --link changed: '%.*s' -> '%.*s'", ol, (int)a.len, a.ptr,
-						(int)b.len, b.ptr);
+				uint32_t span = oi->end_line - ol;
+				hr_str oa = line_of(od, ol), ob = line_of(nd, nl);
+				hr_str oz = line_of(od, ol + span), nz = line_of(nd, nl + span);
+				size_t alen = (size_t)(oz.ptr + oz.len - oa.ptr), blen = (size_t)(nz.ptr + nz.len - ob.ptr);
+				if (ol == 1 && od->bom) {
+					oa.ptr += 3;
+					alen -= 3;
+				}
+				size_t base = (size_t)(oa.ptr - od->data);
+				size_t kw_end = oi->keyword_span.end - base;
+				size_t kw_start = oi->keyword_span.start - base;
+				/* expected: keyword replaced by the new one + " --link", maybe a '/' at the destination */
+				char *exp = malloc(alen + ni->keyword.len + 16);
+				size_t el = 0;
+				memcpy(exp, oa.ptr, kw_start);
+				el = kw_start;
+				memcpy(exp + el, ni->keyword.ptr, ni->keyword.len);
+				el += ni->keyword.len;
+				memcpy(exp + el, " --link", 7);
+				el += 7;
+				size_t rest_from = kw_end;
+				if (slashed[next]) {
+					const hr_arg *d = &oi->args[oi->nargs - 1];
+					size_t at = d->span.end - base;
+					const char *raw = od->data + d->span.start;
+					size_t rl = d->span.end - d->span.start;
+					if (rl && (raw[rl - 1] == '"' || raw[rl - 1] == '\''))
+						at--;
+					memcpy(exp + el, oa.ptr + rest_from, at - rest_from);
+					el += at - rest_from;
+					exp[el++] = '/';
+					rest_from = at;
+				}
+				memcpy(exp + el, oa.ptr + rest_from, alen - rest_from);
+				el += alen - rest_from;
+				bool eq = el == blen && memcmp(exp, ob.ptr, blen) == 0;
+				free(exp);
+				if (!eq)
+					FAIL("line %u: more than --link (and a '/') changed: '%.*s' -> '%.*s'", ol,
+						(int)alen, oa.ptr, (int)blen, ob.ptr);
+				ol += span;
+				nl += span;
 				continue;
 			}
 			if (a.len == b.len && memcmp(a.ptr, b.ptr, a.len) == 0)
@@ -186,6 +229,7 @@ static bool check_file(const char *path, const char *data, size_t len, const hr_
 	ok = true;
 out:
 	free(touched);
+	free(slashed);
 	free(out);
 	free(out2);
 	hr_dockerfile_free(nd);

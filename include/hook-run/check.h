@@ -33,6 +33,13 @@ typedef struct hr_edit {
 
 #define HR_FINDING_MAX_EDITS 3
 
+/** What a fix's edits do, so that hr_fix() can verify exactly that. */
+enum hr_fix_flags {
+	HR_FIXES_LINK = 1 << 0,       /* inserts --link after the keyword */
+	HR_FIXES_ADD_TO_COPY = 1 << 1, /* rewrites ADD as COPY --link */
+	HR_FIXES_DEST_SLASH = 1 << 2, /* appends '/' to the destination */
+};
+
 typedef struct hr_finding {
 	hr_rule_id rule;
 	hr_severity severity;        /* after the policy's [rules] overrides */
@@ -47,6 +54,7 @@ typedef struct hr_finding {
 	const char *fix_summary;     /* "insert --link", "rewrite ADD to COPY --link"; NULL if no fix */
 	hr_edit edits[HR_FINDING_MAX_EDITS];
 	size_t nedits;
+	unsigned fix_flags;          /* enum hr_fix_flags: what the edits change */
 	const hr_instruction *instruction; /* NULL for file-level findings */
 	bool suppressed;             /* silenced by an inline `# check=skip=` */
 	const char *suppression_reason; /* the text after `//`, or NULL */
@@ -62,6 +70,49 @@ typedef struct hr_result {
 
 /** Parse `data` and run every rule. Returns 0 or HR_ENOMEM. */
 int hr_check(hr_result **out, const char *data, size_t len, const hr_policy *policy);
+
+/** What a path of the build context is. */
+typedef enum hr_ctx_type {
+	HR_CTX_UNKNOWN = 0, /* cannot tell */
+	HR_CTX_ABSENT,
+	HR_CTX_FILE,
+	HR_CTX_DIR,
+	HR_CTX_SYMLINK,
+} hr_ctx_type;
+
+/** hr_build_context flag: the file's bytes are an archive ADD would extract. */
+#define HR_CTX_ARCHIVE 0x1u
+
+/**
+ * The build context as the caller sees it (a commit's tree, the index, a
+ * directory), so that a copy's sources can be known as files or
+ * directories. BuildKit's context is usually the repository root or the
+ * Dockerfile's folder; the caller offers `ncandidates` roots (the
+ * Dockerfile's folder first, then each parent up to the repository root)
+ * and the check picks the one in which the file's sources exist (none, if
+ * that is ambiguous). Paths are relative to a root, '/'-separated and clean;
+ * "" is the root itself.
+ */
+typedef struct hr_build_context {
+	size_t ncandidates;
+	/** The type of `path` below candidate `root`; HR_CTX_ARCHIVE may be set in *flags. */
+	hr_ctx_type (*lookup)(void *data, size_t root, const char *path, unsigned *flags);
+	/**
+	 * Call `fn` for each entry of the directory `path` below `root` (stop
+	 * when it returns non-zero). Returns 0, or a negative value when the
+	 * directory cannot be listed.
+	 */
+	int (*list)(void *data, size_t root, const char *path,
+		int (*fn)(void *arg, const char *name, hr_ctx_type type, unsigned flags), void *arg);
+	void *data;
+} hr_build_context;
+
+/** hr_check() with the build context (NULL: nothing is known about the sources). */
+int hr_check_ext(hr_result **out, const char *data, size_t len, const hr_policy *policy,
+	const hr_build_context *context);
+
+/** Are these leading bytes of a file an archive BuildKit's ADD extracts (tar, or compressed)? */
+bool hr_bytes_are_archive(const unsigned char *data, size_t len);
 
 /**
  * A result for a file that was not read or judged (too large, unreadable as

@@ -27,6 +27,7 @@ typedef enum hr_rule_id {
 	HR_RULE_DOCKERFILE_PARSE_ERROR,
 	HR_RULE_UNCHECKABLE_FILE,
 	HR_RULE_INLINE_SUPPRESSION_REFUSED,
+	HR_RULE_LINK_EFFECT_UNKNOWN,
 	HR_RULE_COUNT
 } hr_rule_id;
 
@@ -63,6 +64,12 @@ const hr_rule *hr_rule_find(const char *name, size_t len);
  * the caller frees. Returns 0 or HR_ENOMEM.
  */
 int hr_rule_explain(char **out, const hr_rule *rule);
+
+/**
+ * The base image table the --link rules judge by (src/lib/rules/basefs.c), as
+ * Markdown: *out is malloc'd. Returns 0 or HR_ENOMEM.
+ */
+int hr_base_table_markdown(char **out);
 
 /** "safe", "risky" or "none". */
 const char *hr_fix_safety_name(hr_fix_safety safety);

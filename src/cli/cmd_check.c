@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "hook-run/context.h"
 #include "options.h"
 #include "hook-run/check.h"
 #include "hook-run/diff.h"
@@ -64,6 +65,12 @@ static void run_one(run_state *s, const char *path)
 	size_t len = 0;
 	hr_result *res = NULL, *after = NULL;
 	hr_report_item item = { .path = shown };
+	hr_fs_context *ctx = NULL;
+	hr_build_context view, *viewp = NULL;
+
+	/* the build context around the file: which sources are files or folders */
+	if (!is_stdin && hr_fs_context_new(&ctx, &view, path) == 0)
+		viewp = &view;
 
 	int rc = hr_file_read(&data, &len, path, policy->max_size, err, sizeof(err));
 	if (rc == HR_ETOOBIG) {
@@ -74,7 +81,7 @@ static void run_one(run_state *s, const char *path)
 		s->io_error = 1;
 		return;
 	} else {
-		rc = hr_check(&res, data, len, policy);
+		rc = hr_check_ext(&res, data, len, policy, viewp);
 	}
 	if (rc < 0) {
 		hr_cli_error("cannot check '%s': %s", shown, hr_error_str(rc));
@@ -114,7 +121,7 @@ static void run_one(run_state *s, const char *path)
 				}
 			}
 			/* what is left: check the new content */
-			if (hr_check(&after, fixed, flen, policy) == 0) {
+			if (hr_check_ext(&after, fixed, flen, policy, viewp) == 0) {
 				item.result = after;
 			}
 			item.fixed = applied;
@@ -131,6 +138,7 @@ static void run_one(run_state *s, const char *path)
 		&s->summary) < 0)
 		s->io_error = 1;
 out:
+	hr_fs_context_free(ctx);
 	hr_result_free(after);
 	hr_result_free(res);
 	free(fixed);

@@ -359,6 +359,12 @@ static void finish(hr_result *r, const hr_policy *policy)
 
 int hr_check(hr_result **out, const char *data, size_t len, const hr_policy *policy)
 {
+	return hr_check_ext(out, data, len, policy, NULL);
+}
+
+int hr_check_ext(hr_result **out, const char *data, size_t len, const hr_policy *policy,
+	const hr_build_context *context)
+{
 	hr_result *r;
 	int rc;
 
@@ -372,6 +378,7 @@ int hr_check(hr_result **out, const char *data, size_t len, const hr_policy *pol
 	hr_check_ctx c = {
 		.df = r->df, .policy = policy, .arena = &r->priv->arena,
 		.findings = &r->priv->findings, .eol = r->df->crlf ? "\r\n" : "\n",
+		.bctx = context, .bctx_root = -1,
 	};
 	hr__check_input(&c);
 	/* a file BuildKit cannot parse, or binary, is not judged further */

@@ -6,8 +6,10 @@
  * point), the finding is left unfixed. The new bytes are then parsed again
  * and compared with the old model, instruction by instruction: same keyword
  * (or ADD become COPY where that was the fix), same flags plus the one added
- * --link, same arguments, JSON form and heredocs. Anything else means a bug
- * in a fix, and the input is left alone (HR_EINVALID).
+ * --link, same arguments (the destination with the one '/' a fix appended),
+ * JSON form and heredocs. What each fix may change is declared by its
+ * finding (fix_flags). Anything else means a bug in a fix, and the input is
+ * left alone (HR_EINVALID).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -60,10 +62,17 @@ static bool same_heredocs(const hr_dockerfile *da, const hr_instruction *a,
 	return true;
 }
 
-/* `added_link`: the fix put --link in front of the flags */
-static bool same_instruction(const hr_dockerfile *da, const hr_instruction *a,
-	const hr_dockerfile *db, const hr_instruction *b, bool added_link, bool add_to_copy)
+/* the new last argument is the old one with a '/' appended */
+static bool slash_added(const hr_str *a, const hr_str *b)
 {
+	return b->len == a->len + 1 && memcmp(a->ptr, b->ptr, a->len) == 0 && b->ptr[a->len] == '/';
+}
+
+/* `flags`: what the fix was to change (enum hr_fix_flags) */
+static bool same_instruction(const hr_dockerfile *da, const hr_instruction *a,
+	const hr_dockerfile *db, const hr_instruction *b, unsigned flags)
+{
+	bool added_link = flags & HR_FIXES_LINK, add_to_copy = flags & HR_FIXES_ADD_TO_COPY;
 	if (add_to_copy) {
 		if (a->kind != HR_KW_ADD || b->kind != HR_KW_COPY)
 			return false;
@@ -80,20 +89,26 @@ static bool same_instruction(const hr_dockerfile *da, const hr_instruction *a,
 			return false;
 	if (a->nargs != b->nargs || a->json_form != b->json_form)
 		return false;
-	for (size_t i = 0; i < a->nargs; i++)
-		if (!same_str(&a->args[i].text, &b->args[i].text))
+	for (size_t i = 0; i < a->nargs; i++) {
+		bool last = i + 1 == a->nargs;
+		if (last && (flags & HR_FIXES_DEST_SLASH)) {
+			if (!slash_added(&a->args[i].text, &b->args[i].text))
+				return false;
+		} else if (!same_str(&a->args[i].text, &b->args[i].text)) {
 			return false;
+		}
+	}
 	if (!same_heredocs(da, a, db, b))
 		return false;
 	if (!a->sub != !b->sub)
 		return false;
-	if (a->sub && !same_instruction(da, a->sub, db, b->sub, false, false))
+	if (a->sub && !same_instruction(da, a->sub, db, b->sub, 0))
 		return false;
 	return true;
 }
 
 static bool verify(const hr_dockerfile *old, const char *data, size_t len,
-	const bool *linked, const bool *to_copy, bool syntax_fixed)
+	const unsigned *changes, bool syntax_fixed)
 {
 	hr_dockerfile *df;
 	bool ok = false;
@@ -105,7 +120,7 @@ static bool verify(const hr_dockerfile *old, const char *data, size_t len,
 	if (df->ninstructions != old->ninstructions)
 		goto out;
 	for (size_t i = 0; i < df->ninstructions; i++)
-		if (!same_instruction(old, &old->instructions[i], df, &df->instructions[i], linked[i], to_copy[i]))
+		if (!same_instruction(old, &old->instructions[i], df, &df->instructions[i], changes[i]))
 			goto out;
 	if (syntax_fixed && !df->syntax)
 		goto out;
@@ -121,7 +136,8 @@ int hr_fix(char **out, size_t *out_len, size_t *napplied, const hr_result *r,
 	const hr_dockerfile *df = r->df;
 	taken *edits = NULL;
 	size_t nedits = 0, applied = 0;
-	bool *linked = NULL, *to_copy = NULL, syntax_fixed = false;
+	unsigned *changes = NULL;
+	bool syntax_fixed = false;
 	char *buf = NULL;
 	int rc = HR_ENOMEM;
 
@@ -134,9 +150,8 @@ int hr_fix(char **out, size_t *out_len, size_t *napplied, const hr_result *r,
 	}
 	size_t ninst = df->ninstructions ? df->ninstructions : 1;
 	edits = calloc(r->nfindings * HR_FINDING_MAX_EDITS + 1, sizeof(*edits));
-	linked = calloc(ninst, sizeof(bool));
-	to_copy = calloc(ninst, sizeof(bool));
-	if (!edits || !linked || !to_copy)
+	changes = calloc(ninst, sizeof(*changes));
+	if (!edits || !changes)
 		goto out;
 
 	for (size_t i = 0; i < r->nfindings; i++) {
@@ -161,12 +176,14 @@ int hr_fix(char **out, size_t *out_len, size_t *napplied, const hr_result *r,
 		}
 		applied++;
 		if (f->instruction && f->instruction >= df->instructions &&
-		    f->instruction < df->instructions + df->ninstructions &&
-		    (f->rule == HR_RULE_COPY_LINK_MISSING || f->rule == HR_RULE_ADD_LINK_MISSING)) {
+		    f->instruction < df->instructions + df->ninstructions && f->fix_flags) {
 			size_t idx = (size_t)(f->instruction - df->instructions);
-			linked[idx] = true;
-			if (f->nedits == 1 && f->edits[0].end > f->edits[0].start)
-				to_copy[idx] = true;
+			if (changes[idx] & f->fix_flags) {
+				/* two findings changing the same thing: refuse rather than guess */
+				rc = HR_EINVALID;
+				goto out;
+			}
+			changes[idx] |= f->fix_flags;
 		}
 		if (f->rule <= HR_RULE_SYNTAX_FRONTEND_UNKNOWN)
 			syntax_fixed = true;
@@ -193,7 +210,7 @@ int hr_fix(char **out, size_t *out_len, size_t *napplied, const hr_result *r,
 	len += df->len - pos;
 	buf[len] = '\0';
 
-	if (applied && !verify(df, buf, len, linked, to_copy, syntax_fixed)) {
+	if (applied && !verify(df, buf, len, changes, syntax_fixed)) {
 		rc = HR_EINVALID;
 		goto out;
 	}
@@ -205,7 +222,6 @@ int hr_fix(char **out, size_t *out_len, size_t *napplied, const hr_result *r,
 out:
 	free(buf);
 	free(edits);
-	free(linked);
-	free(to_copy);
+	free(changes);
 	return rc;
 }

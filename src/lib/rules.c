@@ -232,6 +232,21 @@ static const hr_rule rules[HR_RULE_COUNT] = {
 		"inline suppressions are allowed, or carry a reason where one is required",
 		"none",
 	},
+	[HR_RULE_LINK_EFFECT_UNKNOWN] = {
+		HR_RULE_LINK_EFFECT_UNKNOWN, "LinkEffectUnknown",
+		"--link is written, but what it changes in the image cannot be known",
+		HR_SEVERITY_WARNING, HR_FIX_NONE,
+		"A linked copy replaces every directory it creates. hook-run computes which ones and what "
+		"they replace; where that depends on something it cannot see - a destination or --chown "
+		"value built from a variable without a default, a base image it does not know, a directory "
+		"filled by a script or an archive - it says so instead of calling the copy harmless.",
+		"Unknown: possibly none, possibly a directory's owner or mode reset (a destination that is "
+		"really /tmp loses its sticky, world-writable mode).",
+		"ARG DEST\nCOPY --link app.conf ${DEST}/",
+		"ARG DEST=/etc/app\nCOPY --link app.conf ${DEST}/",
+		"everything the copy replaces is known",
+		"none: give the variable a default, use numeric ids, or suppress it with a reason",
+	},
 };
 
 const hr_rule *hr_rule_get(hr_rule_id id)

@@ -2,22 +2,26 @@
  * link.c - the COPY/ADD --link rules: CopyLinkMissing, AddLinkMissing,
  * InvalidLinkValue, LinkChownByName, LinkThroughSymlink,
  * LinkOverridesParentMetadata, LinkDestinationAmbiguous,
- * LinkIneffectiveWithChmod.
+ * LinkIneffectiveWithChmod, LinkEffectUnknown.
  *
- * One analysis per copy (judge_copy) finds what --link would change:
- *  - a --chown by name (a linked copy has no /etc/passwd to resolve it);
- *  - a destination under a symlink (usr-merged /bin, /lib..., /var/run, or
- *    one an earlier RUN made): the symlink would become a directory;
- *  - a destination under a directory that is not 0755 root:root (/tmp,
- *    /var/tmp, /root, /home/USER, or one the stage chowned, chmodded, created
- *    after USER): the directory's owner and mode would be reset;
- *  - one source and a destination without a trailing / that may be an
- *    existing directory: the file would replace the directory;
- *  - a destination hook-run cannot resolve (variables, unknown WORKDIR).
- * With --link written, each risk is its own finding. Without it, the
- * *LinkMissing finding names the risk, and the risk decides whether its fix
- * is SAFE (no risk), RISKY (fix-mode = all only) or absent (it would break
- * the build or the image, or the copy is in ONBUILD).
+ * Each copy is read (copy.c: its sources, destination, owner), and what a
+ * linked copy would change is computed against the stage's filesystem model
+ * (hr__copy_judge): the directories it would reset, the symlinks it would
+ * replace, a directory it would turn into a file, and what cannot be known.
+ *
+ * Without --link, that list decides the *LinkMissing finding's fix:
+ *  - SAFE: nothing changes, by certain facts. A destination that is a known
+ *    directory gets its trailing '/' together with --link: `COPY a /app` and
+ *    `COPY --link a /app/` give the same image there;
+ *  - RISKY (fix-mode = all only): directories whose mode or owner would be
+ *    reset, facts that are only presumed, a destination that cannot be
+ *    resolved;
+ *  - NONE: it would break the build or the image where leaving it alone
+ *    does not: --chown by name (or by a variable that may hold one), a
+ *    symlink replaced by a directory, a system directory re-owned through
+ *    --chown, neither the sources' nor the destination's type known, ONBUILD.
+ * With --link written, each change is its own finding, naming the paths and
+ * the metadata that would change.
  *
  * Flags are validated as BuildKit's instruction parser does (unknown,
  * duplicate, missing value): such a COPY is a DockerfileParseError, and a bad
@@ -27,51 +31,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "stage.h"
-#include "heredoc.h"
-
-enum link_state { LINK_ABSENT = 0, LINK_TRUE, LINK_FALSE, LINK_INVALID };
-
-typedef struct copy_facts {
-	bool is_add;
-	bool onbuild;
-	enum link_state link;
-	const hr_flag *link_flag;
-	const hr_flag *chown;
-	const hr_flag *chmod;
-	bool add_only_flags;     /* --checksum, --keep-git-dir, --unpack */
-	bool flag_error;
-	size_t nsources;
-	bool wildcard;
-	bool dir_source;         /* ".", "dir/": a directory is copied */
-	bool remote;             /* URL or git */
-	bool archive;            /* a local source named like an archive */
-	const hr_arg *dest;
-	const char *dest_path;   /* resolved, or NULL */
-	bool dest_dir;           /* the destination is surely a directory */
-	/* risks */
-	const char *chown_name;  /* the name, or "the variable ..." */
-	const char *symlink;     /* the symlink the destination goes through */
-	bool symlink_usrmerge;
-	const char *meta_dir;    /* the directory whose metadata would be reset */
-	const char *meta_why;
-	bool ambiguous;
-	bool unresolved;
-} copy_facts;
-
-static const char *const usrmerge_links[] = {
-	"/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/var/run", "/var/lock",
-};
-
-/* directories nearly every Linux base image has */
-static const char *const well_known_dirs[] = {
-	"/", "/bin", "/boot", "/etc", "/home", "/lib", "/media", "/mnt", "/opt", "/root", "/run",
-	"/sbin", "/srv", "/tmp", "/usr", "/usr/bin", "/usr/lib", "/usr/libexec", "/usr/local",
-	"/usr/local/bin", "/usr/local/etc", "/usr/local/lib", "/usr/local/sbin", "/usr/local/share",
-	"/usr/sbin", "/usr/share", "/usr/src", "/var", "/var/cache", "/var/lib", "/var/log",
-	"/var/tmp", "/var/www", "/etc/ssl", "/etc/ssl/certs", "/etc/default", "/etc/profile.d",
-	"/docker-entrypoint.d", "/docker-entrypoint-initdb.d",
-};
+#include "copy.h"
 
 static bool str_eq(const hr_str *s, const char *lit)
 {
@@ -79,37 +39,8 @@ static bool str_eq(const hr_str *s, const char *lit)
 	return s->len == n && memcmp(s->ptr, lit, n) == 0;
 }
 
-static bool ends_with_ci(const char *s, size_t n, const char *suffix)
-{
-	size_t k = strlen(suffix);
-	return n >= k && strncasecmp(s + n - k, suffix, k) == 0;
-}
-
-static bool is_archive_name(const char *s, size_t n)
-{
-	static const char *const ext[] = {
-		".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tbz", ".tar.xz", ".txz",
-		".tar.zst", ".tzst", ".gz", ".bz2", ".xz", ".zst", ".lz4",
-	};
-	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++)
-		if (ends_with_ci(s, n, ext[i]))
-			return true;
-	return false;
-}
-
-static bool is_remote(const char *s, size_t n)
-{
-	static const char *const schemes[] = { "http://", "https://", "git://", "git@", "ssh://" };
-	for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
-		size_t k = strlen(schemes[i]);
-		if (n >= k && strncasecmp(s, schemes[i], k) == 0)
-			return true;
-	}
-	return false;
-}
-
 /* BuildKit's BFlags: returns an error message or NULL; sets link state. */
-static const char *validate_flags(hr_check_ctx *c, const hr_instruction *in, copy_facts *f,
+static const char *validate_flags(hr_check_ctx *c, const hr_instruction *in, hr_copy_plan *p,
 	const hr_flag **bad)
 {
 	static const char *const copy_strings[] = { "chown", "from", "chmod" };
@@ -120,14 +51,14 @@ static const char *validate_flags(hr_check_ctx *c, const hr_instruction *in, cop
 
 	for (size_t i = 0; i < in->nflags; i++) {
 		const hr_flag *fl = &in->flags[i];
-		const char *const *strs = f->is_add ? add_strings : copy_strings;
-		const char *const *bools = f->is_add ? add_bools : copy_bools;
+		const char *const *strs = p->is_add ? add_strings : copy_strings;
+		const char *const *bools = p->is_add ? add_bools : copy_bools;
 		int kind = -1, slot = -1;
 		for (int k = 0; k < 3; k++)
 			if (str_eq(&fl->name, strs[k]))
 				kind = 0, slot = k;
 		for (int k = 0; k < 3 && kind < 0; k++)
-			if ((f->is_add || k < 2) && str_eq(&fl->name, bools[k]))
+			if ((p->is_add || k < 2) && str_eq(&fl->name, bools[k]))
 				kind = 1, slot = 3 + k;
 		if (kind < 0 && str_eq(&fl->name, "exclude"))
 			kind = 2, slot = 6;
@@ -146,255 +77,372 @@ static const char *validate_flags(hr_check_ctx *c, const hr_instruction *in, cop
 				return hr__strf(c, "expecting boolean value for flag --%.*s, not: %.*s",
 					(int)fl->name.len, fl->name.ptr, (int)fl->value.len, fl->value.ptr);
 			if (str_eq(&fl->name, "link")) {
-				f->link = t ? LINK_TRUE : LINK_FALSE;
-				f->link_flag = fl;
-			} else {
-				f->add_only_flags = true;
+				p->link = t ? HR_LINK_TRUE : HR_LINK_FALSE;
+				p->link_flag = fl;
+			} else if (!str_eq(&fl->name, "parents")) {
+				p->add_only_flags = true;
 			}
 		} else {
 			if (!fl->has_value)
 				return hr__strf(c, "missing a value on flag: --%.*s", (int)fl->name.len, fl->name.ptr);
 			if (str_eq(&fl->name, "chown"))
-				f->chown = fl;
+				p->chown = fl;
 			else if (str_eq(&fl->name, "chmod"))
-				f->chmod = fl;
+				p->chmod = fl;
 			else if (str_eq(&fl->name, "checksum"))
-				f->add_only_flags = true;
+				p->add_only_flags = true;
 		}
 	}
 	*bad = NULL;
 	return NULL;
 }
 
-static bool id_ok(const char *s, size_t n)
+/* ---- words for the messages ------------------------------------------------ */
+
+static const char *meta_str(hr_check_ctx *c, int mode, const hr_owner *o)
 {
-	if (n == 0 || (n == 4 && !strncmp(s, "root", 4)))
-		return true;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	return true;
+	if (mode < 0 && o->kind == HR_OWNER_UNKNOWN)
+		return "a mode and owner hook-run cannot see";
+	if (mode < 0)
+		return hr__strf(c, "owner %s, a mode hook-run cannot see", hr__owner_str(c, o));
+	if (o->kind == HR_OWNER_UNKNOWN)
+		return hr__strf(c, "mode %s, an owner hook-run cannot see", hr__mode_str(c, mode));
+	return hr__strf(c, "%s %s", hr__mode_str(c, mode), hr__owner_str(c, o));
 }
 
-static void judge_chown(hr_check_ctx *c, const hr_stage *st, copy_facts *f)
+/* "/a, /b and /c" */
+static const char *path_list(hr_check_ctx *c, const char **paths, size_t n)
 {
-	if (!f->chown)
-		return;
-	const hr_str *v = &f->chown->value;
-	const char *x = hr__stage_expand(c, st, v->ptr, v->len);
-	if (!x) {
-		f->chown_name = hr__strf(c, "%.*s (a variable hook-run cannot resolve)", (int)v->len, v->ptr);
-		return;
+	hr_buf b = HR_BUF_INIT;
+	size_t shown = n > 4 ? 3 : n;
+	for (size_t i = 0; i < shown; i++) {
+		if (i)
+			hr_buf_append(&b, i + 1 == shown && shown == n ? " and " : ", ", i + 1 == shown && shown == n ? 5 : 2);
+		hr_buf_append(&b, paths[i], strlen(paths[i]));
 	}
-	const char *colon = strchr(x, ':');
-	size_t ul = colon ? (size_t)(colon - x) : strlen(x);
-	if (!id_ok(x, ul) || (colon && !id_ok(colon + 1, strlen(colon + 1))))
-		f->chown_name = x;
+	if (shown < n)
+		hr_buf_printf(&b, " and %zu more", n - shown);
+	const char *s = hr_arena_strndup(c->arena, b.ptr ? b.ptr : "", b.len);
+	hr_buf_free(&b);
+	return s ? s : "";
 }
 
-static void judge_paths(hr_check_ctx *c, const hr_stage *st, copy_facts *f)
+/* the same description (unknown equals unknown) */
+static bool owner_alike(const hr_owner *a, const hr_owner *b)
 {
-	const char *p = f->dest_path;
-	if (!p) {
-		f->unresolved = true;
-		return;
-	}
-	/* symlinks: usr-merge on image bases, and what RUN made */
-	if (st->image_base)
-		for (size_t i = 0; i < sizeof(usrmerge_links) / sizeof(usrmerge_links[0]); i++)
-			if (hr__path_under(p, usrmerge_links[i])) {
-				f->symlink = usrmerge_links[i];
-				f->symlink_usrmerge = true;
-			}
-	if (!f->symlink)
-		f->symlink = hr__pathset_covering(&st->symlinks, p);
-
-	/* directories whose owner or mode differ from 0755 root:root */
-	if (st->image_base) {
-		if (hr__path_under(p, "/tmp")) {
-			f->meta_dir = "/tmp";
-			f->meta_why = "it is 1777 (world-writable, sticky) in the base image";
-		} else if (hr__path_under(p, "/var/tmp")) {
-			f->meta_dir = "/var/tmp";
-			f->meta_why = "it is 1777 (world-writable, sticky) in the base image";
-		} else if (hr__path_under(p, "/root")) {
-			f->meta_dir = "/root";
-			f->meta_why = "it is 0700 in the base image";
-		} else if (!strncmp(p, "/home/", 6) && p[6]) {
-			size_t n = strcspn(p + 6, "/");
-			f->meta_dir = hr__strf(c, "/home/%.*s", (int)n, p + 6);
-			f->meta_why = "home directories belong to their user";
-		}
-	}
-	if (!f->meta_dir) {
-		const char *m = hr__pathset_covering(&st->meta_dirs, p);
-		if (m) {
-			f->meta_dir = m;
-			f->meta_why = "an earlier instruction of this stage changed its owner or mode";
-		}
-	}
-	/* when the destination is the copied file itself, only its parents matter */
-	if (f->meta_dir && !f->dest_dir && !strcmp(f->meta_dir, p) && !hr__pathset_has(&st->dirs, p) &&
-	    strcmp(p, "/tmp") && strcmp(p, "/var/tmp") && strcmp(p, "/root"))
-		f->meta_dir = NULL;
-
-	/* one source, no trailing slash, and the destination may be a directory */
-	if (!f->dest_dir && f->nsources == 1 && !f->wildcard && !f->dir_source) {
-		bool known_dir = hr__pathset_has(&st->dirs, p);
-		if (!known_dir && st->image_base)
-			for (size_t i = 0; i < sizeof(well_known_dirs) / sizeof(well_known_dirs[0]); i++)
-				if (!strcmp(p, well_known_dirs[i]))
-					known_dir = true;
-		f->ambiguous = known_dir;
-	}
+	if (a->kind != b->kind)
+		return false;
+	return a->kind == HR_OWNER_UNKNOWN || hr__owner_same(a, b);
 }
 
-static void gather(hr_check_ctx *c, const hr_stage *st, const hr_instruction *in, copy_facts *f)
+/* the metadata resets, grouped by what they were and become */
+static const char *meta_sentence(hr_check_ctx *c, const hr_copy_verdict *v, bool *any_certain)
 {
-	f->nsources = in->nargs - 1;
-	for (size_t i = 0; i + 1 < in->nargs; i++) {
-		const hr_str *s = &in->args[i].text;
-		hr_heredoc h;
-		if (hr_heredoc_parse_word(&h, c->arena, s->ptr, s->len))
-			continue; /* inline content: a file */
-		if (memchr(s->ptr, '*', s->len) || memchr(s->ptr, '?', s->len) || memchr(s->ptr, '[', s->len))
-			f->wildcard = true;
-		if (is_remote(s->ptr, s->len)) {
-			f->remote = true;
+	hr_buf b = HR_BUF_INIT;
+	const char **paths = calloc(v->nchanges ? v->nchanges : 1, sizeof(*paths));
+	bool *done = calloc(v->nchanges ? v->nchanges : 1, sizeof(*done));
+	const char *out = NULL;
+	*any_certain = false;
+	if (!paths || !done) {
+		c->error = HR_ENOMEM;
+		goto out;
+	}
+	for (size_t i = 0; i < v->nchanges; i++) {
+		const hr_copy_change *x = &v->changes[i];
+		if (x->kind != HR_CHANGE_META || done[i])
 			continue;
+		size_t np = 0;
+		bool may = x->possible || !x->certain;
+		for (size_t k = i; k < v->nchanges; k++) {
+			const hr_copy_change *y = &v->changes[k];
+			if (y->kind != HR_CHANGE_META || done[k] || y->was.mode != x->was.mode ||
+			    !owner_alike(&y->was.owner, &x->was.owner) || y->mode != x->mode ||
+			    !owner_alike(&y->owner, &x->owner) || (y->possible || !y->certain) != may)
+				continue;
+			done[k] = true;
+			paths[np++] = y->path;
 		}
-		if ((s->len && s->ptr[s->len - 1] == '/') || str_eq(s, ".") || str_eq(s, "..") ||
-		    ends_with_ci(s->ptr, s->len, "/.") || ends_with_ci(s->ptr, s->len, "/.."))
-			f->dir_source = true;
-		if (is_archive_name(s->ptr, s->len))
-			f->archive = true;
+		if (!may)
+			*any_certain = true;
+		if (b.len)
+			hr_buf_append(&b, "; ", 2);
+		const char *was = meta_str(c, x->was.mode, &x->was.owner);
+		hr_buf_printf(&b, "%s %s from %s to %s (%s)", may ? "may reset" : "would reset", path_list(c, paths, np),
+			was, meta_str(c, x->mode, &x->owner), x->why ? x->why : x->was.why ? x->was.why : "known");
 	}
-	f->dest = &in->args[in->nargs - 1];
-	const hr_str *d = &f->dest->text;
-	f->dest_dir = f->nsources > 1 || f->wildcard || d->len == 0 ||
-		      d->ptr[d->len - 1] == '/' || str_eq(d, ".") || ends_with_ci(d->ptr, d->len, "/.");
-	f->dest_path = hr__stage_resolve(c, st, d->ptr, d->len);
-	judge_chown(c, st, f);
-	judge_paths(c, st, f);
+	out = hr_arena_strndup(c->arena, b.ptr ? b.ptr : "", b.len);
+out:
+	free(paths);
+	free(done);
+	hr_buf_free(&b);
+	return out ? out : "";
 }
 
-static hr_span dest_span(const hr_instruction *in, const copy_facts *f)
+static const hr_copy_change *first_change(const hr_copy_verdict *v, hr_change_kind kind)
 {
-	return f->dest->span.end > f->dest->span.start ? f->dest->span : in->keyword_span;
+	for (size_t i = 0; i < v->nchanges; i++)
+		if (v->changes[i].kind == kind)
+			return &v->changes[i];
+	return NULL;
+}
+
+static const char *symlink_sentence(hr_check_ctx *c, const hr_copy_change *x)
+{
+	if (x->was.type == HR_FS_MAYBE_SYMLINK)
+		return hr__strf(c, "%s may be a symlink (%s): a linked copy would replace it with a real "
+			"directory holding only these files", x->path, x->was.why ? x->was.why : "");
+	return hr__strf(c, "%s is a symlink%s%s (%s): a linked copy would replace it with a real directory "
+		"holding only these files", x->path, x->was.target ? " to " : "", x->was.target ? x->was.target : "",
+		x->was.why ? x->was.why : "");
+}
+
+static const char *unknown_sentence(hr_check_ctx *c, const hr_copy_plan *p, const hr_copy_change *x,
+	const hr_fsmodel *fs)
+{
+	if (!x->path)
+		return hr__strf(c, "the destination %.*s depends on %s, which hook-run cannot resolve",
+			(int)p->dest->text.len, p->dest->text.ptr, p->dest_var ? p->dest_var : "a variable");
+	const char *opaque = fs->opaque_gen && !x->certain && fs->opaque_why ? fs->opaque_why : NULL;
+	if (x->kind == HR_CHANGE_DIR_TO_FILE)
+		return hr__strf(c, "hook-run cannot tell whether %s is an existing directory (%s)%s%s", x->path,
+			x->why ? x->why : x->was.why ? x->was.why : "unknown", opaque ? "; " : "", opaque ? opaque : "");
+	return hr__strf(c, "hook-run cannot tell what %s holds (%s)%s%s", x->path,
+		x->why ? x->why : x->was.why ? x->was.why : "nothing is known about it",
+		opaque ? "; " : "", opaque ? opaque : "");
+}
+
+static const char *uncertain_sentence(hr_check_ctx *c, const hr_fsmodel *fs)
+{
+	if (fs->opaque_why)
+		return hr__strf(c, "what hook-run knows of this stage is only presumed: %s", fs->opaque_why);
+	return "hook-run cannot see the base image's owner for the copy";
+}
+
+/* ---- the destination's trailing slash ------------------------------------- */
+
+/* where to put '/' so the destination reads as a directory; false if nowhere */
+static bool slash_edit(const hr_check_ctx *c, const hr_copy_plan *p, size_t *at)
+{
+	const hr_arg *d = p->dest;
+	if (d->span.end <= d->span.start || d->text.len == 0)
+		return false;
+	const char *raw = c->df->data + d->span.start;
+	size_t n = d->span.end - d->span.start;
+	char last = raw[n - 1];
+	if (last == '"' || last == '\'') {
+		if (n < 2)
+			return false;
+		*at = d->span.end - 1;
+		return raw[n - 2] != '\\' || p->in->json_form;
+	}
+	if (last == '\\' || last == '`' || last == '$')
+		return false;
+	*at = d->span.end;
+	return true;
 }
 
 /* ---- findings for a copy that has --link -------------------------------- */
 
-static void linked_findings(hr_check_ctx *c, const hr_instruction *in, const copy_facts *f)
+static hr_span dest_span(const hr_instruction *in, const hr_copy_plan *p)
 {
-	const char *kw = f->is_add ? "ADD" : "COPY";
+	return p->dest->span.end > p->dest->span.start ? p->dest->span : in->keyword_span;
+}
+
+static void linked_findings(hr_check_ctx *c, hr_stage *st, const hr_instruction *in, const hr_copy_plan *p)
+{
+	const char *kw = p->is_add ? "ADD" : "COPY";
 	hr_finding *x;
 
-	if (f->chown_name) {
-		x = hr__finding(c, HR_RULE_LINK_CHOWN_BY_NAME, f->chown->span,
-			"%s --link with --chown=%s: a linked copy has no /etc/passwd or /etc/group to "
-			"resolve names, so the build fails or the files get the wrong owner",
-			kw, f->chown_name);
-		if (x) {
-			x->instruction = in;
-			x->hint = "use numeric ids (--chown=10001:10001), or write --link=false";
-		}
-	}
-	if (f->symlink) {
-		x = hr__finding(c, HR_RULE_LINK_THROUGH_SYMLINK, dest_span(in, f),
-			"%s --link into %s: %s is a symlink %s; the linked layer replaces it with a real "
-			"directory holding only these files",
-			kw, f->dest_path, f->symlink,
-			f->symlink_usrmerge ? "on usr-merged images (into /usr or /run)" : "made by an earlier RUN");
-		if (x) {
-			x->instruction = in;
-			x->hint = "copy to the symlink's real target, or write --link=false";
-		}
-	}
-	if (f->meta_dir) {
-		x = hr__finding(c, HR_RULE_LINK_OVERRIDES_PARENT_METADATA, dest_span(in, f),
-			"%s --link into %s resets %s to 0755 root:root; %s", kw, f->dest_path, f->meta_dir,
-			f->meta_why);
-		if (x) {
-			x->instruction = in;
-			x->hint = "if that reset is unwanted, write --link=false";
-		}
-	}
-	if (f->ambiguous) {
-		x = hr__finding(c, HR_RULE_LINK_DESTINATION_AMBIGUOUS, dest_span(in, f),
-			"%s --link to %.*s: it may be an existing directory; without --link the file goes "
-			"into it, with --link a file named %s replaces it",
-			kw, (int)f->dest->text.len, f->dest->text.ptr, f->dest_path);
-		if (x) {
-			x->instruction = in;
-			x->hint = hr__strf(c, "write the destination as %.*s/ (or the full file path)",
-				(int)f->dest->text.len, f->dest->text.ptr);
-		}
-	}
-	if (f->chmod) {
-		x = hr__finding(c, HR_RULE_LINK_INEFFECTIVE_WITH_CHMOD, f->link_flag->span,
+	if (p->chmod) {
+		/* BuildKit builds it as a plain copy: nothing --link would change happens */
+		x = hr__finding(c, HR_RULE_LINK_INEFFECTIVE_WITH_CHMOD, p->link_flag->span,
 			"%s --link with --chmod: BuildKit ignores --link when --chmod is set, so this copy "
 			"is not linked", kw);
 		if (x) {
 			x->instruction = in;
 			x->hint = "drop --chmod (set the mode in the build context) or drop --link";
 		}
+		return;
+	}
+	if (p->chown_kind == HR_CHOWN_NAME) {
+		x = hr__finding(c, HR_RULE_LINK_CHOWN_BY_NAME, p->chown->span,
+			"%s --link with --chown=%s: a linked copy has no /etc/passwd or /etc/group to "
+			"resolve names, so the build fails or the files get the wrong owner", kw, p->chown_text);
+		if (x) {
+			x->instruction = in;
+			x->hint = "use numeric ids (--chown=10001:10001), or write --link=false";
+		}
+	} else if (p->chown_kind == HR_CHOWN_UNRESOLVED) {
+		x = hr__finding(c, HR_RULE_LINK_EFFECT_UNKNOWN, p->chown->span,
+			"%s --link with --chown=%s: hook-run cannot resolve %s, so it cannot tell who would own "
+			"the directories this layer makes (a name would not resolve at all in a linked copy)",
+			kw, p->chown_text, p->chown_var ? p->chown_var : "it");
+		if (x) {
+			x->instruction = in;
+			x->hint = hr__strf(c, "give %s a numeric default (ARG %s=10001), write numeric ids, or "
+				"`# check=skip=LinkEffectUnknown` with a reason", p->chown_var ? p->chown_var : "it",
+				p->chown_var ? p->chown_var : "UID");
+		}
+	}
+	hr_copy_verdict v;
+	hr__copy_judge(c, st, p, false, &v);
+
+	const hr_copy_change *sym = first_change(&v, HR_CHANGE_SYMLINK);
+	if (sym) {
+		x = hr__finding(c, HR_RULE_LINK_THROUGH_SYMLINK, dest_span(in, p), "%s --link into %s: %s", kw,
+			p->dest_path, symlink_sentence(c, sym));
+		if (x) {
+			x->instruction = in;
+			x->hint = "copy to the symlink's real target, or write --link=false";
+		}
+	}
+	bool certain_meta;
+	const char *meta = meta_sentence(c, &v, &certain_meta);
+	if (*meta) {
+		x = hr__finding(c, HR_RULE_LINK_OVERRIDES_PARENT_METADATA, dest_span(in, p), "%s --link into %s %s",
+			kw, p->dest_path, meta);
+		if (x) {
+			x->instruction = in;
+			x->hint = "if that reset is unwanted, write --link=false";
+		}
+	}
+	const hr_copy_change *d2f = first_change(&v, HR_CHANGE_DIR_TO_FILE);
+	if (d2f && v.dest_dir_known) {
+		x = hr__finding(c, HR_RULE_LINK_DESTINATION_AMBIGUOUS, dest_span(in, p),
+			"%s --link to %.*s: %s is a directory (%s); without --link the %s goes into it, with --link "
+			"%s replaces it", kw, (int)p->dest->text.len, p->dest->text.ptr, p->dest_path,
+			d2f->was.why ? d2f->was.why : "known", d2f->possible ? "copy" : "file",
+			d2f->possible ? "a file source" : "a file");
+		size_t at;
+		if (x) {
+			x->instruction = in;
+			x->hint = hr__strf(c, "write the destination as %.*s/", (int)p->dest->text.len, p->dest->text.ptr);
+			if (slash_edit(c, p, &at)) {
+				x->fix = HR_FIX_RISKY; /* the image changes: to what the author meant */
+				x->fix_summary = "append '/' to the destination";
+				x->fix_flags = HR_FIXES_DEST_SLASH;
+				hr__edit(c, x, at, at, "/", 1);
+			}
+		}
+	} else if (d2f) {
+		x = hr__finding(c, HR_RULE_LINK_DESTINATION_AMBIGUOUS, dest_span(in, p),
+			"%s --link to %.*s: %s; if it is, a linked copy of a file replaces it", kw,
+			(int)p->dest->text.len, p->dest->text.ptr, unknown_sentence(c, p, d2f, &st->fs));
+		if (x) {
+			x->instruction = in;
+			x->hint = hr__strf(c, "write %.*s/ if it is a directory, or the full file path",
+				(int)p->dest->text.len, p->dest->text.ptr);
+		}
+	}
+	const hr_copy_change *unk = first_change(&v, HR_CHANGE_UNKNOWN);
+	if (unk) {
+		x = hr__finding(c, HR_RULE_LINK_EFFECT_UNKNOWN, dest_span(in, p), "%s --link: %s", kw,
+			unknown_sentence(c, p, unk, &st->fs));
+		if (x) {
+			x->instruction = in;
+			x->hint = unk->path ? "check what the image holds there, or write --link=false" :
+				hr__strf(c, "give %s a default hook-run can see, or `# check=skip=LinkEffectUnknown` "
+					"with a reason", p->dest_var ? p->dest_var : "the variable");
+		}
 	}
 }
 
 /* ---- the *LinkMissing finding ------------------------------------------- */
 
-static void missing_finding(hr_check_ctx *c, const hr_instruction *in, const copy_facts *f)
+static void missing_finding(hr_check_ctx *c, hr_stage *st, const hr_instruction *in,
+	const hr_instruction *outer, const hr_copy_plan *p)
 {
-	const hr_policy *p = c->policy;
-	hr_rule_id rule = f->is_add ? HR_RULE_ADD_LINK_MISSING : HR_RULE_COPY_LINK_MISSING;
-	const char *kw = f->is_add ? "ADD" : "COPY";
+	const hr_policy *pol = c->policy;
+	hr_rule_id rule = p->is_add ? HR_RULE_ADD_LINK_MISSING : HR_RULE_COPY_LINK_MISSING;
+	const char *kw = p->is_add ? "ADD" : "COPY";
 	const char *effect, *hint = NULL;
-	hr_fix_safety safety;
+	hr_fix_safety safety = HR_FIX_SAFE;
+	bool slash = false;
+	size_t slash_at = 0;
 
-	if (f->onbuild) {
+	hr_copy_verdict v;
+	hr__copy_judge(c, st, p, false, &v);
+	const hr_copy_change *d2f = first_change(&v, HR_CHANGE_DIR_TO_FILE);
+	if (d2f && v.dest_dir_known && !p->onbuild && slash_edit(c, p, &slash_at)) {
+		/* the known directory keeps its meaning with a trailing slash */
+		slash = true;
+		hr__copy_judge(c, st, p, true, &v);
+		d2f = first_change(&v, HR_CHANGE_DIR_TO_FILE);
+	}
+	const hr_copy_change *sym = first_change(&v, HR_CHANGE_SYMLINK);
+	const hr_copy_change *unk = first_change(&v, HR_CHANGE_UNKNOWN);
+	bool certain_meta;
+	const char *meta = meta_sentence(c, &v, &certain_meta);
+
+	if (p->onbuild) {
 		safety = HR_FIX_NONE;
 		effect = "it runs in the builds of child images, so hook-run reports it and never rewrites it";
 		hint = "add --link by hand if the child images allow it, or write --link=false";
-	} else if (f->chown_name) {
+	} else if (p->chown_kind == HR_CHOWN_NAME) {
 		safety = HR_FIX_NONE;
 		effect = hr__strf(c, "adding --link would break the build: --chown=%s names a user, and a "
-			"linked copy cannot resolve names", f->chown_name);
+			"linked copy cannot resolve names", p->chown_text);
 		hint = "use numeric ids (--chown=10001:10001) and add --link, or write --link=false";
-	} else if (f->symlink) {
+	} else if (p->chown_kind == HR_CHOWN_UNRESOLVED) {
 		safety = HR_FIX_NONE;
-		effect = hr__strf(c, "adding --link would replace the symlink %s with a real directory "
-			"(it is a symlink %s), hiding what it points to", f->symlink,
-			f->symlink_usrmerge ? "on usr-merged images" : "made by an earlier RUN");
+		effect = hr__strf(c, "hook-run cannot tell what adding --link would do: --chown=%s uses %s, "
+			"which has no value hook-run can see (a user name would not resolve in a linked copy)",
+			p->chown_text, p->chown_var ? p->chown_var : "a variable");
+		hint = hr__strf(c, "give %s a numeric ARG default, write numeric ids, or write --link=false",
+			p->chown_var ? p->chown_var : "it");
+	} else if (sym) {
+		safety = HR_FIX_NONE;
+		effect = hr__strf(c, "adding --link would break the image: %s", symlink_sentence(c, sym));
 		hint = "copy to the symlink's real target with --link, or write --link=false";
-	} else if (f->meta_dir) {
+	} else if (v.system_reown) {
+		safety = HR_FIX_NONE;
+		effect = hr__strf(c, "adding --link %s: the linked layer makes every parent directory owned by "
+			"the --chown ids", meta);
+		hint = "write --link=false (or copy without --chown and chown the files in a RUN)";
+	} else if (v.types_unknown) {
+		safety = HR_FIX_NONE;
+		effect = hr__strf(c, "hook-run cannot tell whether the source is a file or whether the destination "
+			"is a directory: %s; a linked copy of a file would replace such a directory",
+			unknown_sentence(c, p, d2f ? d2f : unk ? unk : &v.changes[0], &st->fs));
+		hint = hr__strf(c, "write the destination as %.*s/ if it is a directory (or the full file path), "
+			"then add --link; or write --link=false", (int)p->dest->text.len, p->dest->text.ptr);
+	} else if (*meta) {
 		safety = HR_FIX_RISKY;
-		effect = hr__strf(c, "adding --link would reset %s to 0755 root:root; %s", f->meta_dir, f->meta_why);
+		effect = hr__strf(c, "adding --link %s", meta);
 		hint = "decide: add --link if that reset is fine, or write --link=false to keep the copy as it is";
-	} else if (f->ambiguous) {
+	} else if (d2f) {
 		safety = HR_FIX_RISKY;
-		effect = hr__strf(c, "adding --link would turn %s into a file if it is an existing directory "
-			"(the destination has no trailing /)", f->dest_path);
-		hint = hr__strf(c, "write the destination as %.*s/ if it is a directory, then add --link; or "
-			"write --link=false", (int)f->dest->text.len, f->dest->text.ptr);
-	} else if (f->unresolved) {
+		effect = hr__strf(c, "adding --link would turn %s into a file if it is an existing directory: %s",
+			p->dest_path, unknown_sentence(c, p, d2f, &st->fs));
+		hint = hr__strf(c, "write the destination as %.*s/ if it is a directory (or the full file path), "
+			"then add --link; or write --link=false", (int)p->dest->text.len, p->dest->text.ptr);
+	} else if (unk) {
 		safety = HR_FIX_RISKY;
-		effect = hr__strf(c, "hook-run cannot prove --link safe: the destination %.*s depends on a "
-			"variable or WORKDIR it cannot resolve", (int)f->dest->text.len, f->dest->text.ptr);
+		effect = hr__strf(c, "hook-run cannot prove --link safe: %s", unknown_sentence(c, p, unk, &st->fs));
 		hint = "decide: add --link, or write --link=false";
+	} else if (!v.certain) {
+		safety = HR_FIX_RISKY;
+		effect = hr__strf(c, "hook-run cannot prove --link safe: %s", uncertain_sentence(c, &st->fs));
+		hint = "decide: add --link, or write --link=false";
+	} else if (slash) {
+		effect = hr__strf(c, "%s is a directory, so with a trailing / and --link the image stays the same and "
+			"this layer's cache survives changes to earlier layers", p->dest_path);
 	} else {
-		safety = HR_FIX_SAFE;
 		effect = "nothing here depends on the previous layer, so adding --link keeps the image the "
 			 "same and lets this layer's cache survive changes to earlier layers";
 	}
 
-	/* what the fix writes */
-	bool to_copy = f->is_add && p->add == HR_ADD_COPY_LINK && !f->remote && !f->archive &&
-		       !f->add_only_flags;
-	hr_finding *x = hr__finding(c, rule, in->keyword_span, "%s without --link: %s", kw, effect);
+	/* what the fix writes: ADD of local non-archives becomes COPY */
+	bool to_copy = p->is_add && pol->add == HR_ADD_COPY_LINK && !p->add_only_flags;
+	for (size_t i = 0; i < p->nsrc && to_copy; i++) {
+		const hr_copy_source *s = &p->src[i];
+		if (s->kind == HR_SRC_URL || s->kind == HR_SRC_GIT || s->archive)
+			to_copy = false;
+	}
+	hr_finding *x = hr__finding(c, rule, outer->keyword_span, "%s without --link: %s", kw, effect);
 	if (!x)
 		return;
-	x->instruction = in;
+	x->instruction = outer;
 	x->hint = hint;
 	x->fix = safety;
 	if (safety == HR_FIX_NONE)
@@ -403,26 +451,33 @@ static void missing_finding(hr_check_ctx *c, const hr_instruction *in, const cop
 		bool lower = in->keyword.len && in->keyword.ptr[0] >= 'a' && in->keyword.ptr[0] <= 'z';
 		const char *text = lower ? "copy --link" : "COPY --link";
 		x->fix_summary = "rewrite ADD as COPY --link (a local source that is not an archive)";
+		x->fix_flags = HR_FIXES_LINK | HR_FIXES_ADD_TO_COPY;
 		hr__edit(c, x, in->keyword_span.start, in->keyword_span.end, text, strlen(text));
 	} else {
 		x->fix_summary = hr__strf(c, "insert --link after %s", kw);
+		x->fix_flags = HR_FIXES_LINK;
 		hr__edit(c, x, in->keyword_span.end, in->keyword_span.end, " --link", 7);
+	}
+	if (slash) {
+		x->fix_summary = hr__strf(c, "%s, and append '/' to the destination", x->fix_summary);
+		x->fix_flags |= HR_FIXES_DEST_SLASH;
+		hr__edit(c, x, slash_at, slash_at, "/", 1);
 	}
 }
 
-static void visit_copy(hr_check_ctx *c, const hr_stage *st, const hr_instruction *in,
+static void visit_copy(hr_check_ctx *c, hr_stage *st, const hr_instruction *in,
 	const hr_instruction *outer, void *data)
 {
-	copy_facts f;
+	hr_copy_plan p;
 	const hr_flag *bad;
 	(void)data;
 
 	if (in->error || outer->error)
 		return;
-	memset(&f, 0, sizeof(f));
-	f.is_add = in->kind == HR_KW_ADD;
-	f.onbuild = outer != in;
-	const char *err = validate_flags(c, in, &f, &bad);
+	memset(&p, 0, sizeof(p));
+	p.is_add = in->kind == HR_KW_ADD;
+	p.onbuild = outer != in;
+	const char *err = validate_flags(c, in, &p, &bad);
 	if (err) {
 		bool link_problem = bad && str_eq(&bad->name, "link");
 		hr_finding *x = hr__finding(c, link_problem ? HR_RULE_INVALID_LINK_VALUE : HR_RULE_DOCKERFILE_PARSE_ERROR,
@@ -438,24 +493,21 @@ static void visit_copy(hr_check_ctx *c, const hr_stage *st, const hr_instruction
 	if (in->nargs < 2) {
 		hr_finding *x = hr__finding(c, HR_RULE_DOCKERFILE_PARSE_ERROR, in->keyword_span,
 			"BuildKit cannot parse the instruction: %s requires at least two arguments",
-			f.is_add ? "ADD" : "COPY");
+			p.is_add ? "ADD" : "COPY");
 		if (x)
 			x->instruction = outer;
 		return;
 	}
-	if (f.link == LINK_FALSE)
-		return; /* an explicit, recorded decision */
-	gather(c, st, in, &f);
-	if (f.link == LINK_TRUE) {
-		linked_findings(c, in, &f);
+	hr__copy_plan(c, st, in, &p);
+	if (c->error)
 		return;
-	}
-	if (f.chmod)
-		return; /* --link would be ignored: nothing to ask for */
-	if (f.is_add && c->policy->add == HR_ADD_OFF)
-		return;
-	missing_finding(c, outer == in ? in : outer, &f);
-	/* an ONBUILD finding points at ONBUILD, its fix (none) at nothing */
+	if (p.link == HR_LINK_TRUE)
+		linked_findings(c, st, in, &p);
+	else if (p.link == HR_LINK_ABSENT && !p.chmod && !(p.is_add && c->policy->add == HR_ADD_OFF))
+		missing_finding(c, st, in, outer, &p);
+	/* --link=false is an explicit, recorded decision; --chmod makes --link moot */
+	if (!p.onbuild)
+		hr__copy_apply(c, st, &p);
 }
 
 void hr__check_link(hr_check_ctx *c)

@@ -9,9 +9,15 @@
 #include "arena.h"
 #include "hook-run/check.h"
 
+struct hr_stage;
+
 typedef struct hr_check_ctx {
 	const hr_dockerfile *df;
 	const hr_policy *policy;
+	const hr_build_context *bctx; /* the build context, or NULL */
+	long bctx_root;      /* the candidate root the sources live in; -1: none chosen */
+	struct hr_stage *stages; /* the stages walked so far (stage.c) */
+	size_t nstages;
 	hr_arena *arena;     /* messages and edit texts live here */
 	hr_vec *findings;    /* hr_finding */
 	const char *eol;     /* "\n" or "\r\n": what inserted lines end with */

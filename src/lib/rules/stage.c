@@ -1,14 +1,19 @@
 /*
  * stage.c - follow each build stage through its instructions (stage.h).
  *
- * The analysis is deliberately visible-only: it knows what the Dockerfile
- * says (FROM, WORKDIR, USER, ARG/ENV, COPY destinations) and what simple
- * shell commands in RUN lines do to paths (`ln -s`, `chown`, `chgrp`,
- * `chmod`, `mkdir`, `install -d`, `useradd -d`/`adduser --home`). It reads
- * RUN text as a shell would split it into simple commands (&&, ||, ;, |,
- * newlines, heredoc bodies), skipping `sudo`, `env` and assignments. What a
- * base image contains is unknown; link.c treats a few well-known paths of
- * common images as facts (usr-merged symlinks, /tmp, /root, home directories).
+ * A stage starts from scratch (an empty, fully known filesystem), from an
+ * earlier stage (a copy of its model), or from an image (what basefs.c's
+ * table knows about it; nothing else). Then each instruction updates it:
+ *  - WORKDIR makes the directory and its parents (mkdir -p, owned by the
+ *    USER in effect, as BuildKit's dispatchWorkdir does);
+ *  - USER changes who RUN and WORKDIR act as (COPY stays root unless
+ *    --chown);
+ *  - ARG and ENV give variables values (ARG without a default in a stage
+ *    takes the global one);
+ *  - SHELL decides whether RUN text can be read at all;
+ *  - RUN changes paths (run.c);
+ *  - COPY and ADD are judged first (the visitor: link.c), then recorded
+ *    (copy.c), so that the next copy sees what this one made.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,61 +21,13 @@
 #include <strings.h>
 
 #include "stage.h"
+#include "copy.h"
 
-/* ---- small sets --------------------------------------------------------- */
-
-static void pathset_add(hr_check_ctx *c, hr_pathset *set, const char *path)
-{
-	if (!path || hr__pathset_has(set, path))
-		return;
-	if (set->len == set->cap) {
-		size_t cap = set->cap ? set->cap * 2 : 8;
-		const char **items = realloc(set->items, cap * sizeof(*items));
-		if (!items) {
-			c->error = HR_ENOMEM;
-			return;
-		}
-		set->items = items;
-		set->cap = cap;
-	}
-	set->items[set->len++] = path;
-}
-
-static void pathset_copy(hr_check_ctx *c, hr_pathset *dst, const hr_pathset *src)
-{
-	for (size_t i = 0; i < src->len; i++)
-		pathset_add(c, dst, src->items[i]);
-}
-
-bool hr__pathset_has(const hr_pathset *set, const char *path)
-{
-	for (size_t i = 0; i < set->len; i++)
-		if (strcmp(set->items[i], path) == 0)
-			return true;
-	return false;
-}
-
-bool hr__path_under(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-	if (n == 1 && dir[0] == '/')
-		return path[0] == '/';
-	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
-}
-
-const char *hr__pathset_covering(const hr_pathset *set, const char *path)
-{
-	for (size_t i = 0; i < set->len; i++)
-		if (hr__path_under(path, set->items[i]))
-			return set->items[i];
-	return NULL;
-}
+/* ---- variables -------------------------------------------------------- */
 
 static void stage_free(hr_stage *st)
 {
-	free(st->symlinks.items);
-	free(st->meta_dirs.items);
-	free(st->dirs.items);
+	hr__fs_free(&st->fs);
 	free(st->vars);
 }
 
@@ -96,7 +53,7 @@ static void set_var(hr_check_ctx *c, hr_stage *st, const char *name, const char 
 	st->nvars++;
 }
 
-static const hr_var *find_var(const hr_stage *st, const char *name, size_t n)
+const hr_var *hr__stage_var(const hr_stage *st, const char *name, size_t n)
 {
 	for (size_t i = st->nvars; i-- > 0;)
 		if (strlen(st->vars[i].name) == n && strncmp(st->vars[i].name, name, n) == 0)
@@ -104,15 +61,14 @@ static const hr_var *find_var(const hr_stage *st, const char *name, size_t n)
 	return NULL;
 }
 
-/* ---- variables and paths ------------------------------------------------ */
-
 static bool name_char(char ch, bool first)
 {
 	return ch == '_' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
 	       (!first && ch >= '0' && ch <= '9');
 }
 
-const char *hr__stage_expand(hr_check_ctx *c, const hr_stage *st, const char *s, size_t n)
+/* expand; *bad_name gets the first variable that cannot be resolved */
+static const char *expand(hr_check_ctx *c, const hr_stage *st, const char *s, size_t n, const char **bad_name)
 {
 	hr_buf b = HR_BUF_INIT;
 	const char *out = NULL;
@@ -145,8 +101,11 @@ const char *hr__stage_expand(hr_check_ctx *c, const hr_stage *st, const char *s,
 				dflt_len = k - j - 2;
 				j = k;
 			}
-			if (j >= n || s[j] != '}' || name_len == 0)
+			if (j >= n || s[j] != '}' || name_len == 0) {
+				if (bad_name)
+					*bad_name = hr__strf(c, "%.*s", (int)(n - i), s + i);
 				goto out; /* a form we do not evaluate */
+			}
 			i = j;
 		} else {
 			size_t j = i + 1;
@@ -160,12 +119,14 @@ const char *hr__stage_expand(hr_check_ctx *c, const hr_stage *st, const char *s,
 			}
 			i = j - 1;
 		}
-		const hr_var *v = find_var(st, s + name_start, name_len);
+		const hr_var *v = hr__stage_var(st, s + name_start, name_len);
 		if (v && v->value && (*v->value || !dflt)) {
 			hr_buf_append(&b, v->value, strlen(v->value));
 		} else if (dflt && !memchr(dflt, '$', dflt_len)) {
 			hr_buf_append(&b, dflt, dflt_len);
 		} else {
+			if (bad_name)
+				*bad_name = hr_arena_strndup(c->arena, s + name_start, name_len);
 			goto out;
 		}
 	}
@@ -178,41 +139,17 @@ out:
 	return out;
 }
 
-/* Clean an absolute path as Go's path.Clean does; no trailing slash. */
-static const char *clean_path(hr_check_ctx *c, const char *p)
+const char *hr__stage_expand(hr_check_ctx *c, const hr_stage *st, const char *s, size_t n)
 {
-	size_t n = strlen(p);
-	char *out = hr_arena_alloc(c->arena, n + 2);
-	size_t len = 0;
-	if (!out) {
-		c->error = HR_ENOMEM;
-		return "/";
-	}
-	out[len++] = '/';
-	size_t i = 0;
-	while (i < n) {
-		while (i < n && p[i] == '/')
-			i++;
-		size_t s = i;
-		while (i < n && p[i] != '/')
-			i++;
-		size_t cl = i - s;
-		if (cl == 0 || (cl == 1 && p[s] == '.'))
-			continue;
-		if (cl == 2 && p[s] == '.' && p[s + 1] == '.') {
-			while (len > 1 && out[len - 1] != '/')
-				len--;
-			if (len > 1)
-				len--;
-			continue;
-		}
-		if (len > 1)
-			out[len++] = '/';
-		memcpy(out + len, p + s, cl);
-		len += cl;
-	}
-	out[len] = '\0';
-	return out;
+	return expand(c, st, s, n, NULL);
+}
+
+const char *hr__stage_unresolved(hr_check_ctx *c, const hr_stage *st, const char *s, size_t n)
+{
+	const char *bad = NULL;
+	if (expand(c, st, s, n, &bad))
+		return NULL;
+	return bad;
 }
 
 const char *hr__stage_resolve(hr_check_ctx *c, const hr_stage *st, const char *raw, size_t n)
@@ -221,363 +158,47 @@ const char *hr__stage_resolve(hr_check_ctx *c, const hr_stage *st, const char *r
 	if (!x)
 		return NULL;
 	if (x[0] == '/')
-		return clean_path(c, x);
+		return hr__path_clean(c, x, strlen(x));
 	if (st->workdir_unknown)
 		return NULL;
-	return clean_path(c, hr__strf(c, "%s/%s", st->workdir, x));
+	const char *j = hr__strf(c, "%s/%s", st->workdir, x);
+	return hr__path_clean(c, j, strlen(j));
 }
 
-static void add_with_parents(hr_check_ctx *c, hr_pathset *set, const char *path)
+hr_owner hr__owner_parse(hr_check_ctx *c, const char *s, bool *is_name)
 {
-	if (!path)
-		return;
-	char *copy = (char *)hr_arena_strndup(c->arena, path, strlen(path));
-	if (!copy) {
-		c->error = HR_ENOMEM;
-		return;
+	hr_owner o = { HR_OWNER_UNKNOWN, 0, 0, NULL };
+	*is_name = false;
+	if (!s)
+		return o;
+	const char *colon = strchr(s, ':');
+	size_t ul = colon ? (size_t)(colon - s) : strlen(s);
+	long ids[2] = { -1, -1 };
+	const char *parts[2] = { s, colon ? colon + 1 : NULL };
+	size_t lens[2] = { ul, colon ? strlen(colon + 1) : 0 };
+	for (int k = 0; k < 2; k++) {
+		if (!parts[k])
+			continue;
+		if (lens[k] == 4 && !strncmp(parts[k], "root", 4)) {
+			ids[k] = 0;
+			continue;
+		}
+		char *end;
+		long v = lens[k] ? strtol(parts[k], &end, 10) : -1;
+		ids[k] = (lens[k] && (size_t)(end - parts[k]) == lens[k] && v >= 0 && v <= 0x7fffffffL) ? v : -2;
 	}
-	pathset_add(c, set, copy);
-	for (size_t i = strlen(copy); i-- > 1;)
-		if (copy[i] == '/')
-			pathset_add(c, set, hr_arena_strndup(c->arena, copy, i));
+	if (ids[0] == 0 && (!parts[1] || ids[1] == 0))
+		return hr__owner_root();
+	if (ids[0] >= 0 && ids[1] >= 0)
+		return hr__owner_ids((uint32_t)ids[0], (uint32_t)ids[1]);
+	/* a name, or a uid whose login group we cannot see: not root, not known */
+	*is_name = ids[0] == -2 || ids[1] == -2;
+	o.kind = HR_OWNER_NAME;
+	o.name = hr_arena_strndup(c->arena, s, strlen(s));
+	return o;
 }
 
-/* ---- RUN: what simple shell commands do to paths ------------------------- */
-
-typedef struct words {
-	const char **w;
-	size_t n;
-	size_t cap;
-} words;
-
-static void words_push(hr_check_ctx *c, words *ws, const char *s, size_t n)
-{
-	if (ws->n == ws->cap) {
-		size_t cap = ws->cap ? ws->cap * 2 : 16;
-		const char **w = realloc(ws->w, cap * sizeof(*w));
-		if (!w) {
-			c->error = HR_ENOMEM;
-			return;
-		}
-		ws->w = w;
-		ws->cap = cap;
-	}
-	ws->w[ws->n++] = hr_arena_strndup(c->arena, s, n);
-}
-
-static const char *basename_of(const char *p)
-{
-	size_t n = strlen(p);
-	while (n > 1 && p[n - 1] == '/')
-		n--;
-	size_t i = n;
-	while (i > 0 && p[i - 1] != '/')
-		i--;
-	return p + i;
-}
-
-/* resolve a path word against the stage; NULL when it holds the unknown */
-static const char *resolve_word(hr_check_ctx *c, const hr_stage *st, const char *w)
-{
-	if (!*w || strpbrk(w, "*?[`"))
-		return NULL;
-	return hr__stage_resolve(c, st, w, strlen(w));
-}
-
-static bool is_opt(const char *w)
-{
-	return w[0] == '-' && w[1] != '\0';
-}
-
-/* One simple command: words[0] is the program. */
-static void command_effects(hr_check_ctx *c, hr_stage *st, const char **w, size_t n, bool as_user)
-{
-	/* skip wrappers: sudo [-u user], env, assignments, exec, command, nohup, time */
-	while (n > 0) {
-		const char *p = w[0];
-		if (strchr(p, '=') && name_char(p[0], true)) {
-			w++, n--;
-			continue;
-		}
-		if (!strcmp(p, "sudo")) {
-			w++, n--;
-			while (n > 0 && is_opt(w[0])) {
-				if ((!strcmp(w[0], "-u") || !strcmp(w[0], "-g")) && n > 1) {
-					if (!strcmp(w[0], "-u") && strcmp(w[1], "root") && strcmp(w[1], "0"))
-						as_user = true;
-					w++, n--;
-				}
-				w++, n--;
-			}
-			continue;
-		}
-		if (!strcmp(p, "env") || !strcmp(p, "exec") || !strcmp(p, "command") ||
-		    !strcmp(p, "nohup") || !strcmp(p, "time") || !strcmp(p, "then") ||
-		    !strcmp(p, "do") || !strcmp(p, "else") || !strcmp(p, "!")) {
-			w++, n--;
-			continue;
-		}
-		break;
-	}
-	if (n == 0)
-		return;
-	const char *prog = basename_of(w[0]);
-
-	if (!strcmp(prog, "ln")) {
-		bool symbolic = false, no_target_dir = false;
-		const char *target_dir = NULL;
-		const char *ops[64];
-		size_t nops = 0;
-		for (size_t i = 1; i < n; i++) {
-			const char *a = w[i];
-			if (!strcmp(a, "--")) {
-				for (i++; i < n && nops < 64; i++)
-					ops[nops++] = w[i];
-				break;
-			}
-			if (!strncmp(a, "--", 2)) {
-				if (!strcmp(a, "--symbolic"))
-					symbolic = true;
-				else if (!strcmp(a, "--no-target-directory"))
-					no_target_dir = true;
-				else if (!strncmp(a, "--target-directory=", 19))
-					target_dir = a + 19;
-				continue;
-			}
-			if (a[0] == '-' && a[1]) {
-				for (const char *f = a + 1; *f; f++) {
-					if (*f == 's')
-						symbolic = true;
-					else if (*f == 'T')
-						no_target_dir = true;
-					else if (*f == 't' && i + 1 < n) {
-						target_dir = w[++i];
-						break;
-					}
-				}
-				continue;
-			}
-			if (nops < 64)
-				ops[nops++] = a;
-		}
-		if (!symbolic || nops == 0)
-			return;
-		if (target_dir) {
-			for (size_t i = 0; i < nops; i++) {
-				const char *dir = resolve_word(c, st, target_dir);
-				if (dir)
-					pathset_add(c, &st->symlinks, clean_path(c, hr__strf(c, "%s/%s", dir, basename_of(ops[i]))));
-			}
-			return;
-		}
-		if (nops == 1) {
-			/* ln -s /x/y creates ./y */
-			const char *p = resolve_word(c, st, basename_of(ops[0]));
-			pathset_add(c, &st->symlinks, p);
-			return;
-		}
-		const char *last = ops[nops - 1];
-		size_t ll = strlen(last);
-		const char *dest = resolve_word(c, st, last);
-		if (!dest)
-			return;
-		bool into_dir = !no_target_dir && (nops > 2 || (ll && last[ll - 1] == '/') || hr__pathset_has(&st->dirs, dest));
-		if (into_dir) {
-			for (size_t i = 0; i + 1 < nops; i++)
-				pathset_add(c, &st->symlinks, clean_path(c, hr__strf(c, "%s/%s", dest, basename_of(ops[i]))));
-		} else {
-			pathset_add(c, &st->symlinks, dest);
-		}
-		return;
-	}
-	if (!strcmp(prog, "chown") || !strcmp(prog, "chgrp") || !strcmp(prog, "chmod")) {
-		bool owner_seen = false;
-		for (size_t i = 1; i < n; i++) {
-			const char *a = w[i];
-			if (is_opt(a) && !owner_seen) {
-				/* chmod -x FILE: "-x" is a mode when no mode was seen yet */
-				if (!strcmp(prog, "chmod") && strspn(a + 1, "rwxXstugo") == strlen(a + 1) &&
-				    strchr("rwxXst", a[1])) {
-					owner_seen = true;
-				}
-				continue;
-			}
-			if (!owner_seen) {
-				owner_seen = true; /* owner, group or mode */
-				continue;
-			}
-			pathset_add(c, &st->meta_dirs, resolve_word(c, st, a));
-		}
-		return;
-	}
-	if (!strcmp(prog, "mkdir") || (!strcmp(prog, "install") && n > 1)) {
-		bool is_install = !strcmp(prog, "install");
-		bool dir_mode = !is_install, meta = as_user;
-		const char *ops[64];
-		size_t nops = 0;
-		for (size_t i = 1; i < n; i++) {
-			const char *a = w[i];
-			if (is_opt(a)) {
-				if (!strcmp(a, "-d") || !strcmp(a, "--directory"))
-					dir_mode = true;
-				if (!strcmp(a, "-m") || !strcmp(a, "-o") || !strcmp(a, "-g") ||
-				    !strcmp(a, "--mode") || !strcmp(a, "--owner") || !strcmp(a, "--group")) {
-					meta = true;
-					i++;
-				} else if (!strncmp(a, "-m", 2) || !strncmp(a, "--mode=", 7) ||
-					   !strncmp(a, "--owner=", 8) || !strncmp(a, "--group=", 8) ||
-					   (is_install && (!strncmp(a, "-o", 2) || !strncmp(a, "-g", 2)))) {
-					meta = true;
-				} else if (a[1] != '-' && strchr(a, 'd') && is_install) {
-					dir_mode = true;
-				}
-				continue;
-			}
-			if (nops < 64)
-				ops[nops++] = a;
-		}
-		if (!dir_mode)
-			return;
-		for (size_t i = 0; i < nops; i++) {
-			const char *p = resolve_word(c, st, ops[i]);
-			if (!p)
-				continue;
-			add_with_parents(c, &st->dirs, p);
-			if (meta)
-				pathset_add(c, &st->meta_dirs, p);
-		}
-		return;
-	}
-	if (!strcmp(prog, "useradd") || !strcmp(prog, "adduser")) {
-		bool busybox_h = !strcmp(prog, "adduser");
-		for (size_t i = 1; i + 1 < n; i++) {
-			const char *a = w[i];
-			if (!strcmp(a, "-d") || !strcmp(a, "--home-dir") || !strcmp(a, "--home") ||
-			    (busybox_h && !strcmp(a, "-h"))) {
-				const char *p = resolve_word(c, st, w[i + 1]);
-				if (p) {
-					pathset_add(c, &st->meta_dirs, p);
-					add_with_parents(c, &st->dirs, p);
-				}
-				i++;
-			} else if (!strncmp(a, "--home-dir=", 11) || !strncmp(a, "--home=", 7)) {
-				const char *p = resolve_word(c, st, strchr(a, '=') + 1);
-				if (p)
-					pathset_add(c, &st->meta_dirs, p);
-			}
-		}
-		return;
-	}
-}
-
-/*
- * Split shell text into simple commands and words. Quotes group, a
- * backslash escapes, `#` at a word start comments to the end of the line;
- * &&, ||, ;, |, &, newlines, ( ) { } separate commands. Expansions stay as
- * written (resolve_word deals with them).
- */
-static void shell_effects(hr_check_ctx *c, hr_stage *st, const char *s, size_t n, bool as_user)
-{
-	words ws = { NULL, 0, 0 };
-	hr_buf word = HR_BUF_INIT;
-	bool in_word = false;
-
-#define END_WORD() do { if (in_word) { words_push(c, &ws, word.ptr ? word.ptr : "", word.len); hr_buf_clear(&word); in_word = false; } } while (0)
-#define END_COMMAND() do { END_WORD(); command_effects(c, st, ws.w, ws.n, as_user); ws.n = 0; } while (0)
-
-	for (size_t i = 0; i < n; i++) {
-		char ch = s[i];
-		if (ch == '\\' && i + 1 < n) {
-			if (s[i + 1] == '\n') {
-				i++;
-				continue;
-			}
-			hr_buf_putc(&word, s[++i]);
-			in_word = true;
-			continue;
-		}
-		if (ch == '\'' || ch == '"') {
-			size_t j = i + 1;
-			while (j < n && s[j] != ch) {
-				if (ch == '"' && s[j] == '\\' && j + 1 < n)
-					j++;
-				hr_buf_putc(&word, s[j]);
-				j++;
-			}
-			in_word = true;
-			i = j;
-			continue;
-		}
-		if (ch == '#' && !in_word) {
-			while (i < n && s[i] != '\n')
-				i++;
-			END_COMMAND();
-			continue;
-		}
-		if (ch == ' ' || ch == '\t' || ch == '\r') {
-			END_WORD();
-			continue;
-		}
-		if (ch == '\n' || ch == ';' || ch == '&' || ch == '|' || ch == '(' || ch == ')' ||
-		    ch == '{' || ch == '}') {
-			END_COMMAND();
-			continue;
-		}
-		if (ch == '>' || ch == '<') {
-			/* a redirection: skip its target word */
-			END_WORD();
-			while (i + 1 < n && (s[i + 1] == '>' || s[i + 1] == '&' || s[i + 1] == '<'))
-				i++;
-			while (i + 1 < n && (s[i + 1] == ' ' || s[i + 1] == '\t'))
-				i++;
-			while (i + 1 < n && !strchr(" \t\n;&|", s[i + 1]))
-				i++;
-			continue;
-		}
-		hr_buf_putc(&word, ch);
-		in_word = true;
-	}
-	END_COMMAND();
-#undef END_WORD
-#undef END_COMMAND
-	if (word.oom)
-		c->error = HR_ENOMEM;
-	hr_buf_free(&word);
-	free(ws.w);
-}
-
-static void run_effects(hr_check_ctx *c, hr_stage *st, const hr_instruction *in)
-{
-	const hr_dockerfile *df = c->df;
-	if (in->json_form) {
-		hr_buf b = HR_BUF_INIT;
-		for (size_t i = 0; i < in->nargs; i++) {
-			if (i)
-				hr_buf_putc(&b, ' ');
-			/* exec form: each argument is one word */
-			hr_buf_putc(&b, '\'');
-			hr_buf_append(&b, in->args[i].text.ptr, in->args[i].text.len);
-			hr_buf_putc(&b, '\'');
-		}
-		/* `sh -c "..."` in exec form: the script is the argument */
-		if (in->nargs >= 3 && (!strcmp(basename_of(in->args[0].text.ptr), "sh") ||
-				       !strcmp(basename_of(in->args[0].text.ptr), "bash")) &&
-		    !strcmp(in->args[1].text.ptr, "-c"))
-			shell_effects(c, st, in->args[2].text.ptr, in->args[2].text.len, st->user_nonroot);
-		else
-			shell_effects(c, st, b.ptr ? b.ptr : "", b.len, st->user_nonroot);
-		hr_buf_free(&b);
-		return;
-	}
-	if (in->nargs > 0)
-		shell_effects(c, st, in->args[0].text.ptr, in->args[0].text.len, st->user_nonroot);
-	for (size_t i = 0; i < in->nheredocs; i++) {
-		const hr_heredoc *h = &in->heredocs[i];
-		shell_effects(c, st, df->data + h->body.start, h->body.end - h->body.start, st->user_nonroot);
-	}
-}
-
-/* ---- the walk -------------------------------------------------------------- */
+/* ---- the walk ------------------------------------------------------------ */
 
 static char *lower_dup(hr_check_ctx *c, const char *s, size_t n)
 {
@@ -592,19 +213,26 @@ static char *lower_dup(hr_check_ctx *c, const char *s, size_t n)
 	return p;
 }
 
-static bool user_is_root(const char *u)
+hr_stage *hr__stage_find(hr_check_ctx *c, const char *ref)
 {
-	size_t n = strcspn(u, ":");
-	return (n == 4 && !strncmp(u, "root", 4)) || (n == 1 && u[0] == '0');
+	for (size_t i = 0; i < c->nstages; i++) {
+		char idx[24];
+		snprintf(idx, sizeof(idx), "%zu", i);
+		if ((c->stages[i].name && !strcasecmp(c->stages[i].name, ref)) || !strcmp(idx, ref))
+			return &c->stages[i];
+	}
+	return NULL;
 }
 
 static void start_stage(hr_check_ctx *c, hr_stage *st, size_t index, const hr_instruction *in,
-	hr_stage *stages, size_t nstages, const hr_stage *globals)
+	const hr_stage *globals)
 {
 	memset(st, 0, sizeof(*st));
 	st->index = index;
 	st->from = in;
 	st->workdir = "/";
+	st->shell_posix = true;
+	hr__fs_init(&st->fs);
 	/* FROM [--platform=..] image [AS name] */
 	const char *image = in->nargs > 0 ? in->args[0].text.ptr : "";
 	size_t image_len = in->nargs > 0 ? in->args[0].text.len : 0;
@@ -613,31 +241,37 @@ static void start_stage(hr_check_ctx *c, hr_stage *st, size_t index, const hr_in
 		st->name = lower_dup(c, in->args[2].text.ptr, in->args[2].text.len);
 	const char *expanded = hr__stage_expand(c, globals, image, image_len);
 	const char *base = expanded ? expanded : image;
-	if (!strcasecmp(base, "scratch")) {
+	if (expanded && !strcasecmp(base, "scratch")) {
 		st->scratch = true;
+		st->user = hr__owner_root();
+		hr_fs_node *root = hr__fs_set_dir(c, &st->fs, "/", 0755, hr__owner_root(), HR_CONTENT_COMPLETE,
+			"an empty scratch stage");
+		(void)root;
 		return;
 	}
 	/* a previous stage by name or index */
-	for (size_t i = 0; expanded && i < nstages; i++) {
-		char idx[24];
-		snprintf(idx, sizeof(idx), "%zu", i);
-		if ((stages[i].name && !strcasecmp(stages[i].name, base)) || !strcmp(idx, base)) {
-			const hr_stage *b = &stages[i];
-			st->scratch = b->scratch;
-			st->image_base = b->image_base;
-			st->workdir = b->workdir;
-			st->workdir_unknown = b->workdir_unknown;
-			st->user_nonroot = b->user_nonroot;
-			st->user = b->user;
-			pathset_copy(c, &st->symlinks, &b->symlinks);
-			pathset_copy(c, &st->meta_dirs, &b->meta_dirs);
-			pathset_copy(c, &st->dirs, &b->dirs);
-			for (size_t k = 0; k < b->nvars; k++)
-				set_var(c, st, b->vars[k].name, b->vars[k].value);
-			return;
-		}
+	hr_stage *b = expanded ? hr__stage_find(c, base) : NULL;
+	if (b) {
+		st->scratch = b->scratch;
+		st->image_base = b->image_base;
+		st->image = b->image;
+		st->workdir = b->workdir;
+		st->workdir_unknown = b->workdir_unknown;
+		st->user = b->user;
+		st->user_text = b->user_text;
+		st->shell_posix = b->shell_posix;
+		hr__fs_copy(c, &st->fs, &b->fs);
+		for (size_t k = 0; k < b->nvars; k++)
+			set_var(c, st, b->vars[k].name, b->vars[k].value);
+		return;
 	}
 	st->image_base = true;
+	hr__base_image(&st->image, expanded);
+	hr__base_fill(c, &st->fs, &st->image);
+	if (st->image.family != HR_FAMILY_UNKNOWN && st->image.user_root)
+		st->user = hr__owner_root();
+	else
+		st->user.kind = HR_OWNER_UNKNOWN; /* an image's USER we cannot see */
 }
 
 /* ARG a=b c / ENV a=b c=d / ENV a b: record values (NULL when unknown) */
@@ -647,7 +281,6 @@ static void record_vars(hr_check_ctx *c, hr_stage *st, const hr_instruction *in,
 		for (size_t i = 0; i + 1 < in->nargs; i += 3) {
 			const hr_str *k = &in->args[i].text, *v = &in->args[i + 1].text;
 			const char *name = hr_arena_strndup(c->arena, k->ptr, k->len);
-			/* strip one level of quotes from the value */
 			const char *vp = v->ptr;
 			size_t vl = v->len;
 			if (vl >= 2 && (vp[0] == '"' || vp[0] == '\'') && vp[vl - 1] == vp[0])
@@ -673,35 +306,48 @@ static void record_vars(hr_check_ctx *c, hr_stage *st, const hr_instruction *in,
 			set_var(c, st, name, hr__stage_expand(c, st, vp, vl));
 		} else {
 			/* ARG NAME: a global default if there is one; else unknown */
-			const hr_var *g = globals ? find_var(globals, name, nl) : NULL;
-			if (!find_var(st, name, nl) || !globals)
+			const hr_var *g = globals ? hr__stage_var(globals, name, nl) : NULL;
+			if (!hr__stage_var(st, name, nl) || !globals)
 				set_var(c, st, name, g ? g->value : NULL);
 		}
 	}
 }
 
-static void copy_effects(hr_check_ctx *c, hr_stage *st, const hr_instruction *in)
+static void do_workdir(hr_check_ctx *c, hr_stage *cur, const hr_instruction *in)
 {
-	if (in->nargs < 2)
+	if (in->nargs == 0)
 		return;
-	const hr_arg *dest = &in->args[in->nargs - 1];
-	const char *p = hr__stage_resolve(c, st, dest->text.ptr, dest->text.len);
-	if (!p)
+	const char *p = hr__stage_resolve(c, cur, in->args[0].text.ptr, in->args[0].text.len);
+	if (!p) {
+		cur->workdir_unknown = true;
+		hr__fs_next(&cur->fs);
+		hr__fs_opaque(c, &cur->fs, hr__strf(c, "the WORKDIR at line %u, which hook-run cannot resolve, "
+			"makes a directory", in->start_line));
 		return;
-	bool dir = in->nargs > 2 || (dest->text.len && dest->text.ptr[dest->text.len - 1] == '/') ||
-		   (dest->text.len == 1 && dest->text.ptr[0] == '.');
-	if (dir) {
-		add_with_parents(c, &st->dirs, p);
-	} else {
-		const char *slash = strrchr(p, '/');
-		if (slash && slash != p)
-			add_with_parents(c, &st->dirs, hr_arena_strndup(c->arena, p, (size_t)(slash - p)));
 	}
-	/* --chown to a user: directories the copy creates belong to that user */
-	for (size_t i = 0; i < in->nflags; i++)
-		if (!strcmp(in->flags[i].name.ptr, "chown") && in->flags[i].has_value &&
-		    !user_is_root(in->flags[i].value.ptr) && dir)
-			pathset_add(c, &st->meta_dirs, p);
+	cur->workdir = p;
+	cur->workdir_unknown = false;
+	if (!strcmp(p, "/"))
+		return;
+	hr__fs_next(&cur->fs);
+	hr__fs_mkdir_p(c, &cur->fs, p, 0755, cur->user, hr__strf(c, "made by the WORKDIR at line %u%s",
+		in->start_line, cur->user.kind == HR_OWNER_IDS && cur->user.uid == 0 ? "" :
+		cur->user.kind == HR_OWNER_UNKNOWN ? " (as the image's user, which hook-run cannot see)" :
+		hr__strf(c, " as %s", hr__owner_str(c, &cur->user))));
+}
+
+static void do_shell(hr_stage *cur, const hr_instruction *in)
+{
+	static const char *const posix[] = { "sh", "bash", "dash", "ash", "zsh", "ksh", NULL };
+	cur->shell_posix = false;
+	if (!in->json_form || in->nargs == 0)
+		return;
+	const char *p = in->args[0].text.ptr;
+	const char *slash = strrchr(p, '/');
+	const char *b = slash ? slash + 1 : p;
+	for (size_t i = 0; posix[i]; i++)
+		if (!strcmp(b, posix[i]))
+			cur->shell_posix = true;
 }
 
 void hr__stages_walk(hr_check_ctx *c, hr_copy_visitor visit, void *data)
@@ -714,6 +360,8 @@ void hr__stages_walk(hr_check_ctx *c, hr_copy_visitor visit, void *data)
 
 	memset(&globals, 0, sizeof(globals));
 	globals.workdir = "/";
+	hr__fs_init(&globals.fs);
+	hr__context_choose(c);
 	for (size_t i = 0; i < df->ninstructions && !c->error; i++) {
 		const hr_instruction *in = &df->instructions[i];
 		if (in->kind == HR_KW_FROM) {
@@ -727,8 +375,11 @@ void hr__stages_walk(hr_check_ctx *c, hr_copy_visitor visit, void *data)
 				stages = s;
 				cap = ncap;
 			}
-			start_stage(c, &stages[nstages], nstages, in, stages, nstages, &globals);
+			c->stages = stages;
+			c->nstages = nstages;
+			start_stage(c, &stages[nstages], nstages, in, &globals);
 			cur = &stages[nstages++];
+			c->nstages = nstages - 1; /* the current stage is not a source yet */
 			continue;
 		}
 		if (!cur) {
@@ -736,26 +387,17 @@ void hr__stages_walk(hr_check_ctx *c, hr_copy_visitor visit, void *data)
 				record_vars(c, &globals, in, NULL);
 			continue;
 		}
+		c->stages = stages;
 		switch (in->kind) {
 		case HR_KW_WORKDIR:
-			if (in->nargs > 0) {
-				const char *p = hr__stage_resolve(c, cur, in->args[0].text.ptr, in->args[0].text.len);
-				if (p) {
-					cur->workdir = p;
-					cur->workdir_unknown = false;
-					add_with_parents(c, &cur->dirs, p);
-					if (cur->user_nonroot)
-						pathset_add(c, &cur->meta_dirs, p);
-				} else {
-					cur->workdir_unknown = true;
-				}
-			}
+			do_workdir(c, cur, in);
 			break;
 		case HR_KW_USER:
 			if (in->nargs > 0) {
 				const char *u = hr__stage_expand(c, cur, in->args[0].text.ptr, in->args[0].text.len);
-				cur->user = u;
-				cur->user_nonroot = !u || !user_is_root(u);
+				bool is_name;
+				cur->user_text = u;
+				cur->user = u ? hr__owner_parse(c, u, &is_name) : (hr_owner){ 0 };
 			}
 			break;
 		case HR_KW_ARG:
@@ -764,13 +406,15 @@ void hr__stages_walk(hr_check_ctx *c, hr_copy_visitor visit, void *data)
 		case HR_KW_ENV:
 			record_vars(c, cur, in, NULL);
 			break;
+		case HR_KW_SHELL:
+			do_shell(cur, in);
+			break;
 		case HR_KW_RUN:
-			run_effects(c, cur, in);
+			hr__run_effects(c, cur, in);
 			break;
 		case HR_KW_COPY:
 		case HR_KW_ADD:
 			visit(c, cur, in, in, data);
-			copy_effects(c, cur, in);
 			break;
 		case HR_KW_ONBUILD:
 			if (in->sub && (in->sub->kind == HR_KW_COPY || in->sub->kind == HR_KW_ADD))
@@ -784,4 +428,6 @@ void hr__stages_walk(hr_check_ctx *c, hr_copy_visitor visit, void *data)
 		stage_free(&stages[i]);
 	free(stages);
 	stage_free(&globals);
+	c->stages = NULL;
+	c->nstages = 0;
 }
