@@ -87,4 +87,10 @@ else
 	test_skip 'bash completion' "bash not installed"
 fi
 
+test_expect_success 'the README carries the base image table the program judges by' '
+	"$HOOK_RUN" explain --base-images >table &&
+	sed -n "/^<!-- base-images: begin/,/^<!-- base-images: end/p" "$readme" | sed "1d;\$d" >readme-table &&
+	test_cmp table readme-table
+'
+
 test_done

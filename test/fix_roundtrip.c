@@ -119,8 +119,11 @@ static bool check_file(const char *path, const char *data, size_t len, const hr_
 				continue;
 			/* the destination of a linked copy may gain one '/' */
 			const hr_str *x = &a->args[k].text, *y = &b->args[k].text;
-			if (touched[i] && k + 1 == a->nargs && y->len == x->len + 1 && !memcmp(x->ptr, y->ptr, x->len) &&
-			    y->ptr[x->len] == '/') {
+			char q = x->len ? x->ptr[x->len - 1] : 0;
+			bool quoted = (q == '"' || q == '\'') && y->len == x->len + 1 &&
+				      !memcmp(x->ptr, y->ptr, x->len - 1) && y->ptr[x->len - 1] == '/' && y->ptr[x->len] == q;
+			if (touched[i] && k + 1 == a->nargs && y->len == x->len + 1 &&
+			    ((!memcmp(x->ptr, y->ptr, x->len) && y->ptr[x->len] == '/') || quoted)) {
 				slashed[i] = true;
 				continue;
 			}

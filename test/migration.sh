@@ -24,8 +24,9 @@ test_expect_success 'fix-mode=all: every copy linked except where it breaks' '
 	prepare &&
 	(cd tree && "$HOOK_RUN" fix --fix-mode all >../out) &&
 	same_tree "$src/expected-all" tree &&
-	grep "21 fixed" out &&
-	grep "warning: COPY --link into /tmp resets /tmp" out
+	grep "24 fixed" out &&
+	grep "warning: COPY --link into /tmp would reset /tmp from 1777 root:root to 0755 root:root" out &&
+	grep "warning: COPY --link into /root/tools/scripts/lib_install would reset /root from 0700 root:root" out
 '
 
 test_expect_success 'file modes are kept and no temporary file is left' '
@@ -40,7 +41,7 @@ test_expect_success 'after fix-mode=all, check passes (warnings only)' '
 	(cd tree && "$HOOK_RUN" fix --fix-mode all >/dev/null) &&
 	(cd tree && "$HOOK_RUN" check >../out) &&
 	! grep " error: " out &&
-	grep "7 files checked, 2 findings (0 failing)" out
+	grep "8 files checked, 3 findings (0 failing)" out
 '
 
 test_expect_success 'a second fix changes nothing' '
@@ -56,8 +57,17 @@ test_expect_success 'fix-mode=safe leaves the risky copies reported' '
 	prepare &&
 	(cd tree && test_expect_code 1 "$HOOK_RUN" fix >../out) &&
 	same_tree "$src/expected-safe" tree &&
-	grep "Containerfile:4:1: error: COPY without --link: adding --link would reset /tmp" out &&
-	grep "Containerfile:8:1: error: COPY without --link: adding --link would turn /opt/app into a file" out
+	grep "Containerfile:4:1: error: COPY without --link: adding --link would reset /tmp from 1777" out &&
+	grep "Containerfile:8:1: error: COPY without --link: adding --link may reset /opt/app" out &&
+	grep "legacy/Dockerfile.windows:4:1: error: COPY without --link: hook-run cannot prove --link safe" out
+'
+
+test_expect_success 'a known directory gets its slash with --link, a directory source does not' '
+	prepare &&
+	(cd tree && "$HOOK_RUN" fix --fix-mode all >/dev/null) &&
+	grep "^COPY --link settings.py /opt/app/.$" tree/services/worker/Containerfile &&
+	grep -x "COPY --link --from=build /site/dist /usr/share/nginx/html/" tree/docs/site.Dockerfile &&
+	grep -x "COPY --link ./tools/scripts/lib_install ./tools/scripts/lib_install" tree/native/docker/env-jammy/Dockerfile
 '
 
 test_expect_success 'the excluded vendor tree is left alone' '

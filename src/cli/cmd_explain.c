@@ -1,6 +1,7 @@
 /*
- * cmd_explain.c - `hook-run explain RULE` and `hook-run explain --list`:
- * the rule documentation from the rule descriptors (rules.c).
+ * cmd_explain.c - `hook-run explain RULE`, `hook-run explain --list` and
+ * `hook-run explain --base-images`: the rule documentation from the rule
+ * descriptors (rules.c), the base image table from basefs.c.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -27,10 +28,11 @@ int hr_cmd_explain(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "list", no_argument, NULL, 'l' },
+		{ "base-images", no_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	bool list = false;
+	bool list = false, base = false;
 	int c;
 
 	optind = 0;
@@ -39,14 +41,29 @@ int hr_cmd_explain(int argc, char **argv)
 		case 'l':
 			list = true;
 			break;
+		case 'b':
+			base = true;
+			break;
 		case 'h':
-			puts("usage: hook-run explain RULE | --list\n\n"
+			puts("usage: hook-run explain RULE | --list | --base-images\n\n"
 			     "Print what a rule checks, why, what --link would change in the image,\n"
-			     "how safe its fix is, and how to suppress it. --list lists every rule.");
+			     "how safe its fix is, and how to suppress it. --list lists every rule;\n"
+			     "--base-images prints the table of base image directories the --link\n"
+			     "rules judge by (Markdown).");
 			return HR_EXIT_OK;
 		default:
 			return HR_EXIT_USAGE;
 		}
+	}
+	if (base) {
+		char *text;
+		if (hr_base_table_markdown(&text) < 0) {
+			hr_cli_error("out of memory");
+			return HR_EXIT_ERROR;
+		}
+		fputs(text, stdout);
+		free(text);
+		return HR_EXIT_OK;
 	}
 	if (list || optind >= argc) {
 		if (!list) {

@@ -62,10 +62,16 @@ static bool same_heredocs(const hr_dockerfile *da, const hr_instruction *a,
 	return true;
 }
 
-/* the new last argument is the old one with a '/' appended */
+/* the new last argument is the old one with a '/' appended (inside a closing quote) */
 static bool slash_added(const hr_str *a, const hr_str *b)
 {
-	return b->len == a->len + 1 && memcmp(a->ptr, b->ptr, a->len) == 0 && b->ptr[a->len] == '/';
+	if (b->len != a->len + 1)
+		return false;
+	if (memcmp(a->ptr, b->ptr, a->len) == 0 && b->ptr[a->len] == '/')
+		return true;
+	char q = a->len ? a->ptr[a->len - 1] : 0;
+	return (q == '"' || q == '\'') && memcmp(a->ptr, b->ptr, a->len - 1) == 0 &&
+	       b->ptr[a->len - 1] == '/' && b->ptr[a->len] == q;
 }
 
 /* `flags`: what the fix was to change (enum hr_fix_flags) */

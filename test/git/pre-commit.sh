@@ -129,40 +129,40 @@ test_expect_success 'reject, --amend of the first commit' '
 
 test_expect_success 'fix, a partially staged file keeps its unstaged hunk' '
 	new_repo r fix && cd r &&
-	write_file Dockerfile "${GOOD}RUN one\nRUN two\nRUN three\n" && git add Dockerfile && git commit -q -m good &&
-	write_file Dockerfile "${GOOD}RUN one\nRUN two\nRUN three\nCOPY c /d\n" && git add Dockerfile &&
-	write_file Dockerfile "${GOOD}RUN one\nRUN 2\nRUN three\nCOPY c /d\n" &&
+	write_file Dockerfile "${GOOD}RUN echo one\nRUN echo two\nRUN echo three\n" && git add Dockerfile && git commit -q -m good &&
+	write_file Dockerfile "${GOOD}RUN echo one\nRUN echo two\nRUN echo three\nCOPY c /d\n" && git add Dockerfile &&
+	write_file Dockerfile "${GOOD}RUN echo one\nRUN echo 2\nRUN echo three\nCOPY c /d\n" &&
 	git commit -q -m partial >out 2>&1 &&
 	grep "keeping its unstaged changes" out &&
-	expect_blob HEAD:Dockerfile "${GOOD}RUN one\nRUN two\nRUN three\nCOPY --link c /d\n" &&
-	expect_blob :Dockerfile "${GOOD}RUN one\nRUN two\nRUN three\nCOPY --link c /d\n" &&
-	expect_file Dockerfile "${GOOD}RUN one\nRUN 2\nRUN three\nCOPY --link c /d\n" &&
+	expect_blob HEAD:Dockerfile "${GOOD}RUN echo one\nRUN echo two\nRUN echo three\nCOPY --link c /d\n" &&
+	expect_blob :Dockerfile "${GOOD}RUN echo one\nRUN echo two\nRUN echo three\nCOPY --link c /d\n" &&
+	expect_file Dockerfile "${GOOD}RUN echo one\nRUN echo 2\nRUN echo three\nCOPY --link c /d\n" &&
 	expect_status " M Dockerfile" && no_locks
 '
 
 test_expect_success 'fix, an unstaged COPY is merged around, not fixed' '
 	new_repo r fix && cd r &&
-	write_file Dockerfile "${GOOD}RUN one\nRUN two\nRUN three\n" && git add Dockerfile && git commit -q -m good &&
-	write_file Dockerfile "${GOOD}COPY c /d\nRUN one\nRUN two\nRUN three\n" && git add Dockerfile &&
-	write_file Dockerfile "${GOOD}COPY c /d\nRUN one\nRUN two\nRUN three\nCOPY e /f\n" &&
+	write_file Dockerfile "${GOOD}RUN echo one\nRUN echo two\nRUN echo three\n" && git add Dockerfile && git commit -q -m good &&
+	write_file Dockerfile "${GOOD}COPY c /d\nRUN echo one\nRUN echo two\nRUN echo three\n" && git add Dockerfile &&
+	write_file Dockerfile "${GOOD}COPY c /d\nRUN echo one\nRUN echo two\nRUN echo three\nCOPY e /f\n" &&
 	git commit -q -m partial >out 2>&1 &&
 	grep "fix was merged into the working file" out &&
-	expect_blob HEAD:Dockerfile "${GOOD}COPY --link c /d\nRUN one\nRUN two\nRUN three\n" &&
-	expect_file Dockerfile "${GOOD}COPY --link c /d\nRUN one\nRUN two\nRUN three\nCOPY e /f\n" &&
+	expect_blob HEAD:Dockerfile "${GOOD}COPY --link c /d\nRUN echo one\nRUN echo two\nRUN echo three\n" &&
+	expect_file Dockerfile "${GOOD}COPY --link c /d\nRUN echo one\nRUN echo two\nRUN echo three\nCOPY e /f\n" &&
 	git diff >diff && grep "^+COPY e /f" diff && test "$(grep -c "^[-+][^-+]" diff)" = 1 &&
 	expect_status " M Dockerfile" && no_locks
 '
 
 test_expect_success 'fix, unstaged edits that clash with the fix: the working file is left, and we say so' '
 	new_repo r fix && cd r &&
-	write_file Dockerfile "${GOOD}RUN one\n" && git add Dockerfile && git commit -q -m good &&
-	write_file Dockerfile "${GOOD}COPY c /d\nRUN one\n" && git add Dockerfile &&
-	write_file Dockerfile "${GOOD}COPY c /dest\nCOPY e /f\nRUN one\n" &&
+	write_file Dockerfile "${GOOD}RUN echo one\n" && git add Dockerfile && git commit -q -m good &&
+	write_file Dockerfile "${GOOD}COPY c /d\nRUN echo one\n" && git add Dockerfile &&
+	write_file Dockerfile "${GOOD}COPY c /dest\nCOPY e /f\nRUN echo one\n" &&
 	git commit -q -m clash >out 2>&1 &&
 	grep "fixed in the index only" out &&
-	expect_blob HEAD:Dockerfile "${GOOD}COPY --link c /d\nRUN one\n" &&
-	expect_blob :Dockerfile "${GOOD}COPY --link c /d\nRUN one\n" &&
-	expect_file Dockerfile "${GOOD}COPY c /dest\nCOPY e /f\nRUN one\n" &&
+	expect_blob HEAD:Dockerfile "${GOOD}COPY --link c /d\nRUN echo one\n" &&
+	expect_blob :Dockerfile "${GOOD}COPY --link c /d\nRUN echo one\n" &&
+	expect_file Dockerfile "${GOOD}COPY c /dest\nCOPY e /f\nRUN echo one\n" &&
 	expect_status " M Dockerfile" && no_locks
 '
 
@@ -310,18 +310,18 @@ test_expect_success 'an index path longer than 4095 bytes (the 12-bit length ove
 
 test_expect_success 'pre-merge-commit checks a merge result but never fixes it' '
 	new_repo r fix && cd r &&
-	write_file Dockerfile "${GOOD}RUN one\nRUN two\nRUN three\nRUN four\n" && git add . && git commit -q -m base &&
+	write_file Dockerfile "${GOOD}RUN echo one\nRUN echo two\nRUN echo three\nRUN four\n" && git add . && git commit -q -m base &&
 	git checkout -q -b topic &&
-	write_file Dockerfile "${GOOD}COPY c /d\nRUN one\nRUN two\nRUN three\nRUN four\n" && git add . && commit_unchecked topic &&
+	write_file Dockerfile "${GOOD}COPY c /d\nRUN echo one\nRUN echo two\nRUN echo three\nRUN four\n" && git add . && commit_unchecked topic &&
 	git checkout -q main &&
-	write_file Dockerfile "${GOOD}RUN one\nRUN two\nRUN three\nRUN 4\n" && git add . && git commit -q -m main &&
+	write_file Dockerfile "${GOOD}RUN echo one\nRUN echo two\nRUN echo three\nRUN 4\n" && git add . && git commit -q -m main &&
 	test_expect_code 1 git merge -q --no-ff -m merge topic >out 2>&1 &&
 	grep "Dockerfile:5:1: error: .*CopyLinkMissing" out &&
-	expect_blob :Dockerfile "${GOOD}COPY c /d\nRUN one\nRUN two\nRUN three\nRUN 4\n" &&
+	expect_blob :Dockerfile "${GOOD}COPY c /d\nRUN echo one\nRUN echo two\nRUN echo three\nRUN 4\n" &&
 	git rev-parse -q --verify MERGE_HEAD &&
 	git commit -q --no-edit >out 2>&1 &&
 	test "$(git rev-list --parents -1 HEAD | wc -w)" = 3 &&
-	expect_blob HEAD:Dockerfile "${GOOD}COPY --link c /d\nRUN one\nRUN two\nRUN three\nRUN 4\n" &&
+	expect_blob HEAD:Dockerfile "${GOOD}COPY --link c /d\nRUN echo one\nRUN echo two\nRUN echo three\nRUN 4\n" &&
 	expect_status && no_locks
 '
 

@@ -524,7 +524,9 @@ void hr__base_fill(hr_check_ctx *c, hr_fsmodel *m, const hr_base_image *img)
 				content = HR_CONTENT_UNKNOWN; /* the layout of / is not known */
 		}
 		const char *why = f->source;
-		if (label && !maybe)
+		if (root && !bit)
+			why = "an image hook-run does not know";
+		else if (label && !maybe)
 			why = hr__strf(c, "%s; %s", f->source, label);
 		else if (!bit && j > i + 1)
 			why = hr__strf(c, "%s; it differs between images", f->source);

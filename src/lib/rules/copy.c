@@ -586,6 +586,23 @@ static int source_has_dir(judge *j, const char *rel)
 	return answer;
 }
 
+/*
+ * A source nobody can see, named like a file ("local.conf", not "rootfs"
+ * or "dist/"): its directories are not imagined. Only for the collisions a
+ * copied directory could cause; it never makes the source's type known.
+ */
+static bool named_like_file(const hr_copy_source *s)
+{
+	const hr_str *t = &s->arg->text;
+	if (s->type != HR_SRCT_UNKNOWN || s->wildcard || !t->len || t->ptr[t->len - 1] == '/')
+		return false;
+	size_t i = t->len;
+	while (i > 0 && t->ptr[i - 1] != '/')
+		i--;
+	const char *dot = memchr(t->ptr + i, '.', t->len - i);
+	return dot && dot > t->ptr + i && dot + 1 < t->ptr + t->len;
+}
+
 /* the directories a copied directory or archive brings into `dest` */
 static void contents(judge *j, const char *dest, bool archive)
 {
@@ -593,7 +610,7 @@ static void contents(judge *j, const char *dest, bool archive)
 	size_t dl = strlen(dest);
 	bool dir_src = false;
 	for (size_t i = 0; i < j->p->nsrc; i++)
-		if (j->p->src[i].type != HR_SRCT_FILE)
+		if (j->p->src[i].type != HR_SRCT_FILE && !named_like_file(&j->p->src[i]))
 			dir_src = true;
 	if (!dir_src && !archive)
 		return;
@@ -640,6 +657,22 @@ static void contents(judge *j, const char *dest, bool archive)
 			ch->why = "directories a RUN made there";
 		}
 	}
+}
+
+static bool names_its_source(const hr_copy_plan *p)
+{
+	if (!p->dest_path || p->nsrc != 1 || p->src[0].wildcard)
+		return false;
+	const char *d = strrchr(p->dest_path, '/');
+	d = d ? d + 1 : p->dest_path;
+	const hr_str *t = &p->src[0].arg->text;
+	size_t n = t->len;
+	while (n > 0 && t->ptr[n - 1] == '/')
+		n--;
+	size_t i = n;
+	while (i > 0 && t->ptr[i - 1] != '/')
+		i--;
+	return n > i && strlen(d) == n - i && !memcmp(d, t->ptr + i, n - i);
 }
 
 void hr__copy_judge(hr_check_ctx *c, const hr_stage *st, const hr_copy_plan *p, bool slash,
@@ -698,6 +731,15 @@ void hr__copy_judge(hr_check_ctx *c, const hr_stage *st, const hr_copy_plan *p, 
 	}
 	bool file_layer = src_type_all(p, HR_SRCT_FILE);
 	out->dest_file_layer = true;
+	/*
+	 * `COPY nginx.conf /etc/nginx/nginx.conf`: a destination named exactly
+	 * like its one source names the file itself (were it a directory, the
+	 * copy would make .../nginx.conf/nginx.conf). Where the image's content
+	 * is unknown, that is taken as a file; a directory the Dockerfile itself
+	 * made there is still seen.
+	 */
+	if (f.type == HR_FS_UNKNOWN && !f.symlink && f.from_parent && names_its_source(p))
+		return;
 	switch (f.type) {
 	case HR_FS_ABSENT:
 	case HR_FS_FILE:
@@ -710,6 +752,8 @@ void hr__copy_judge(hr_check_ctx *c, const hr_stage *st, const hr_copy_plan *p, 
 		return;
 	}
 	case HR_FS_DIR:
+		if (!file_layer)
+			created_dir(&j, dest, 0755, true); /* if the source is a directory */
 		if (f.maybe_absent) {
 			/* a directory, or nothing: the slash would change the result too */
 			hr_copy_change *ch = add_change(&j, HR_CHANGE_DIR_TO_FILE, dest, &f);

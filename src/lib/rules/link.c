@@ -136,7 +136,8 @@ static bool owner_alike(const hr_owner *a, const hr_owner *b)
 }
 
 /* the metadata resets, grouped by what they were and become */
-static const char *meta_sentence(hr_check_ctx *c, const hr_copy_verdict *v, bool *any_certain)
+static const char *meta_sentence(hr_check_ctx *c, const hr_copy_verdict *v, bool definite_only,
+	bool *any_certain)
 {
 	hr_buf b = HR_BUF_INIT;
 	const char **paths = calloc(v->nchanges ? v->nchanges : 1, sizeof(*paths));
@@ -149,13 +150,13 @@ static const char *meta_sentence(hr_check_ctx *c, const hr_copy_verdict *v, bool
 	}
 	for (size_t i = 0; i < v->nchanges; i++) {
 		const hr_copy_change *x = &v->changes[i];
-		if (x->kind != HR_CHANGE_META || done[i])
+		if (x->kind != HR_CHANGE_META || done[i] || (definite_only && x->possible))
 			continue;
 		size_t np = 0;
 		bool may = x->possible || !x->certain;
 		for (size_t k = i; k < v->nchanges; k++) {
 			const hr_copy_change *y = &v->changes[k];
-			if (y->kind != HR_CHANGE_META || done[k] || y->was.mode != x->was.mode ||
+			if (y->kind != HR_CHANGE_META || done[k] || (definite_only && y->possible) || y->was.mode != x->was.mode ||
 			    !owner_alike(&y->was.owner, &x->was.owner) || y->mode != x->mode ||
 			    !owner_alike(&y->owner, &x->owner) || (y->possible || !y->certain) != may)
 				continue;
@@ -297,7 +298,8 @@ static void linked_findings(hr_check_ctx *c, hr_stage *st, const hr_instruction 
 		}
 	}
 	bool certain_meta;
-	const char *meta = meta_sentence(c, &v, &certain_meta);
+	const char *meta = p->chown_kind == HR_CHOWN_IDS || p->chown_kind == HR_CHOWN_NONE ?
+		meta_sentence(c, &v, true, &certain_meta) : ""; /* a name or unknown owner: said above */
 	if (*meta) {
 		x = hr__finding(c, HR_RULE_LINK_OVERRIDES_PARENT_METADATA, dest_span(in, p), "%s --link into %s %s",
 			kw, p->dest_path, meta);
@@ -324,7 +326,8 @@ static void linked_findings(hr_check_ctx *c, hr_stage *st, const hr_instruction 
 				hr__edit(c, x, at, at, "/", 1);
 			}
 		}
-	} else if (d2f) {
+	} else if (d2f && d2f->was.type == HR_FS_DIR) {
+		/* a directory if it exists at all (a table directory, a maybe-made one) */
 		x = hr__finding(c, HR_RULE_LINK_DESTINATION_AMBIGUOUS, dest_span(in, p),
 			"%s --link to %.*s: %s; if it is, a linked copy of a file replaces it", kw,
 			(int)p->dest->text.len, p->dest->text.ptr, unknown_sentence(c, p, d2f, &st->fs));
@@ -334,8 +337,9 @@ static void linked_findings(hr_check_ctx *c, hr_stage *st, const hr_instruction 
 				(int)p->dest->text.len, p->dest->text.ptr);
 		}
 	}
+	/* with --link written, unknowns worth a word: a destination nobody can resolve */
 	const hr_copy_change *unk = first_change(&v, HR_CHANGE_UNKNOWN);
-	if (unk) {
+	if (unk && !unk->path) {
 		x = hr__finding(c, HR_RULE_LINK_EFFECT_UNKNOWN, dest_span(in, p), "%s --link: %s", kw,
 			unknown_sentence(c, p, unk, &st->fs));
 		if (x) {
@@ -372,7 +376,7 @@ static void missing_finding(hr_check_ctx *c, hr_stage *st, const hr_instruction 
 	const hr_copy_change *sym = first_change(&v, HR_CHANGE_SYMLINK);
 	const hr_copy_change *unk = first_change(&v, HR_CHANGE_UNKNOWN);
 	bool certain_meta;
-	const char *meta = meta_sentence(c, &v, &certain_meta);
+	const char *meta = meta_sentence(c, &v, false, &certain_meta);
 
 	if (p->onbuild) {
 		safety = HR_FIX_NONE;

@@ -73,11 +73,24 @@ static const char *expand(hr_check_ctx *c, const hr_stage *st, const char *s, si
 	hr_buf b = HR_BUF_INIT;
 	const char *out = NULL;
 
+	char esc = c->df ? c->df->escape : '\\';
+	bool dq = false;
 	for (size_t i = 0; i < n; i++) {
 		char ch = s[i];
-		if (ch == '\\' && i + 1 < n && s[i + 1] == '$') {
-			hr_buf_putc(&b, '$');
-			i++;
+		/* quotes and escapes as BuildKit's word processing reads COPY/ADD words */
+		if (ch == esc && i + 1 < n) {
+			hr_buf_putc(&b, s[++i]);
+			continue;
+		}
+		if (ch == '"') {
+			dq = !dq;
+			continue;
+		}
+		if (ch == '\'' && !dq) {
+			size_t j = i + 1;
+			while (j < n && s[j] != '\'')
+				hr_buf_putc(&b, s[j++]);
+			i = j;
 			continue;
 		}
 		if (ch != '$') {
@@ -332,7 +345,7 @@ static void do_workdir(hr_check_ctx *c, hr_stage *cur, const hr_instruction *in)
 	hr__fs_next(&cur->fs);
 	hr__fs_mkdir_p(c, &cur->fs, p, 0755, cur->user, hr__strf(c, "made by the WORKDIR at line %u%s",
 		in->start_line, cur->user.kind == HR_OWNER_IDS && cur->user.uid == 0 ? "" :
-		cur->user.kind == HR_OWNER_UNKNOWN ? " (as the image's user, which hook-run cannot see)" :
+		cur->user.kind == HR_OWNER_UNKNOWN ? ", as the image's user, which hook-run cannot see" :
 		hr__strf(c, " as %s", hr__owner_str(c, &cur->user))));
 }
 

@@ -5,5 +5,5 @@ COPY --link . .
 RUN npm run build
 
 FROM nginx:1.27
-COPY --link --from=build /site/dist /usr/share/nginx/html
+COPY --link --from=build /site/dist /usr/share/nginx/html/
 COPY --link nginx.conf /etc/nginx/conf.d/default.conf

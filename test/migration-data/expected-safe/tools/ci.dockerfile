@@ -2,7 +2,7 @@
 
 # CI image
 FROM alpine:3.20
-COPY --link <<EOF /etc/motd
+COPY <<EOF /etc/motd
 Welcome to CI
 EOF
 copy --link tools.txt /usr/share/ci/
