@@ -29,6 +29,7 @@
 
 #include "hook-run/common.h"
 #include "hook-run/policy.h"
+#include "hook-run/check.h"
 
 #define HR_OID_RAWSZ 20
 #define HR_OID_HEXSZ 40
@@ -299,6 +300,22 @@ double hr_git_now(void);
  */
 int hr_tree_foreach(hr_repo *repo, const hr_oid *treeish, const hr_policy *policy,
 	hr_change_fn fn, void *payload, char *err, size_t errlen);
+
+/* ---- the build context ---------------------------------------------- */
+
+typedef struct hr_repo_context hr_repo_context;
+
+/**
+ * A view of the build context of the Dockerfile at `dockerfile` (a path in
+ * the repository) for hr_check_ext(): the files of `treeish` (a commit or
+ * tree), or of the index when `treeish` is NULL. The candidate roots are
+ * the Dockerfile's folder and each parent up to the repository root.
+ * *view stays valid until hr_repo_context_free().
+ */
+int hr_repo_context_new(hr_repo_context **out, hr_build_context *view, hr_repo *repo,
+	const hr_oid *treeish, const char *dockerfile, char *err, size_t errlen);
+
+void hr_repo_context_free(hr_repo_context *ctx);
 
 /* ---- merging a fix into a working file ------------------------------ */
 

@@ -39,6 +39,7 @@
 
 #include "cli.h"
 #include "gitcmd.h"
+#include "hook-run/context.h"
 #include "hook-run/config.h"
 #include "hook-run/fileio.h"
 
@@ -94,7 +95,11 @@ static int audit_worktree(hr_cli_common *common, hr_repo *repo, hr_reporter *rep
 			exit_code = HR_EXIT_ERROR;
 			continue;
 		} else {
-			rc = hr_check(&res, data, len, &common->policy);
+			hr_fs_context *ctx = NULL;
+			hr_build_context view;
+			bool have = hr_fs_context_new(&ctx, &view, full) == 0;
+			rc = hr_check_ext(&res, data, len, &common->policy, have ? &view : NULL);
+			hr_fs_context_free(ctx);
 		}
 		if (rc < 0) {
 			hr_cli_error("cannot check '%s': %s", rel, hr_error_str(rc));
@@ -315,6 +320,7 @@ int hr_cmd_audit(int argc, char **argv)
 			.summary = &summary,
 			.updates = range_spec ? &span : NULL,
 			.show_commit = history || range_spec,
+			.context_tree = &oid,
 		};
 		hr_walk_stats stats = { 0 };
 		int src;

@@ -172,6 +172,23 @@ static bool detect_amend(void)
 
 /* ---- finding keys: which fixes correspond ------------------------------ */
 
+/*
+ * hr_check with the build context the index shows: which of the file's
+ * sources are files and which are folders. Without it (an error reading
+ * the index) the check still runs, knowing less.
+ */
+static int check_staged(hr_result **out, const char *data, size_t len, const hr_policy *policy,
+	hr_repo *repo, const char *path)
+{
+	hr_repo_context *ctx = NULL;
+	hr_build_context view;
+	char err[256];
+	bool have = hr_repo_context_new(&ctx, &view, repo, NULL, path, err, sizeof(err)) == 0;
+	int rc = hr_check_ext(out, data, len, policy, have ? &view : NULL);
+	hr_repo_context_free(ctx);
+	return rc;
+}
+
 static int cmp_key(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -234,12 +251,12 @@ static bool same_keys(char **a, size_t na, char **b, size_t nb)
 
 /* Does `data` still have a finding, fixable by the policy, among `keys`? */
 static int still_has(bool *out, const char *data, size_t len, char **keys, size_t nkeys,
-	const hr_policy *policy)
+	const hr_policy *policy, hr_repo *repo, const char *path)
 {
 	hr_result *r = NULL;
 	char **k2 = NULL;
 	size_t n2 = 0;
-	int rc = hr_check(&r, data, len, policy);
+	int rc = check_staged(&r, data, len, policy, repo, path);
 	*out = true;
 	if (rc == 0 && (rc = fix_keys(&k2, &n2, r, policy)) == 0) {
 		*out = false;
@@ -315,7 +332,7 @@ static void fix_worktree(run_state *s, staged_file *f)
 	/* unstaged edits (or CRLF): the same fixes on the working bytes? */
 	if (fix_keys(&skeys, &nskeys, f->res, policy) < 0)
 		goto oom;
-	if (hr_check(&wres, w, wlen, policy) < 0 || fix_keys(&wkeys, &nwkeys, wres, policy) < 0)
+	if (check_staged(&wres, w, wlen, policy, s->repo, f->path) < 0 || fix_keys(&wkeys, &nwkeys, wres, policy) < 0)
 		goto oom;
 	if (wres->df && same_keys(skeys, nskeys, wkeys, nwkeys) &&
 	    hr_fix(&fw, &fwlen, &applied, wres, policy) == 0 && applied == f->napplied) {
@@ -329,7 +346,7 @@ static void fix_worktree(run_state *s, staged_file *f)
 	bool clean = false, left = true;
 	if (hr_merge_text(&merged, &mlen, &clean, f->data, f->len, f->fixed, f->fixed_len, w, wlen,
 		    err, sizeof(err)) == 0 && clean &&
-	    still_has(&left, merged, mlen, skeys, nskeys, policy) == 0 && !left) {
+	    still_has(&left, merged, mlen, skeys, nskeys, policy, s->repo, f->path) == 0 && !left) {
 		if (write_file(full, merged, mlen, f) == 0)
 			snprintf(f->worktree, sizeof(f->worktree),
 				"fixed in the index; the fix was merged into the working file, keeping its unstaged changes");
@@ -403,7 +420,7 @@ static int check_one(run_state *s, staged_file *f, bool fix)
 		hr_cli_error("%s: %s", f->path, err);
 		return HR_EXIT_ERROR;
 	} else {
-		rc = hr_check(&f->res, f->data, f->len, policy);
+		rc = check_staged(&f->res, f->data, f->len, policy, s->repo, f->path);
 	}
 	if (rc < 0) {
 		hr_cli_error("cannot check '%s': %s", f->path, hr_error_str(rc));
@@ -428,7 +445,7 @@ static int check_one(run_state *s, staged_file *f, bool fix)
 		hr_cli_error("%s", err);
 		return HR_EXIT_ERROR;
 	}
-	if (hr_check(&f->after, f->fixed, f->fixed_len, policy) < 0 ||
+	if (check_staged(&f->after, f->fixed, f->fixed_len, policy, s->repo, f->path) < 0 ||
 	    hr_diff_unified(&f->diff, f->data, f->len, f->fixed, f->fixed_len, f->path) < 0) {
 		hr_cli_error("out of memory");
 		return HR_EXIT_ERROR;

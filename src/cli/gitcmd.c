@@ -81,7 +81,14 @@ int hr_cli_check_change(const hr_change *c, void *payload)
 		k->error = true;
 		return rc;
 	} else {
-		rc = hr_check(&res, data, len, policy);
+		/* the repository shows which sources are files and which are folders */
+		hr_repo_context *ctx = NULL;
+		hr_build_context view;
+		const hr_oid *tree = c->commit ? c->commit : k->context_tree;
+		bool have = (tree || k->context_index) &&
+			hr_repo_context_new(&ctx, &view, k->repo, tree, c->path, err, sizeof(err)) == 0;
+		rc = hr_check_ext(&res, data, len, policy, have ? &view : NULL);
+		hr_repo_context_free(ctx);
 	}
 	if (rc < 0) {
 		hr_cli_error("cannot check '%s': %s", c->path, hr_error_str(rc));

@@ -39,6 +39,8 @@ typedef struct hr_change_checker {
 	size_t bad_commits;
 	size_t blobs_read;             /* blobs read and checked (each distinct clean one once) */
 	bool error;                    /* an error was printed */
+	const hr_oid *context_tree;    /* the build context when a change has no commit (a tree) */
+	bool context_index;            /* ... or the index (pre-commit) */
 	double deadline;               /* hr_cli_budget_clock() value; 0: no budget */
 	bool timed_out;                /* the deadline stopped the source */
 } hr_change_checker;

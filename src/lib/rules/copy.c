@@ -630,6 +630,20 @@ static void contents(judge *j, const char *dest, bool archive)
 		int has = archive ? -1 : source_has_dir(j, rel);
 		if (has == 0)
 			continue;
+		if (has < 0 && (x->type == HR_FS_SYMLINK || x->type == HR_FS_MAYBE_SYMLINK)) {
+			/* only if the source holds that path: unknown, not a certain break */
+			hr_fs_fact f;
+			hr__fs_lookup(m, x->path, &f);
+			hr_copy_change *ch = add_change(j, HR_CHANGE_UNKNOWN, x->path, &f);
+			if (ch) {
+				ch->possible = true;
+				ch->certain = false;
+				ch->why = archive ? "a symlink an archive's directory would replace, if it holds one there" :
+						    "a symlink a copied directory would replace, if it holds one there";
+			}
+			j->v->certain = false;
+			continue;
+		}
 		created_dir(j, x->path, 0755, has < 0);
 	}
 	/* what the destination holds beyond the model's nodes */
@@ -913,8 +927,10 @@ void hr__copy_apply(hr_check_ctx *c, hr_stage *st, const hr_copy_plan *p)
 				if (hr__path_under(m->nodes[k].path, dest) && strcmp(m->nodes[k].path, dest))
 					hr__fs_taint(c, m, m->nodes[k].path, why);
 			hr_fs_node *x = hr__fs_node(c, m, dest);
-			if (x)
+			if (x) {
 				x->content = HR_CONTENT_UNKNOWN;
+				x->why = hr__strf(c, "what the archive ADD at line %u extracted there", p->in->start_line);
+			}
 			if (!strcmp(dest, "/"))
 				hr__fs_opaque(c, m, hr__strf(c, "the archive ADD at line %u, whose content hook-run cannot see",
 					p->in->start_line));

@@ -440,6 +440,12 @@ static void ensure_parents(hr_check_ctx *c, hr_fsmodel *m, const char *path, int
 			x->owner = f.content_owner;
 			x->content = HR_CONTENT_DEFAULT;
 			x->content_owner = f.content_owner;
+		} else if (f.type == HR_FS_UNKNOWN && f.system && create_meta && f.mode == mode &&
+			   hr__owner_same(&f.owner, &owner)) {
+			/* below a package tree: there already as 0755 root:root, or made so */
+			x->mode = mode;
+			x->owner = owner;
+			x->content = HR_CONTENT_SYSTEM;
 		} else {
 			x->mode = HR_MODE_UNKNOWN;
 			x->owner.kind = HR_OWNER_UNKNOWN;
@@ -501,6 +507,11 @@ void hr__fs_mkdir_p(hr_check_ctx *c, hr_fsmodel *m, const char *path, int mode, 
 		x->owner = hr__owner_same(&owner, &f.content_owner) ? owner : (hr_owner){ 0 };
 		x->content = HR_CONTENT_DEFAULT;
 		x->content_owner = f.content_owner;
+	} else if (f.type == HR_FS_UNKNOWN && f.system && f.mode == mode && hr__owner_same(&f.owner, &owner)) {
+		/* below a package tree: there already as 0755 root:root, or made so */
+		x->mode = mode;
+		x->owner = owner;
+		x->content = HR_CONTENT_SYSTEM;
 	} else {
 		/* it may have been there, with metadata nobody knows */
 		x->mode = HR_MODE_UNKNOWN;

@@ -37,6 +37,7 @@ typedef struct sword {
 	bool unresolved;    /* an expansion we could not do: $(..), `..`, unknown $VAR, ~ */
 	bool glob;          /* unquoted * ? [ */
 	bool op;            /* an operator token: text is "&&", "||", ";", "|", "&", "(", ")", "{", "}" or "\n" */
+	size_t start;       /* where the token starts in the script text */
 } sword;
 
 typedef struct wvec {
@@ -64,6 +65,8 @@ typedef struct runner {
 	int depth;              /* sh -c nesting */
 	bool stop;              /* `exit`, or the model went opaque */
 	bool heredoc_script;    /* a shell reading stdin gets the RUN's heredoc (run by the caller) */
+	const char *script;     /* the text being run (for loop bodies, expanded per word) */
+	size_t script_len;
 	const char *label;      /* "RUN at line N" */
 } runner;
 
@@ -253,6 +256,7 @@ static void tokenize(runner *r, const char *s, size_t n, wvec *out)
 	hr_check_ctx *c = r->c;
 	hr_buf word = HR_BUF_INIT;
 	bool in_word = false, unresolved = false, glob = false;
+	size_t word_start = 0;
 	const char *pending[8];
 	size_t npending = 0;
 
@@ -260,13 +264,15 @@ static void tokenize(runner *r, const char *s, size_t n, wvec *out)
 	if (in_word) { \
 		const char *t = hr_arena_strndup(c->arena, word.ptr ? word.ptr : "", word.len); \
 		if (!t) c->error = HR_ENOMEM; \
-		wpush(c, out, (sword){ t ? t : "", unresolved, glob, false }); \
+		wpush(c, out, (sword){ t ? t : "", unresolved, glob, false, word_start }); \
 		hr_buf_clear(&word); in_word = false; unresolved = false; glob = false; \
 	} } while (0)
-#define OP(str) do { END_WORD(); wpush(c, out, (sword){ str, false, false, true }); } while (0)
+#define OP(str) do { END_WORD(); wpush(c, out, (sword){ str, false, false, true, i }); } while (0)
 
 	for (size_t i = 0; i < n && !c->error; i++) {
 		char ch = s[i];
+		if (!in_word)
+			word_start = i;
 		if (ch == '\\' && i + 1 < n) {
 			if (s[i + 1] == '\n' || (s[i + 1] == '\r' && i + 2 < n && s[i + 2] == '\n')) {
 				i += s[i + 1] == '\r' ? 2 : 1;
@@ -1490,13 +1496,30 @@ static void run_tokens(runner *r, sword *t, size_t nt, int cond_depth)
 				}
 				const char *vname = hr_arena_strndup(c->arena, var, strlen(var));
 				size_t nwords = wend - wstart;
+				/* the body's text, expanded anew for each word */
+				const char *btext = r->script + t[body].start + 2;
+				size_t blen = t[done].start - t[body].start - 2;
+				const char *saved = r->script;
+				size_t saved_len = r->script_len;
 				if (nwords == 0 || nwords > 64) {
 					set_shvar(r, vname, NULL);
 					run_tokens(r, t + body + 1, done - body - 1, cond_depth + 1);
 				} else {
 					for (size_t wi = wstart; wi < wend && !r->stop; wi++) {
 						set_shvar(r, vname, t[wi].unresolved || t[wi].glob ? NULL : t[wi].text);
-						run_tokens(r, t + body + 1, done - body - 1, cond_depth);
+						if (r->depth < 8) {
+							r->depth++;
+							wvec bt = { NULL, 0, 0 };
+							r->script = btext;
+							r->script_len = blen;
+							tokenize(r, btext, blen, &bt);
+							if (!c->error)
+								run_tokens(r, bt.w, bt.n, cond_depth);
+							free(bt.w);
+							r->script = saved;
+							r->script_len = saved_len;
+							r->depth--;
+						}
 					}
 				}
 				/* continue after `done` */
@@ -1526,10 +1549,16 @@ next_list:
 static void run_script(runner *r, const char *s, size_t n)
 {
 	wvec toks = { NULL, 0, 0 };
+	const char *saved = r->script;
+	size_t saved_len = r->script_len;
+	r->script = s;
+	r->script_len = n;
 	tokenize(r, s, n, &toks);
 	if (!r->c->error)
 		run_tokens(r, toks.w, toks.n, 0);
 	free(toks.w);
+	r->script = saved;
+	r->script_len = saved_len;
 }
 
 /* RUN --mount=type=cache,target=/x: effects under /x are not in the image */

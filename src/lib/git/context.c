@@ -1,0 +1,303 @@
+/*
+ * context.c - the build context of a Dockerfile in a commit's tree or in the
+ * index, for hr_check_ext() (see git.h, hr_repo_context_new).
+ *
+ * In every gate the repository is at hand, and BuildKit's build context is
+ * usually the repository root or the Dockerfile's folder. The candidate
+ * roots offered are the Dockerfile's folder and each parent up to the root;
+ * the check picks the one its sources live in.
+ *
+ * A tree is read with libgit2 (a path is a handful of tree reads); the index
+ * is read as git would write the tree from it: an entry is a file, a symlink
+ * or a submodule, and a path with entries below it is a directory. A file's
+ * first 512 bytes tell whether ADD would extract it. Nothing else is read.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "git_internal.h"
+
+#define MAX_ROOTS 16
+
+struct hr_repo_context {
+	hr_repo *repo;
+	git_tree *tree;        /* a commit's tree, or NULL for the index */
+	git_index *index;      /* borrowed from the repository */
+	char *roots[MAX_ROOTS]; /* "" is the repository root; no trailing '/' */
+	size_t nroots;
+};
+
+static char *join(const char *root, const char *path)
+{
+	size_t rl = strlen(root), pl = strlen(path);
+	char *s = malloc(rl + pl + 2);
+	if (!s)
+		return NULL;
+	memcpy(s, root, rl);
+	size_t n = rl;
+	if (rl && pl)
+		s[n++] = '/';
+	memcpy(s + n, path, pl);
+	s[n + pl] = '\0';
+	return s;
+}
+
+static bool blob_is_archive(hr_repo *repo, const git_oid *id)
+{
+	git_blob *blob;
+	bool yes = false;
+	if (git_blob_lookup(&blob, repo->repo, id) < 0)
+		return false;
+	size_t n = (size_t)git_blob_rawsize(blob);
+	yes = hr_bytes_are_archive(git_blob_rawcontent(blob), n < 512 ? n : 512);
+	git_blob_free(blob);
+	return yes;
+}
+
+static hr_ctx_type mode_type(uint32_t mode)
+{
+	switch (mode & 0170000) {
+	case 0040000:
+	case 0160000: /* a submodule: a directory of unknown content */
+		return HR_CTX_DIR;
+	case 0120000:
+		return HR_CTX_SYMLINK;
+	case 0100000:
+		return HR_CTX_FILE;
+	}
+	return HR_CTX_UNKNOWN;
+}
+
+/* ---- a tree ---------------------------------------------------------------- */
+
+static hr_ctx_type tree_lookup(hr_repo_context *x, const char *full, unsigned *flags)
+{
+	if (!*full)
+		return HR_CTX_DIR;
+	git_tree_entry *e;
+	int rc = git_tree_entry_bypath(&e, x->tree, full);
+	if (rc == GIT_ENOTFOUND)
+		return HR_CTX_ABSENT;
+	if (rc < 0)
+		return HR_CTX_UNKNOWN;
+	hr_ctx_type t = mode_type((uint32_t)git_tree_entry_filemode_raw(e));
+	if (t == HR_CTX_FILE && blob_is_archive(x->repo, git_tree_entry_id(e)))
+		*flags |= HR_CTX_ARCHIVE;
+	git_tree_entry_free(e);
+	return t;
+}
+
+static int tree_list(hr_repo_context *x, const char *full,
+	int (*fn)(void *arg, const char *name, hr_ctx_type type, unsigned flags), void *arg)
+{
+	git_tree *sub = NULL;
+	const git_tree *t = x->tree;
+	if (*full) {
+		git_tree_entry *e;
+		if (git_tree_entry_bypath(&e, x->tree, full) < 0)
+			return -1;
+		int rc = git_tree_entry_type(e) == GIT_OBJECT_TREE ?
+			git_tree_lookup(&sub, x->repo->repo, git_tree_entry_id(e)) : -1;
+		git_tree_entry_free(e);
+		if (rc < 0)
+			return -1;
+		t = sub;
+	}
+	size_t n = git_tree_entrycount(t);
+	for (size_t i = 0; i < n; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(t, i);
+		hr_ctx_type type = mode_type((uint32_t)git_tree_entry_filemode_raw(e));
+		unsigned flags = type == HR_CTX_FILE && blob_is_archive(x->repo, git_tree_entry_id(e)) ? HR_CTX_ARCHIVE : 0;
+		if (fn(arg, git_tree_entry_name(e), type, flags))
+			break;
+	}
+	git_tree_free(sub);
+	return 0;
+}
+
+/* ---- the index ---------------------------------------------------------- */
+
+static hr_ctx_type index_lookup(hr_repo_context *x, const char *full, unsigned *flags)
+{
+	if (!*full)
+		return HR_CTX_DIR;
+	const git_index_entry *e = git_index_get_bypath(x->index, full, 0);
+	if (e) {
+		hr_ctx_type t = mode_type(e->mode);
+		if (t == HR_CTX_FILE && blob_is_archive(x->repo, &e->id))
+			*flags |= HR_CTX_ARCHIVE;
+		return t;
+	}
+	/* a directory: some entry lies below "full/" */
+	size_t pos;
+	size_t fl = strlen(full);
+	char *prefix = malloc(fl + 2);
+	if (!prefix)
+		return HR_CTX_UNKNOWN;
+	memcpy(prefix, full, fl);
+	prefix[fl] = '/';
+	prefix[fl + 1] = '\0';
+	hr_ctx_type t = HR_CTX_ABSENT;
+	if (git_index_find_prefix(&pos, x->index, prefix) == 0)
+		t = HR_CTX_DIR;
+	free(prefix);
+	return t;
+}
+
+static int index_list(hr_repo_context *x, const char *full,
+	int (*fn)(void *arg, const char *name, hr_ctx_type type, unsigned flags), void *arg)
+{
+	size_t fl = strlen(full);
+	char *prefix = malloc(fl + 2);
+	if (!prefix)
+		return -1;
+	memcpy(prefix, full, fl);
+	size_t pl = fl;
+	if (fl)
+		prefix[pl++] = '/';
+	prefix[pl] = '\0';
+	size_t pos = 0;
+	if (pl && git_index_find_prefix(&pos, x->index, prefix) != 0) {
+		free(prefix);
+		return -1;
+	}
+	const char *last_dir = NULL;
+	size_t last_len = 0;
+	size_t n = git_index_entrycount(x->index);
+	for (size_t i = pos; i < n; i++) {
+		const git_index_entry *e = git_index_get_byindex(x->index, i);
+		if (strncmp(e->path, prefix, pl) != 0)
+			break;
+		if (git_index_entry_stage(e) != 0)
+			continue;
+		const char *rest = e->path + pl;
+		const char *slash = strchr(rest, '/');
+		if (slash) {
+			size_t dl = (size_t)(slash - rest);
+			if (last_dir && dl == last_len && !strncmp(last_dir, rest, dl))
+				continue; /* this directory was named already */
+			last_dir = rest;
+			last_len = dl;
+			char *name = strndup(rest, dl);
+			if (!name)
+				break;
+			int stop = fn(arg, name, HR_CTX_DIR, 0);
+			free(name);
+			if (stop)
+				break;
+			continue;
+		}
+		hr_ctx_type type = mode_type(e->mode);
+		unsigned flags = type == HR_CTX_FILE && blob_is_archive(x->repo, &e->id) ? HR_CTX_ARCHIVE : 0;
+		if (fn(arg, rest, type, flags))
+			break;
+	}
+	free(prefix);
+	return 0;
+}
+
+/* ---- the view ------------------------------------------------------------ */
+
+static hr_ctx_type ctx_lookup(void *data, size_t root, const char *path, unsigned *flags)
+{
+	hr_repo_context *x = data;
+	*flags = 0;
+	if (root >= x->nroots)
+		return HR_CTX_UNKNOWN;
+	char *full = join(x->roots[root], path);
+	if (!full)
+		return HR_CTX_UNKNOWN;
+	hr_ctx_type t = x->tree ? tree_lookup(x, full, flags) : index_lookup(x, full, flags);
+	free(full);
+	return t;
+}
+
+static int ctx_list(void *data, size_t root, const char *path,
+	int (*fn)(void *arg, const char *name, hr_ctx_type type, unsigned flags), void *arg)
+{
+	hr_repo_context *x = data;
+	if (root >= x->nroots)
+		return -1;
+	char *full = join(x->roots[root], path);
+	if (!full)
+		return -1;
+	int rc = x->tree ? tree_list(x, full, fn, arg) : index_list(x, full, fn, arg);
+	free(full);
+	return rc;
+}
+
+int hr_repo_context_new(hr_repo_context **out, hr_build_context *view, hr_repo *repo,
+	const hr_oid *treeish, const char *dockerfile, char *err, size_t errlen)
+{
+	hr_repo_context *x = calloc(1, sizeof(*x));
+	int rc = HR_ENOMEM;
+	*out = NULL;
+	memset(view, 0, sizeof(*view));
+	if (!x)
+		return HR_ENOMEM;
+	x->repo = repo;
+	if (treeish) {
+		git_object *obj;
+		if (git_object_lookup(&obj, repo->repo, hr_oid_to_git(treeish), GIT_OBJECT_ANY) < 0) {
+			rc = hr_git_error(HR_ENOTFOUND, err, errlen, "cannot read the tree of the build context");
+			goto fail;
+		}
+		int prc = git_object_peel((git_object **)&x->tree, obj, GIT_OBJECT_TREE);
+		git_object_free(obj);
+		if (prc < 0) {
+			rc = hr_git_error(HR_EGIT, err, errlen, "cannot read the tree of the build context");
+			goto fail;
+		}
+	} else if ((rc = hr_repo_index(&x->index, repo, err, errlen)) < 0) {
+		goto fail;
+	}
+	/* the Dockerfile's folder, then each parent up to the root */
+	char *dir = strdup(dockerfile);
+	if (!dir) {
+		rc = HR_ENOMEM;
+		goto fail;
+	}
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		dir[0] = '\0';
+	for (;;) {
+		if (x->nroots == MAX_ROOTS)
+			break;
+		x->roots[x->nroots] = strdup(dir);
+		if (!x->roots[x->nroots]) {
+			free(dir);
+			rc = HR_ENOMEM;
+			goto fail;
+		}
+		x->nroots++;
+		if (!*dir)
+			break;
+		slash = strrchr(dir, '/');
+		if (slash)
+			*slash = '\0';
+		else
+			dir[0] = '\0';
+	}
+	free(dir);
+	view->ncandidates = x->nroots;
+	view->lookup = ctx_lookup;
+	view->list = ctx_list;
+	view->data = x;
+	*out = x;
+	return 0;
+fail:
+	hr_repo_context_free(x);
+	return rc;
+}
+
+void hr_repo_context_free(hr_repo_context *x)
+{
+	if (!x)
+		return;
+	for (size_t i = 0; i < x->nroots; i++)
+		free(x->roots[i]);
+	git_tree_free(x->tree);
+	free(x);
+}
