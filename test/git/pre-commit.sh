@@ -127,6 +127,16 @@ test_expect_success 'reject, --amend of the first commit' '
 	test "$(git rev-parse HEAD)" = "$before" && expect_status && no_locks
 '
 
+test_expect_success 'fix, the index is the build context: a staged directory source keeps its destination' '
+	new_repo r fix && cd r &&
+	write_file lib/a.sh "a\n" && write_file run.sh "r\n" &&
+	write_file Dockerfile "# syntax=docker/dockerfile:1\nFROM debian:bookworm\nWORKDIR /opt/app\nCOPY lib /opt/app\nCOPY run.sh /opt/app\n" &&
+	git add . && git commit -q -m app >out 2>&1 &&
+	expect_blob HEAD:Dockerfile "# syntax=docker/dockerfile:1\nFROM debian:bookworm\nWORKDIR /opt/app\nCOPY --link lib /opt/app\nCOPY --link run.sh /opt/app/\n" &&
+	expect_file Dockerfile "# syntax=docker/dockerfile:1\nFROM debian:bookworm\nWORKDIR /opt/app\nCOPY --link lib /opt/app\nCOPY --link run.sh /opt/app/\n" &&
+	no_locks
+'
+
 test_expect_success 'fix, a partially staged file keeps its unstaged hunk' '
 	new_repo r fix && cd r &&
 	write_file Dockerfile "${GOOD}RUN echo one\nRUN echo two\nRUN echo three\n" && git add Dockerfile && git commit -q -m good &&

@@ -56,6 +56,18 @@ test_expect_success 'reject: the whole report, the refs and objects untouched' '
 	objects_count >objects.after && test_cmp objects.before objects.after
 '
 
+test_expect_success 'the pushed tree is the build context: a directory source, a file source' '
+	setup &&
+	write_file svc/conf/app.conf "x\n" && write_file svc/main.py "m\n" &&
+	write_file svc/Dockerfile "# syntax=docker/dockerfile:1\nFROM python:3.12-slim\nWORKDIR /app\nCOPY --link conf /app\nCOPY --link main.py /app\n" &&
+	git add . && commit_unchecked svc &&
+	c=$(git rev-parse --short=10 HEAD) &&
+	git push origin main >out 2>&1 &&
+	remote_lines out >lines &&
+	! grep ":4:" lines &&
+	grep "^$c:svc/Dockerfile:5:21: warning: COPY --link to /app: /app is a directory" lines
+'
+
 test_expect_success 'a new branch: its new commits are checked, not the history it shares' '
 	setup &&
 	write_file legacy/Dockerfile "$BAD" && git add . && commit_unchecked legacy &&
