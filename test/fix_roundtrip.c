@@ -122,7 +122,7 @@ static bool check_file(const char *path, const char *data, size_t len, const hr_
 			char q = x->len ? x->ptr[x->len - 1] : 0;
 			bool quoted = (q == '"' || q == '\'') && y->len == x->len + 1 &&
 				      !memcmp(x->ptr, y->ptr, x->len - 1) && y->ptr[x->len - 1] == '/' && y->ptr[x->len] == q;
-			if (touched[i] && k + 1 == a->nargs && y->len == x->len + 1 &&
+			if ((touched[i] || has_link_first(b)) && k + 1 == a->nargs && y->len == x->len + 1 &&
 			    ((!memcmp(x->ptr, y->ptr, x->len) && y->ptr[x->len] == '/') || quoted)) {
 				slashed[i] = true;
 				continue;
@@ -160,7 +160,7 @@ static bool check_file(const char *path, const char *data, size_t len, const hr_
 				next++;
 			}
 			bool first_line = next < od->ninstructions && kw_line == ol;
-			if (first_line && touched[next]) {
+			if (first_line && (touched[next] || slashed[next])) {
 				/* the instruction's lines, old and new, as one block */
 				const hr_instruction *oi = &od->instructions[next], *ni = &nd->instructions[next];
 				uint32_t span = oi->end_line - ol;
@@ -179,11 +179,14 @@ static bool check_file(const char *path, const char *data, size_t len, const hr_
 				size_t el = 0;
 				memcpy(exp, oa.ptr, kw_start);
 				el = kw_start;
-				memcpy(exp + el, ni->keyword.ptr, ni->keyword.len);
-				el += ni->keyword.len;
-				memcpy(exp + el, " --link", 7);
-				el += 7;
-				size_t rest_from = kw_end;
+				size_t rest_from = kw_start;
+				if (touched[next]) {
+					memcpy(exp + el, ni->keyword.ptr, ni->keyword.len);
+					el += ni->keyword.len;
+					memcpy(exp + el, " --link", 7);
+					el += 7;
+					rest_from = kw_end;
+				}
 				if (slashed[next]) {
 					const hr_arg *d = &oi->args[oi->nargs - 1];
 					size_t at = d->span.end - base;

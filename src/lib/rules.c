@@ -93,10 +93,14 @@ static const hr_rule rules[HR_RULE_COUNT] = {
 		"COPY --link --from=build /out/app /app",
 		"the COPY has --link or --link=false (an explicit decision), --chmod (BuildKit ignores "
 		"--link with --chmod), or the rule is suppressed",
-		"safe where nothing depends on the previous layer (the copy is in a FROM scratch stage, or "
-		"its destination has no symlink, metadata, user-name or ambiguity risk): inserts `--link` "
-		"after the keyword. Risky otherwise (fix-mode = all adds it anyway, except where it breaks "
-		"the build or the image: --chown by name, a destination through a symlink). Never in ONBUILD.",
+		"safe where the linked layer provably replaces nothing that differs (every directory it "
+		"creates is absent or already 0755 with the layer's owner, by facts hook-run is certain "
+		"of): inserts `--link` after the keyword, and a `/` after a destination that is a known "
+		"directory. Risky where a directory's mode or owner would be reset or something is "
+		"unknown (an image hook-run does not know, a RUN it cannot read): fix-mode = all adds it. "
+		"None where it would break the build or the image: --chown by name or by an unresolved "
+		"variable, a symlink replaced, a system directory re-owned through --chown, neither the "
+		"source's nor the destination's type known. Never in ONBUILD.",
 	},
 	[HR_RULE_ADD_LINK_MISSING] = {
 		HR_RULE_ADD_LINK_MISSING, "AddLinkMissing",
@@ -142,10 +146,11 @@ static const hr_rule rules[HR_RULE_COUNT] = {
 		HR_RULE_LINK_THROUGH_SYMLINK, "LinkThroughSymlink",
 		"--link copies under a path that is a symlink in the image",
 		HR_SEVERITY_ERROR, HR_FIX_NONE,
-		"On usr-merged images /bin, /sbin, /lib, /lib32, /lib64, /libx32 are symlinks into /usr "
-		"and /var/run, /var/lock into /run; an earlier `RUN ln -s` makes more. A linked copy does "
-		"not follow them: it creates a real directory with that name, which replaces the symlink "
-		"when the layers are merged.",
+		"On usr-merged images (Debian 12, Ubuntu 20.04+, Fedora/RHEL, Alpine 3.23+) /bin, /sbin, "
+		"/lib, /lib64 are symlinks into /usr, and /var/run, /var/lock into /run; an earlier "
+		"`RUN ln -s` makes more (relative names after `cd` included). A linked copy does not "
+		"follow them: it creates a real directory with that name, which replaces the symlink when "
+		"the layers are merged. Where the image's tag does not say, /bin \"may be a symlink\".",
 		"The symlink is replaced by a directory holding only the copied files: for /bin that "
 		"hides every program in /usr/bin.",
 		"COPY --link tool /bin/tool",
@@ -157,10 +162,12 @@ static const hr_rule rules[HR_RULE_COUNT] = {
 		HR_RULE_LINK_OVERRIDES_PARENT_METADATA, "LinkOverridesParentMetadata",
 		"--link writes into a directory whose owner or mode it would reset",
 		HR_SEVERITY_WARNING, HR_FIX_NONE,
-		"A linked copy creates the destination's parent directories itself, as 0755 root:root, and "
-		"those entries win when the layers are merged. That changes directories that are not "
-		"0755 root: /tmp and /var/tmp (1777), /root (0700), home directories, and any directory "
-		"the stage chowned, chmodded, created after USER, or gave to a user with useradd -d.",
+		"A linked copy creates the destination's parent directories (and the destination) itself, "
+		"mode 0755, owned by root or by the --chown ids, and those entries win when the layers are "
+		"merged. That changes every such directory whose mode or owner differ: /tmp and /var/tmp "
+		"(1777), /root (0700), /var/local (2775 root:staff), home directories, directories the "
+		"stage chowned, chmodded, made as a user or with an earlier COPY --chown/--chmod - and, "
+		"with a numeric --chown, every existing parent (/usr, /usr/local...).",
 		"The directory's owner and mode are reset: /tmp stops being world-writable, a user loses "
 		"write access to its home or data directory.",
 		"RUN mkdir /data && chown app /data\nCOPY --link seed.db /data/",
@@ -174,13 +181,14 @@ static const hr_rule rules[HR_RULE_COUNT] = {
 		HR_SEVERITY_WARNING, HR_FIX_NONE,
 		"Without --link, `COPY app.conf /etc/app` copies into /etc/app/ when that directory "
 		"exists. A linked copy cannot see it and writes a file named /etc/app, which replaces "
-		"the directory when the layers are merged.",
+		"the directory when the layers are merged. A directory source merges either way.",
 		"A directory becomes a file.",
 		"WORKDIR /app\nCOPY --link main.py /app",
 		"COPY --link main.py /app/",
-		"the destination ends with /, there are several sources or a wildcard, the source is a "
-		"directory (., dir/), or the destination is not known to be a directory",
-		"none: add the trailing / (or write the full file path)",
+		"the destination ends with /, the source is a directory (., dir/, or a folder in the "
+		"repository), or the destination is not known to be a directory",
+		"risky: appends the trailing / (the image then becomes what the file meant); for a copy "
+		"without --link, CopyLinkMissing adds --link and the / together, safely",
 	},
 	[HR_RULE_LINK_INEFFECTIVE_WITH_CHMOD] = {
 		HR_RULE_LINK_INEFFECTIVE_WITH_CHMOD, "LinkIneffectiveWithChmod",
