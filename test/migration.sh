@@ -58,7 +58,7 @@ test_expect_success 'fix-mode=safe leaves the risky copies reported' '
 	(cd tree && test_expect_code 1 "$HOOK_RUN" fix >../out) &&
 	same_tree "$src/expected-safe" tree &&
 	grep "Containerfile:4:1: error: COPY without --link: adding --link would reset /tmp from 1777" out &&
-	grep "Containerfile:8:1: error: COPY without --link: adding --link may reset /opt/app" out &&
+	grep "Containerfile:8:1: error: COPY without --link: adding --link may reset /opt and /opt/app" out &&
 	grep "legacy/Dockerfile.windows:4:1: error: COPY without --link: hook-run cannot prove --link safe" out
 '
 

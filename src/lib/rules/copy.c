@@ -616,10 +616,19 @@ static void contents(judge *j, const char *dest, bool archive)
 		return;
 
 	/* the stage's known entries below the destination */
-	for (size_t k = 0; k < m->len; k++) {
-		const hr_fs_node *x = &m->nodes[k];
-		if (!hr__path_under(x->path, dest) || !strcmp(x->path, dest))
-			continue;
+	uint32_t *below;
+	bool truncated;
+	size_t nbelow = hr__fs_below(j->c, m, dest, &below, &truncated);
+	if (truncated) {
+		hr_copy_change *ch = add_change(j, HR_CHANGE_UNKNOWN, dest, NULL);
+		if (ch) {
+			ch->possible = true;
+			ch->why = "more paths below it than hook-run judges";
+		}
+		j->v->certain = false;
+	}
+	for (size_t kb = 0; kb < nbelow; kb++) {
+		const hr_fs_node *x = &m->nodes[below[kb]];
 		if (x->type != HR_FS_DIR && x->type != HR_FS_SYMLINK && x->type != HR_FS_MAYBE_SYMLINK &&
 		    x->type != HR_FS_UNKNOWN)
 			continue;
@@ -646,6 +655,7 @@ static void contents(judge *j, const char *dest, bool archive)
 		}
 		created_dir(j, x->path, 0755, has < 0);
 	}
+	free(below);
 	/* what the destination holds beyond the model's nodes */
 	hr_fs_fact f;
 	hr__fs_lookup(m, dest, &f);
@@ -830,26 +840,32 @@ static void copy_stage_tree(hr_check_ctx *c, hr_stage *st, const hr_copy_source 
 	size_t rl = strlen(root);
 	hr_fs_fact top;
 	hr__fs_lookup(from, root, &top);
-	for (size_t k = 0; k < from->len; k++) {
-		const hr_fs_node *x = &from->nodes[k];
-		if (!hr__path_under(x->path, root) || !strcmp(x->path, root))
-			continue;
+	uint32_t *below;
+	bool truncated;
+	size_t nbelow = hr__fs_below(c, from, root, &below, &truncated);
+	if (truncated)
+		hr__fs_opaque(c, &st->fs, hr__strf(c, "%s copies more paths than hook-run follows", why));
+	for (size_t kb = 0; kb < nbelow; kb++) {
+		const hr_fs_node *x = &from->nodes[below[kb]];
 		const char *rel = x->path + (rl == 1 ? 1 : rl + 1);
 		const char *to = strcmp(dest, "/") ? hr__strf(c, "%s/%s", dest, rel) : hr__strf(c, "/%s", rel);
 		hr_fs_node *y = hr__fs_node(c, &st->fs, to);
 		if (!y)
-			return;
-		const char *keep = y->path;
-		uint32_t slot = y->slot;
+			break;
+		hr_fs_node keep = *y;
 		*y = *x;
-		y->path = keep;
-		y->slot = slot;
+		y->path = keep.path;
+		y->parent = keep.parent;
+		y->child = keep.child;
+		y->sibling = keep.sibling;
+		y->placeholder = false;
 		y->gen = st->fs.gen;
 		y->why = why;
 		if (p->chown_kind != HR_CHOWN_NONE)
 			y->owner = p->owner;
 		y->system = false;
 	}
+	free(below);
 	hr_fs_node *d = hr__fs_node(c, &st->fs, dest);
 	if (d && top.type == HR_FS_DIR) {
 		d->content = top.content;
@@ -923,11 +939,12 @@ void hr__copy_apply(hr_check_ctx *c, hr_stage *st, const hr_copy_plan *p)
 		const hr_copy_source *s = &p->src[i];
 		if (s->archive) {
 			/* explicit entries may change any directory below, implied ones are new */
-			for (size_t k = 0; k < m->len; k++)
-				if (hr__path_under(m->nodes[k].path, dest) && strcmp(m->nodes[k].path, dest))
-					hr__fs_taint(c, m, m->nodes[k].path, why);
+			/* everything below; the destination stays a directory, with the
+			 * metadata of the archive's "./" entry if it has one */
+			hr__fs_taint(c, m, dest, why);
 			hr_fs_node *x = hr__fs_node(c, m, dest);
 			if (x) {
+				x->type = HR_FS_DIR;
 				x->content = HR_CONTENT_UNKNOWN;
 				x->why = hr__strf(c, "what the archive ADD at line %u extracted there", p->in->start_line);
 			}

@@ -123,9 +123,10 @@ const char *hr__path_parent(hr_check_ctx *c, const char *path)
 
 /* ---- the index ---------------------------------------------------------- */
 
-static uint32_t hash_path(const char *s, size_t n)
+#define FNV_START 2166136261u
+
+static uint32_t hash_more(uint32_t h, const char *s, size_t n)
 {
-	uint32_t h = 2166136261u;
 	for (size_t i = 0; i < n; i++) {
 		h ^= (unsigned char)s[i];
 		h *= 16777619u;
@@ -146,12 +147,13 @@ void hr__fs_free(hr_fsmodel *m)
 	memset(m, 0, sizeof(*m));
 }
 
-static long find_n(const hr_fsmodel *m, const char *path, size_t n)
+/* the node of path[0,n) whose hash is h, or -1 */
+static long find_h(const hr_fsmodel *m, const char *path, size_t n, uint32_t h)
 {
 	if (!m->nbuckets)
 		return -1;
 	size_t mask = m->nbuckets - 1;
-	for (size_t b = hash_path(path, n) & mask;; b = (b + 1) & mask) {
+	for (size_t b = h & mask;; b = (b + 1) & mask) {
 		uint32_t slot = m->buckets[b];
 		if (!slot)
 			return -1;
@@ -159,6 +161,11 @@ static long find_n(const hr_fsmodel *m, const char *path, size_t n)
 		if (strncmp(x->path, path, n) == 0 && x->path[n] == '\0')
 			return (long)(slot - 1);
 	}
+}
+
+static long find_n(const hr_fsmodel *m, const char *path, size_t n)
+{
+	return find_h(m, path, n, hash_more(FNV_START, path, n));
 }
 
 const hr_fs_node *hr__fs_find(const hr_fsmodel *m, const char *path)
@@ -174,7 +181,7 @@ static bool rehash(hr_fsmodel *m, size_t nbuckets)
 		return false;
 	for (size_t i = 0; i < m->len; i++) {
 		size_t mask = nbuckets - 1;
-		size_t k = hash_path(m->nodes[i].path, strlen(m->nodes[i].path)) & mask;
+		size_t k = hash_more(FNV_START, m->nodes[i].path, strlen(m->nodes[i].path)) & mask;
 		while (b[k])
 			k = (k + 1) & mask;
 		b[k] = (uint32_t)(i + 1);
@@ -185,47 +192,146 @@ static bool rehash(hr_fsmodel *m, size_t nbuckets)
 	return true;
 }
 
-hr_fs_node *hr__fs_node(hr_check_ctx *c, hr_fsmodel *m, const char *path)
+/* a new node at path[0,n), linked under its parent (which must exist); index or -1 */
+static long add_node(hr_check_ctx *c, hr_fsmodel *m, const char *path, size_t n, long parent)
 {
-	long i = find_n(m, path, strlen(path));
-	if (i >= 0)
-		return &m->nodes[i];
 	if (m->len >= HR_FSMODEL_MAX_NODES) {
 		m->overflow = true;
-		return NULL;
+		return -1;
 	}
 	if (m->len == m->cap) {
 		size_t cap = m->cap ? m->cap * 2 : 32;
 		hr_fs_node *nodes = realloc(m->nodes, cap * sizeof(*nodes));
 		if (!nodes) {
 			c->error = HR_ENOMEM;
-			return NULL;
+			return -1;
 		}
 		m->nodes = nodes;
 		m->cap = cap;
 	}
 	if ((m->len + 1) * 4 > m->nbuckets * 3 && !rehash(m, m->nbuckets ? m->nbuckets * 2 : 64)) {
 		c->error = HR_ENOMEM;
-		return NULL;
+		return -1;
 	}
-	const char *owned = hr_arena_strndup(c->arena, path, strlen(path));
+	const char *owned = hr_arena_strndup(c->arena, path, n);
 	if (!owned) {
 		c->error = HR_ENOMEM;
-		return NULL;
+		return -1;
 	}
-	hr_fs_node *x = &m->nodes[m->len];
+	long idx = (long)m->len;
+	hr_fs_node *x = &m->nodes[idx];
 	memset(x, 0, sizeof(*x));
 	x->path = owned;
 	x->type = HR_FS_UNKNOWN;
 	x->mode = HR_MODE_UNKNOWN;
 	x->gen = m->gen;
+	x->placeholder = true;
+	if (parent >= 0) {
+		x->parent = (uint32_t)parent + 1;
+		x->sibling = m->nodes[parent].child;
+		m->nodes[parent].child = (uint32_t)idx + 1;
+	}
 	size_t mask = m->nbuckets - 1;
-	size_t k = hash_path(owned, strlen(owned)) & mask;
+	size_t k = hash_more(FNV_START, owned, n) & mask;
 	while (m->buckets[k])
 		k = (k + 1) & mask;
-	m->buckets[k] = (uint32_t)(m->len + 1);
+	m->buckets[k] = (uint32_t)idx + 1;
 	m->len++;
+	return idx;
+}
+
+/* the node of path[0,n), made with its missing ancestors as placeholders */
+static long node_at(hr_check_ctx *c, hr_fsmodel *m, const char *path, size_t n)
+{
+	long i = find_n(m, path, n);
+	if (i >= 0)
+		return i;
+	long parent = -1;
+	if (!(n == 1 && path[0] == '/')) {
+		size_t pl = n;
+		while (pl > 0 && path[pl - 1] != '/')
+			pl--;
+		pl = pl > 1 ? pl - 1 : 1; /* "/a/b" -> "/a", "/a" -> "/" */
+		parent = node_at(c, m, path, pl);
+		if (parent < 0)
+			return -1;
+	}
+	return add_node(c, m, path, n, parent);
+}
+
+hr_fs_node *hr__fs_node(hr_check_ctx *c, hr_fsmodel *m, const char *path)
+{
+	size_t n = strlen(path);
+	if (n > HR_FSMODEL_MAX_PATH) {
+		m->overflow = true;
+		return NULL;
+	}
+	long i = node_at(c, m, path, n);
+	if (i < 0)
+		return NULL;
+	hr_fs_node *x = &m->nodes[i];
+	if (x->placeholder) {
+		/* the caller is about to state a fact here */
+		x->placeholder = false;
+		x->gen = m->gen;
+	}
 	return x;
+}
+
+size_t hr__fs_below(hr_check_ctx *c, const hr_fsmodel *m, const char *path, uint32_t **out,
+	bool *truncated)
+{
+	*out = NULL;
+	*truncated = false;
+	long top = find_n(m, path, strlen(path));
+	if (top < 0 || !m->nodes[top].child)
+		return 0;
+	size_t cap = 64, n = 0;
+	uint32_t *list = malloc(cap * sizeof(*list));
+	uint32_t *stack = malloc(cap * sizeof(*stack));
+	size_t sp = 0, scap = cap, visited = 0;
+	if (!list || !stack)
+		goto nomem;
+	stack[sp++] = m->nodes[top].child;
+	while (sp) {
+		uint32_t k = stack[--sp];
+		for (; k; k = m->nodes[k - 1].sibling) {
+			if (++visited > HR_FSMODEL_MAX_WALK) {
+				*truncated = true;
+				goto done;
+			}
+			const hr_fs_node *x = &m->nodes[k - 1];
+			if (!x->placeholder) {
+				if (n == cap) {
+					uint32_t *p = realloc(list, cap * 2 * sizeof(*list));
+					if (!p)
+						goto nomem;
+					list = p;
+					cap *= 2;
+				}
+				list[n++] = k - 1;
+			}
+			if (x->child) {
+				if (sp == scap) {
+					uint32_t *p = realloc(stack, scap * 2 * sizeof(*stack));
+					if (!p)
+						goto nomem;
+					stack = p;
+					scap *= 2;
+				}
+				stack[sp++] = x->child;
+			}
+		}
+	}
+done:
+	free(stack);
+	*out = list;
+	return n;
+nomem:
+	free(stack);
+	free(list);
+	c->error = HR_ENOMEM;
+	return 0;
 }
 
 void hr__fs_copy(hr_check_ctx *c, hr_fsmodel *dst, const hr_fsmodel *src)
@@ -279,32 +385,49 @@ void hr__fs_lookup(const hr_fsmodel *m, const char *path, hr_fs_fact *out)
 	memset(out, 0, sizeof(*out));
 	out->type = HR_FS_UNKNOWN;
 	out->mode = HR_MODE_UNKNOWN;
+	size_t n = strlen(path);
 	if (m->overflow) {
 		out->why = "the Dockerfile changes more paths than hook-run follows";
 		return;
 	}
-	size_t n = strlen(path);
-
-	/* the nearest symlink among the ancestors (outermost wins: it is replaced first) */
-	for (size_t i = 1; i < n; i++) {
-		if (path[i] != '/')
-			continue;
-		long k = find_n(m, path, i);
-		if (k < 0)
-			continue;
-		const hr_fs_node *a = &m->nodes[k];
-		if (a->type == HR_FS_SYMLINK || a->type == HR_FS_MAYBE_SYMLINK) {
-			out->symlink = a->path;
-			out->symlink_type = a->type;
-			out->symlink_why = a->why;
-			out->certain = certain(m, a);
-			out->why = a->why;
-			return;
-		}
+	if (n > HR_FSMODEL_MAX_PATH) {
+		out->why = "a path longer than hook-run follows";
+		return;
 	}
 
-	long k = find_n(m, path, n);
-	if (k >= 0) {
+	/*
+	 * One pass over the path: the hash of each prefix is the running hash
+	 * at its '/'. The outermost symlink among the ancestors wins (it is the
+	 * one a linked copy replaces); else the nearest fact node above.
+	 */
+	uint32_t h = FNV_START;
+	long nearest = -1;
+	if (path[0] == '/') {
+		long r = find_h(m, path, 1, hash_more(FNV_START, path, 1));
+		if (r >= 0 && !m->nodes[r].placeholder)
+			nearest = r;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && path[i] == '/') {
+			long k = find_h(m, path, i, h);
+			if (k >= 0 && !m->nodes[k].placeholder) {
+				const hr_fs_node *a = &m->nodes[k];
+				if (a->type == HR_FS_SYMLINK || a->type == HR_FS_MAYBE_SYMLINK) {
+					out->symlink = a->path;
+					out->symlink_type = a->type;
+					out->symlink_why = a->why;
+					out->certain = certain(m, a);
+					out->why = a->why;
+					return;
+				}
+				nearest = k;
+			}
+		}
+		h = hash_more(h, path + i, 1);
+	}
+
+	long k = find_h(m, path, n, h);
+	if (k >= 0 && !m->nodes[k].placeholder) {
 		const hr_fs_node *x = &m->nodes[k];
 		out->type = x->type;
 		out->mode = x->mode;
@@ -318,64 +441,58 @@ void hr__fs_lookup(const hr_fsmodel *m, const char *path, hr_fs_fact *out)
 		out->content_owner = x->content_owner;
 		return;
 	}
-
-	/* no node: what the nearest ancestor with a node implies */
-	size_t i = n;
-	while (i > 0) {
-		while (i > 0 && path[i - 1] != '/')
-			i--;
-		if (i == 0)
-			break;
-		size_t plen = i > 1 ? i - 1 : 1; /* "/a/b" -> "/a"; "/a" -> "/" */
-		long a = find_n(m, path, plen);
-		if (a >= 0) {
-			const hr_fs_node *p = &m->nodes[a];
-			out->from_parent = true;
-			out->certain = certain(m, p);
-			out->why = p->why;
-			switch (p->type) {
-			case HR_FS_ABSENT:
-			case HR_FS_FILE:
-				out->type = HR_FS_ABSENT;
-				break;
-			case HR_FS_DIR:
-				switch (p->content) {
-				case HR_CONTENT_COMPLETE:
-					out->type = HR_FS_ABSENT;
-					break;
-				case HR_CONTENT_FILES:
-					out->type = HR_FS_FILE;
-					break;
-				case HR_CONTENT_DEFAULT:
-					/* a new entry the Dockerfile does not name, if
-					 * anything: a default directory, or a file */
-					out->type = HR_FS_ABSENT;
-					out->content = HR_CONTENT_DEFAULT;
-					out->content_owner = p->content_owner;
-					break;
-				case HR_CONTENT_SYSTEM:
-					/* installed by packages: if a directory, 0755 root:root */
-					out->type = HR_FS_UNKNOWN;
-					out->mode = 0755;
-					out->owner = hr__owner_root();
-					out->system = true;
-					break;
-				case HR_CONTENT_UNKNOWN:
-					out->type = HR_FS_UNKNOWN;
-					break;
-				}
-				break;
-			default:
-				out->type = HR_FS_UNKNOWN;
-				break;
-			}
-			return;
-		}
-		if (plen == 1)
-			break;
-		i = plen;
+	if (nearest < 0 || n <= 1) {
+		out->why = "nothing is known about it";
+		return;
 	}
-	out->why = "nothing is known about it";
+
+	/* no node: what the nearest ancestor with a fact implies (for the path's
+	 * parent itself; a deeper path below a missing directory is absent too) */
+	const hr_fs_node *p = &m->nodes[nearest];
+	out->from_parent = true;
+	out->certain = certain(m, p);
+	out->why = p->why;
+	/* an intermediate directory without a node: inherits like a direct child */
+	switch (p->type) {
+	case HR_FS_ABSENT:
+	case HR_FS_FILE:
+		out->type = HR_FS_ABSENT;
+		break;
+	case HR_FS_DIR:
+		switch (p->content) {
+		case HR_CONTENT_COMPLETE:
+			out->type = HR_FS_ABSENT;
+			break;
+		case HR_CONTENT_FILES: {
+			/* its children are files: a deeper path is nothing */
+			size_t pl = strlen(p->path);
+			bool child = !strchr(path + (pl == 1 ? 1 : pl + 1), '/');
+			out->type = child ? HR_FS_FILE : HR_FS_ABSENT;
+			break;
+		}
+		case HR_CONTENT_DEFAULT:
+			/* a new entry the Dockerfile does not name, if anything: a
+			 * default directory, or a file */
+			out->type = HR_FS_ABSENT;
+			out->content = HR_CONTENT_DEFAULT;
+			out->content_owner = p->content_owner;
+			break;
+		case HR_CONTENT_SYSTEM:
+			/* installed by packages: if a directory, 0755 root:root */
+			out->type = HR_FS_UNKNOWN;
+			out->mode = 0755;
+			out->owner = hr__owner_root();
+			out->system = true;
+			break;
+		case HR_CONTENT_UNKNOWN:
+			out->type = HR_FS_UNKNOWN;
+			break;
+		}
+		break;
+	default:
+		out->type = HR_FS_UNKNOWN;
+		break;
+	}
 }
 
 /* ---- changes ------------------------------------------------------------ */
@@ -520,16 +637,20 @@ void hr__fs_mkdir_p(hr_check_ctx *c, hr_fsmodel *m, const char *path, int mode, 
 	}
 }
 
-static void drop_below(hr_fsmodel *m, const char *path)
+static void drop_below(hr_check_ctx *c, hr_fsmodel *m, const char *path)
 {
 	/* nodes below become ABSENT (they are gone or replaced) */
-	for (size_t i = 0; i < m->len; i++) {
-		hr_fs_node *x = &m->nodes[i];
-		if (strcmp(x->path, path) != 0 && hr__path_under(x->path, path)) {
-			x->type = HR_FS_ABSENT;
-			x->gen = m->gen;
-		}
+	uint32_t *list;
+	bool truncated;
+	size_t n = hr__fs_below(c, m, path, &list, &truncated);
+	for (size_t i = 0; i < n; i++) {
+		hr_fs_node *x = &m->nodes[list[i]];
+		x->type = HR_FS_ABSENT;
+		x->gen = m->gen;
 	}
+	free(list);
+	if (truncated)
+		m->overflow = true;
 }
 
 void hr__fs_set_file(hr_check_ctx *c, hr_fsmodel *m, const char *path, const char *why)
@@ -539,7 +660,7 @@ void hr__fs_set_file(hr_check_ctx *c, hr_fsmodel *m, const char *path, const cha
 	if (!x)
 		return;
 	if (x->type == HR_FS_DIR)
-		drop_below(m, path);
+		drop_below(c, m, path);
 	x->type = HR_FS_FILE;
 	x->mode = HR_MODE_UNKNOWN;
 	x->owner.kind = HR_OWNER_UNKNOWN;
@@ -557,7 +678,7 @@ void hr__fs_set_symlink(hr_check_ctx *c, hr_fsmodel *m, const char *path, const 
 	hr_fs_node *x = hr__fs_node(c, m, path);
 	if (!x)
 		return;
-	drop_below(m, path);
+	drop_below(c, m, path);
 	x->type = HR_FS_SYMLINK;
 	x->target = target;
 	x->system = false;
@@ -577,7 +698,7 @@ void hr__fs_remove(hr_check_ctx *c, hr_fsmodel *m, const char *path, const char 
 	hr_fs_node *x = hr__fs_node(c, m, path);
 	if (!x)
 		return;
-	drop_below(m, path);
+	drop_below(c, m, path);
 	x->type = HR_FS_ABSENT;
 	x->system = false;
 	x->maybe_absent = false;
@@ -623,9 +744,14 @@ void hr__fs_chmeta(hr_check_ctx *c, hr_fsmodel *m, const char *path, int mode, b
 
 void hr__fs_taint(hr_check_ctx *c, hr_fsmodel *m, const char *path, const char *why)
 {
-	for (size_t i = 0; i < m->len; i++) {
-		hr_fs_node *x = &m->nodes[i];
-		if (hr__path_under(x->path, path) && (strcmp(path, "/") != 0 || strcmp(x->path, "/") != 0)) {
+	uint32_t *list;
+	bool truncated;
+	size_t nb = hr__fs_below(c, m, path, &list, &truncated);
+	if (truncated)
+		m->overflow = true;
+	for (size_t i = 0; i < nb; i++) {
+		hr_fs_node *x = &m->nodes[list[i]];
+		{
 			x->type = HR_FS_UNKNOWN;
 			x->mode = HR_MODE_UNKNOWN;
 			x->owner.kind = HR_OWNER_UNKNOWN;
@@ -636,6 +762,7 @@ void hr__fs_taint(hr_check_ctx *c, hr_fsmodel *m, const char *path, const char *
 			x->gen = m->gen;
 		}
 	}
+	free(list);
 	hr_fs_node *x = hr__fs_node(c, m, path);
 	if (!x)
 		return;

@@ -76,7 +76,10 @@ typedef struct hr_fs_node {
 	bool maybe_absent;       /* DIR: a directory with these facts, or nothing at all */
 	const char *why;         /* where the fact comes from, for messages (arena or static) */
 	uint32_t gen;            /* when it was set (see opaque_gen) */
-	uint32_t slot;           /* hash chain (internal) */
+	bool placeholder;        /* no fact: only there to hold its children (internal) */
+	uint32_t parent;         /* index + 1 of the parent's node; 0 for "/" */
+	uint32_t child;          /* index + 1 of the first child; 0: none */
+	uint32_t sibling;        /* index + 1 of the next sibling; 0: none */
 } hr_fs_node;
 
 typedef struct hr_fsmodel {
@@ -111,6 +114,11 @@ typedef struct hr_fs_fact {
 
 /** More nodes than this and the model answers UNKNOWN (hostile input). */
 #define HR_FSMODEL_MAX_NODES 20000
+/** A path with more components or bytes is not followed (it resolves to nothing known). */
+#define HR_FSMODEL_MAX_DEPTH 64
+#define HR_FSMODEL_MAX_PATH 1024
+/** At most this many nodes are visited below one path per question. */
+#define HR_FSMODEL_MAX_WALK 4096
 
 void hr__fs_init(hr_fsmodel *m);
 void hr__fs_free(hr_fsmodel *m);
@@ -119,8 +127,16 @@ void hr__fs_copy(hr_check_ctx *c, hr_fsmodel *dst, const hr_fsmodel *src);
 
 /** The node at `path`, created (type UNKNOWN) if needed; NULL when out of room. */
 hr_fs_node *hr__fs_node(hr_check_ctx *c, hr_fsmodel *m, const char *path);
-/** The node at `path`, or NULL. */
+/** The node at `path`, or NULL (placeholders included). */
 const hr_fs_node *hr__fs_find(const hr_fsmodel *m, const char *path);
+
+/**
+ * The indexes of the fact nodes strictly below `path` (not itself), at
+ * most HR_FSMODEL_MAX_WALK of them, into a malloc'd array (*out, free it).
+ * Returns the count; *truncated says whether there were more.
+ */
+size_t hr__fs_below(hr_check_ctx *c, const hr_fsmodel *m, const char *path, uint32_t **out,
+	bool *truncated);
 
 /** Look `path` up: its own node, else what its ancestors imply. */
 void hr__fs_lookup(const hr_fsmodel *m, const char *path, hr_fs_fact *out);

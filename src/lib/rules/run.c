@@ -824,9 +824,14 @@ static void do_chmeta(runner *r, const sword *w, size_t n, bool maybe)
 		if (recursive) {
 			/* everything below: the same change, and unlisted entries change too */
 			hr_fsmodel *m = &r->st->fs;
-			for (size_t k = 0; k < m->len; k++) {
-				hr_fs_node *x = &m->nodes[k];
-				if (!strcmp(x->path, p) || !hr__path_under(x->path, p) || x->type != HR_FS_DIR)
+			uint32_t *below;
+			bool truncated;
+			size_t nbelow = hr__fs_below(c, m, p, &below, &truncated);
+			if (truncated)
+				m->overflow = true;
+			for (size_t kb = 0; kb < nbelow; kb++) {
+				hr_fs_node *x = &m->nodes[below[kb]];
+				if (x->type != HR_FS_DIR)
 					continue;
 				if (is_chmod)
 					x->mode = apply_mode(spec->text, x->mode);
@@ -838,6 +843,7 @@ static void do_chmeta(runner *r, const sword *w, size_t n, bool maybe)
 				x->system = false;
 				x->gen = m->gen;
 			}
+			free(below);
 			hr_fs_node *top = hr__fs_node(c, m, p);
 			if (top && (top->content == HR_CONTENT_DEFAULT || top->content == HR_CONTENT_SYSTEM))
 				top->content = HR_CONTENT_UNKNOWN;
@@ -1048,14 +1054,18 @@ static void do_copy_like(runner *r, const sword *w, size_t n, const char *prog)
 	const char *why = hr__strf(c, "written by `%s` in %s", prog, r->label);
 	if (f.type == HR_FS_DIR && !f.symlink) {
 		/* into an existing directory: new entries of unknown metadata */
+		if (!strcmp(prog, "tar")) {
+			hr__fs_taint(c, &r->st->fs, dest, why); /* an archive's entries, anywhere below */
+			hr_fs_node *t = hr__fs_node(c, &r->st->fs, dest);
+			if (t) {
+				t->type = HR_FS_DIR;
+				t->content = HR_CONTENT_UNKNOWN;
+			}
+			return;
+		}
 		hr_fs_node *x = hr__fs_node(c, &r->st->fs, dest);
 		if (x)
 			x->content = HR_CONTENT_UNKNOWN;
-		for (size_t k = 0; k < r->st->fs.len; k++) {
-			hr_fs_node *y = &r->st->fs.nodes[k];
-			if (strcmp(y->path, dest) && hr__path_under(y->path, dest) && !strcmp(prog, "tar"))
-				hr__fs_taint(c, &r->st->fs, y->path, why);
-		}
 		return;
 	}
 	hr__fs_taint(c, &r->st->fs, dest, why);
