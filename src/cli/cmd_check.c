@@ -164,7 +164,7 @@ static int run(int argc, char **argv, bool fix)
 	hr_cli_common_init(&s.common);
 	s.fix = fix;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+qh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		int r = hr_cli_common_option(&s.common, c, optarg);
 		if (r < 0)
 			return HR_EXIT_USAGE;

@@ -36,7 +36,7 @@ int hr_cmd_explain(int argc, char **argv)
 	int c;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+lh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "lh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
 			list = true;

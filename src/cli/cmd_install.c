@@ -195,7 +195,7 @@ static int parse(int argc, char **argv, bool un, unsigned *want, bool *chain)
 	*want = 0;
 	*chain = false;
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': *want |= WANT_PRE_COMMIT; break;
 		case 'r': *want |= WANT_PRE_RECEIVE; break;

@@ -42,7 +42,7 @@ int hr_cmd_parse(int argc, char **argv)
 	int c, exit_code = HR_EXIT_OK;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			flags = JSON_COMPACT | JSON_PRESERVE_ORDER;
