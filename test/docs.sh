@@ -87,6 +87,13 @@ else
 	test_skip 'bash completion' "bash not installed"
 fi
 
+test_expect_success 'version --format json names the version, libgit2 and the features' '
+	"$HOOK_RUN" version --format json >v.json &&
+	python3 -c "import json,sys; d=json.load(open(\"v.json\")); assert d[\"name\"]==\"hook-run\" and d[\"version\"] and d[\"libgit2\"].count(\".\")==2 and isinstance(d[\"features\"], list)" &&
+	"$HOOK_RUN" version >v.txt && grep "^hook-run [0-9]" v.txt &&
+	test_expect_code 2 "$HOOK_RUN" version --bogus
+'
+
 test_expect_success 'the README carries the base image table the program judges by' '
 	"$HOOK_RUN" explain --base-images >table &&
 	sed -n "/^<!-- base-images: begin/,/^<!-- base-images: end/p" "$readme" | sed "1d;\$d" >readme-table &&

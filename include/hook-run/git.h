@@ -301,6 +301,9 @@ double hr_git_now(void);
 int hr_tree_foreach(hr_repo *repo, const hr_oid *treeish, const hr_policy *policy,
 	hr_change_fn fn, void *payload, char *err, size_t errlen);
 
+/** The version of the libgit2 hook-run runs with. */
+void hr_git_library_version(int *major, int *minor, int *rev);
+
 /* ---- the build context ---------------------------------------------- */
 
 typedef struct hr_repo_context hr_repo_context;

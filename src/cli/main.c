@@ -12,7 +12,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <jansson.h>
+#include <zlib.h>
+
 #include "cli.h"
+#include "hook-run/git.h"
+#include "hook-run/rules.h"
 
 static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
@@ -70,11 +75,42 @@ static int cmd_help(int argc, char **argv)
 	return HR_EXIT_OK;
 }
 
+/* `version [--format text|json]`: the JSON form is for scripts and bug reports */
 static int cmd_version(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	printf("hook-run %s\n", PACKAGE_VERSION);
+	bool json = false;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--format=json") || (!strcmp(argv[i], "--format") && i + 1 < argc &&
+							  !strcmp(argv[i + 1], "json"))) {
+			json = true;
+			i += argv[i][8] == '\0';
+		} else if (!strcmp(argv[i], "--format=text") || (!strcmp(argv[i], "--format") && i + 1 < argc &&
+								 !strcmp(argv[i + 1], "text"))) {
+			json = false;
+			i += argv[i][8] == '\0';
+		} else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			puts("usage: hook-run version [--format text|json]");
+			return HR_EXIT_OK;
+		} else {
+			hr_cli_error("version: unknown argument '%s' (try --format json)", argv[i]);
+			return HR_EXIT_USAGE;
+		}
+	}
+	int maj, min, rev;
+	hr_git_library_version(&maj, &min, &rev);
+	if (!json) {
+		printf("hook-run %s\n", PACKAGE_VERSION);
+		return HR_EXIT_OK;
+	}
+	printf("{\"name\": \"hook-run\", \"version\": \"%s\", \"libgit2\": \"%d.%d.%d\", "
+	       "\"jansson\": \"%s\", \"zlib\": \"%s\", \"rules\": %d, \"features\": [",
+		PACKAGE_VERSION, maj, min, rev, jansson_version_str(), zlibVersion(), (int)HR_RULE_COUNT);
+	const char *sep = "";
+#ifdef __SANITIZE_ADDRESS__
+	printf("%s\"asan\"", sep);
+	sep = ", ";
+#endif
+	printf("%s\"build-context\", \"base-image-table\"]}\n", sep);
 	return HR_EXIT_OK;
 }
 

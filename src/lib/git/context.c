@@ -301,3 +301,8 @@ void hr_repo_context_free(hr_repo_context *x)
 	git_tree_free(x->tree);
 	free(x);
 }
+
+void hr_git_library_version(int *major, int *minor, int *rev)
+{
+	git_libgit2_version(major, minor, rev);
+}
