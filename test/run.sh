@@ -43,6 +43,25 @@ if [ "${HOOK_RUN_NO_DISTCHECK:-}" != 1 ]; then
 		grep -E '^(FAIL|ERROR)' distcheck.out | head -20 || tail -20 distcheck.out
 	fi
 fi
+# the Debian package, built and installed into a clean Debian 12 root
+# (counted as one more test; HOOK_RUN_NO_PACKAGE=1 skips it; it skips
+# itself without root, debootstrap or a mirror)
+pkg=skip
+if [ "${HOOK_RUN_NO_PACKAGE:-}" != 1 ]; then
+	if sh "$top/test/package.sh" >package.out 2>&1; then
+		if grep -q '^1\.\.0 # SKIP' package.out; then
+			echo "SKIP: the Debian package: $(sed -n 's/^1\.\.0 # SKIP //p' package.out)"
+		else
+			pkg=pass
+			echo "PASS: the Debian package (build, lintian, install into a clean root, audit, push)"
+		fi
+	else
+		pkg=fail
+		status=1
+		echo "FAIL: the Debian package (see _build/package.out)"
+		grep -E '^(not ok|#)' package.out | head -30
+	fi
+fi
 # the automake summary, then the counts in one line
 grep -E '^(PASS|FAIL|ERROR|XPASS|XFAIL|SKIP):' check.out | grep -vE '^(PASS|SKIP|XFAIL):' || true
 if [ -f test-suite.log ]; then
@@ -57,6 +76,8 @@ if [ -f test-suite.log ]; then
 	echo "skipped: ${skip:-0}, known bugs (xfail): ${xfail:-0}"
 	[ "$dist" = pass ] && pass=$((${pass:-0} + 1))
 	[ "$dist" = fail ] && fail=$((${fail:-0} + 1))
+	[ "$pkg" = pass ] && pass=$((${pass:-0} + 1))
+	[ "$pkg" = fail ] && fail=$((${fail:-0} + 1))
 	echo "$((${pass:-0})) passed, $((${fail:-0} + ${xpass:-0} + ${error:-0})) failed"
 else
 	tail -50 check.out
