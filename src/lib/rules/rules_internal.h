@@ -36,6 +36,9 @@ const char *hr__strf(hr_check_ctx *c, const char *fmt, ...) __attribute__((forma
 /* Add an edit (replace [start,end) with text) to f's fix. */
 void hr__edit(hr_check_ctx *c, hr_finding *f, size_t start, size_t end, const char *text, size_t len);
 
+/* Inline suppressions (suppress.c), applied once every rule has run. */
+void hr__apply_suppressions(hr_check_ctx *c);
+
 /* Rule families */
 void hr__check_input(hr_check_ctx *c);  /* DockerfileParseError, UncheckableFile (binary) */
 void hr__check_syntax(hr_check_ctx *c); /* Syntax* */
