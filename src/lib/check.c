@@ -4,8 +4,8 @@
  *
  * Rule families only say what they found. This file decides what the user
  * sees: a severity of `off` drops a finding, and `# check=skip=` comments
- * mark findings suppressed under the policy's inline-suppressions setting
- * (suppress.c).
+ * mark findings suppressed as BuildKit would read them, under the policy's
+ * inline-suppressions setting (suppress.c).
  */
 #include <stdarg.h>
 #include <stdio.h>
