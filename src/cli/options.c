@@ -23,7 +23,7 @@ const char hr_common_options_help[] =
 	"  --fix-mode safe|all  which fixes apply (default safe)\n"
 	"  --action reject|fix  pre-commit: reject, or fix the staged blob\n"
 	"  --severity RULE=LEVEL  error, warning, info or off for one rule\n"
-	"  --set SECTION.KEY=VALUE  any configuration key (hook-run.paths=...)\n"
+	"  --set SECTION.KEY=VALUE  any configuration key (hook-run.paths=..., hook-run.vendored=)\n"
 	"  --format FORMAT      text, json, sarif, junit, gitlab or github\n"
 	"  --color, --no-color  force colour on or off (default: on a terminal, not with NO_COLOR)\n"
 	"  --max-size SIZE      do not judge larger files (default 4M)\n"
