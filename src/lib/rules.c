@@ -229,7 +229,8 @@ static const hr_rule rules[HR_RULE_COUNT] = {
 		"above an instruction, in column 1 (1.21 and newer); rule names and option keys are "
 		"case-sensitive, the value ends at its first space, and a value BuildKit cannot parse is "
 		"ignored. Without a `# syntax=` naming such a release none counts. A comment meant to "
-		"suppress a finding that stands is reported with the reason. The policy comes on top: "
+		"suppress a finding that stands is reported with the reason, and that finding is not "
+		"fixed automatically. The policy comes on top: "
 		"with `inline-suppressions = deny` none counts; with `require-reason` one counts only "
 		"with a reason, after `//` past the value's first space: `# check=skip=CopyLinkMissing "
 		"// needs /tmp mode`.",

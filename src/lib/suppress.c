@@ -31,7 +31,8 @@
  * (a `// reason` after the value), deny. A comment that means to suppress a
  * finding that stands (it names the rule, in any spelling) but that BuildKit
  * would ignore or the policy refuses becomes one InlineSuppressionRefused
- * finding that says why.
+ * finding that says why, and the finding it meant keeps no automatic fix:
+ * what the author asked for is not overridden by the fixer either.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -651,6 +652,40 @@ static void explain_unread(hr_check_ctx *c, const reader *rd, comment_state *cs,
 	}
 }
 
+/*
+ * A comment that asked to leave a finding alone but does not count (the
+ * policy refused it, or BuildKit would not read it) still says what the
+ * author wants: the finding stands, but hook-run does not rewrite the
+ * instruction by itself, least of all with fix-mode = all against an
+ * explicit "// /tmp must stay 1777".
+ */
+static void hold_fixes(hr_check_ctx *c, const comment_state *cs, size_t nfind)
+{
+	const hr_dockerfile *df = c->df;
+
+	for (size_t ci = 0; ci < df->ncomments; ci++) {
+		const comment_state *st = &cs[ci];
+		bool all, rules[HR_RULE_COUNT];
+		if (!st->refused)
+			continue;
+		intended(&df->comments[ci].text, &all, rules);
+		bool anywhere = st->status == CS_FILE || st->status == CS_FILE_UNREAD || st->before_first;
+		hr_finding *fs = c->findings->items;
+		for (size_t f = 0; f < nfind; f++) {
+			hr_finding *x = &fs[f];
+			if (x->suppressed || never_suppressed(x->rule) || x->nedits == 0 || !(all || rules[x->rule]) ||
+			    !(anywhere || on(x, st->target)))
+				continue;
+			const char *held = hr__strf(c, "not fixed automatically: the `# check=` on line %u asks "
+				"to leave it alone (see InlineSuppressionRefused there)", df->comments[ci].line);
+			x->hint = x->hint ? hr__strf(c, "%s; %s", x->hint, held) : held;
+			x->nedits = 0;
+			x->fix = HR_FIX_NONE;
+			x->fix_summary = NULL;
+		}
+	}
+}
+
 void hr__apply_suppressions(hr_check_ctx *c)
 {
 	const hr_dockerfile *df = c->df;
@@ -681,5 +716,6 @@ void hr__apply_suppressions(hr_check_ctx *c)
 			suppress(&fs[f], &cs[file_ci].value);
 	}
 	explain_unread(c, &rd, cs, nfind);
+	hold_fixes(c, cs, nfind);
 	free(cs);
 }
