@@ -110,9 +110,11 @@ typedef struct hr_pathlist {
 void hr_pathlist_free(hr_pathlist *l);
 
 /*
- * The Dockerfiles under `dir` by the policy's patterns (matched on the path
- * relative to `dir`), sorted; `.git` directories are skipped. Returns 0 or an
- * exit code after printing an error.
+ * The Dockerfiles under `dir` by the policy's patterns and, inside a git
+ * working tree, its .gitattributes, sorted; `.git` directories are skipped.
+ * Paths are matched from the top of the working tree (as the git commands
+ * match them), outside one from `dir`. Returns 0 or an exit code after
+ * printing an error.
  */
 int hr_cli_find_dockerfiles(hr_pathlist *out, const char *dir, const hr_policy *policy);
 

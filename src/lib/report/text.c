@@ -120,6 +120,11 @@ static int text_finish(hr_reporter *r, const hr_report_summary *s)
 			fputs(" (paths:", out);
 			for (size_t i = 0; i < p->npaths; i++)
 				fprintf(out, "%s %s", i ? "," : "", p->paths[i]);
+			/* a file may have matched and been left out: say where to look */
+			if (p->nexclude || p->nexclude_suffixes || p->nvendored ||
+			    p->gitattributes != HR_GITATTR_IGNORE)
+				fputs("; exclude, exclude-suffixes, vendored and .gitattributes may leave "
+				      "files out", out);
 			fputs(")", out);
 		}
 		fputs("\n", out);
