@@ -28,6 +28,7 @@ const char hr_common_options_help[] =
 	"  --color, --no-color  force colour on or off (default: on a terminal, not with NO_COLOR)\n"
 	"  --max-size SIZE      do not judge larger files (default 4M)\n"
 	"  --baseline FILE      hide the findings FILE (an earlier --format json output) records\n"
+	"  --doc-urls           text: each finding's rule documentation URL\n"
 	"  -q, --quiet          print findings only\n";
 
 void hr_cli_common_init(hr_cli_common *c)
@@ -118,6 +119,9 @@ int hr_cli_common_option(hr_cli_common *c, int opt, const char *arg)
 			hr_cli_error("--format: '%s' is not one of text, json, sarif, junit, gitlab, github", arg);
 			return -1;
 		}
+		return 1;
+	case HR_OPT_DOC_URLS:
+		c->doc_urls = true;
 		return 1;
 	case HR_OPT_NO_COLOR:
 		c->color_flag_set = true;
@@ -244,6 +248,11 @@ void hr_cli_report_opts(const hr_cli_common *c, hr_report_opts *opts, FILE *out)
 	opts->out = out;
 	opts->quiet = c->quiet;
 	opts->policy = &c->policy;
+	/* the README as installed with this build (configure --with-docs-url);
+	   HOOK_RUN_DOCS_URL points elsewhere (a published copy; the tests) */
+	const char *docs = getenv("HOOK_RUN_DOCS_URL");
+	opts->docs_url = docs && *docs ? docs : HR_DOCS_URL;
+	opts->show_doc_urls = c->doc_urls;
 	const char *fixed = getenv("HOOK_RUN_TEST_ELAPSED");
 	if (fixed && *fixed) {
 		opts->fixed_elapsed = true;

@@ -97,6 +97,12 @@ static int text_add(hr_reporter *r, const hr_report_item *item)
 			prefix(r);
 			fprintf(out, "    %shint: %s%s\n", c ? DIM : "", f->hint, c ? RESET : "");
 		}
+		if (r->opts.show_doc_urls && r->opts.docs_url) {
+			char url[1024];
+			prefix(r);
+			fprintf(out, "    %sdocs: %s%s\n", c ? DIM : "",
+				hr_rule_doc_url(url, sizeof(url), r->opts.docs_url, f->rule), c ? RESET : "");
+		}
 	}
 	return ferror(out) ? HR_EIO : 0;
 }
