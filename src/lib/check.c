@@ -268,3 +268,65 @@ size_t hr_result_fixable(const hr_result *r, const hr_policy *policy)
 			n++;
 	return n;
 }
+
+/* ---- what a change adds ------------------------------------------------ */
+
+/* the identity of a finding across versions of a file: rule + instruction text */
+static int cmp_key(const hr_finding *a, const hr_finding *b)
+{
+	if (a->rule != b->rule)
+		return a->rule < b->rule ? -1 : 1;
+	const hr_str *x = a->instruction ? &a->instruction->original : NULL;
+	const hr_str *y = b->instruction ? &b->instruction->original : NULL;
+	if (!x || !y)
+		return x ? 1 : y ? -1 : 0;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->ptr, y->ptr, n);
+	if (c)
+		return c;
+	return x->len < y->len ? -1 : x->len > y->len ? 1 : 0;
+}
+
+static int cmp_key_ptr(const void *a, const void *b)
+{
+	return cmp_key(*(const hr_finding *const *)a, *(const hr_finding *const *)b);
+}
+
+size_t hr_result_mark_preexisting(hr_result *r, const hr_result *before)
+{
+	if (!r || !before || !before->nfindings || !r->nfindings)
+		return 0;
+	/* the old keys, sorted; each used at most once */
+	const hr_finding **old = malloc(before->nfindings * sizeof(*old));
+	bool *used = calloc(before->nfindings, sizeof(*used));
+	size_t marked = 0;
+	if (!old || !used)
+		goto out;
+	for (size_t i = 0; i < before->nfindings; i++)
+		old[i] = &before->findings[i];
+	qsort(old, before->nfindings, sizeof(*old), cmp_key_ptr);
+	hr_finding *fs = (hr_finding *)r->findings;
+	for (size_t i = 0; i < r->nfindings; i++) {
+		/* the first unused old finding with the same key */
+		size_t lo = 0, hi = before->nfindings;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (cmp_key(old[mid], &fs[i]) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < before->nfindings && cmp_key(old[lo], &fs[i]) == 0; lo++) {
+			if (used[lo])
+				continue;
+			used[lo] = true;
+			fs[i].preexisting = true;
+			marked++;
+			break;
+		}
+	}
+out:
+	free(old);
+	free(used);
+	return marked;
+}

@@ -458,6 +458,43 @@ START_TEST(messages_name_the_risk)
 }
 END_TEST
 
+/* what a change adds: old findings match by rule and instruction text, counted */
+START_TEST(preexisting_findings)
+{
+	static const struct { const char *before, *after, *preexisting; } m[] = {
+		/* a comment edit: every finding is old */
+		{ "FROM alpine:3.20\nCOPY a /srv/\n", "# hi\nFROM alpine:3.20\nCOPY a /srv/\n", "SyntaxDirectiveMissing CopyLinkMissing" },
+		/* a moved line is the same instruction */
+		{ "FROM alpine:3.20\nCOPY a /srv/\nRUN true\n", "FROM alpine:3.20\nRUN true\nCOPY a /srv/\n", "SyntaxDirectiveMissing CopyLinkMissing" },
+		/* a changed instruction is new */
+		{ "FROM alpine:3.20\nCOPY a /srv/\n", "FROM alpine:3.20\nCOPY b /srv/\n", "SyntaxDirectiveMissing" },
+		/* a second copy of an old instruction is new */
+		{ "FROM alpine:3.20\nCOPY a /srv/\n", "FROM alpine:3.20\nCOPY a /srv/\nCOPY a /srv/\n", "SyntaxDirectiveMissing CopyLinkMissing" },
+		/* a new file: nothing is old */
+		{ "", "FROM alpine:3.20\nCOPY a /srv/\n", "" },
+	};
+	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		hr_policy policy;
+		hr_result *a, *b;
+		char got[512] = "";
+		hr_policy_init(&policy);
+		ck_assert_int_eq(hr_check(&b, m[i].before, strlen(m[i].before), &policy), 0);
+		ck_assert_int_eq(hr_check(&a, m[i].after, strlen(m[i].after), &policy), 0);
+		hr_result_mark_preexisting(a, b);
+		size_t off = 0;
+		for (size_t k = 0; k < a->nfindings; k++)
+			if (a->findings[k].preexisting)
+				off += (size_t)snprintf(got + off, sizeof(got) - off, "%s%s", off ? " " : "",
+					hr_rule_get(a->findings[k].rule)->name);
+		ck_assert_msg(!strcmp(got, m[i].preexisting), "case %zu: expected [%s], got [%s]", i,
+			m[i].preexisting, got);
+		hr_result_free(a);
+		hr_result_free(b);
+		hr_policy_free(&policy);
+	}
+}
+END_TEST
+
 /* overlapping edits are refused as a whole finding */
 START_TEST(fix_counts_and_exit_fields)
 {
@@ -488,6 +525,7 @@ Suite *unit_suite(void)
 	tcase_add_loop_test(tc, rule_table, 0, (int)(sizeof(cases) / sizeof(cases[0])));
 	tcase_add_test(tc, messages_name_the_risk);
 	tcase_add_test(tc, fix_counts_and_exit_fields);
+	tcase_add_test(tc, preexisting_findings);
 	suite_add_tcase(s, tc);
 	return s;
 }
