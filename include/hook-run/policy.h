@@ -24,6 +24,8 @@ typedef enum hr_inline_mode {
 	HR_INLINE_DENY,
 } hr_inline_mode;
 typedef enum hr_scope { HR_SCOPE_COMMITS = 0, HR_SCOPE_TIPS } hr_scope;
+/* what blocks a commit or a push: the findings it adds, or every finding */
+typedef enum hr_block_mode { HR_BLOCK_NEW = 0, HR_BLOCK_ALL } hr_block_mode;
 typedef enum hr_gitattributes_mode {
 	HR_GITATTR_HONOUR = 0,     /* attributes include and exclude */
 	HR_GITATTR_INCLUDE_ONLY,   /* only attributes that include count (a server's choice) */
@@ -56,6 +58,9 @@ typedef struct hr_policy {
 	hr_inline_mode inline_suppressions;
 	hr_severity fail_on;       /* lowest severity that makes the run fail */
 	size_t max_size;           /* bytes; larger files are not judged (0: no limit) */
+	hr_block_mode block;       /* hooks: block on new findings only (default), or on all */
+	char *baseline;            /* a JSON baseline (--format json output): repository-relative
+	                              in a repository's file, absolute in a server's; NULL: none */
 	/* [rules] */
 	hr_severity severity[HR_RULE_COUNT];
 	/* [pre-receive] */

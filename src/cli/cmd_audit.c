@@ -258,6 +258,8 @@ int hr_cmd_audit(int argc, char **argv)
 		memcpy(cfg_path, workdir, n);
 		memcpy(cfg_path + n, HR_CONFIG_FILE_NAME, sizeof(HR_CONFIG_FILE_NAME));
 		rc = hr_cli_policy_layered(&common, cfg_path, NULL, 0, NULL);
+		if (rc == 0)
+			rc = hr_cli_policy_baseline(&common, repo, NULL, false);
 	} else {
 		if (range_spec) {
 			if ((rc = range_parse(&rg, repo, range_spec)) != 0)
@@ -288,6 +290,9 @@ int hr_cmd_audit(int argc, char **argv)
 			goto out;
 		}
 		rc = hr_cli_policy_layered(&common, NULL, cfg, cfg_len, HR_CONFIG_FILE_NAME);
+		if (rc == 0)
+			rc = hr_cli_policy_baseline(&common, repo, &oid,
+				common.config_used && !strcmp(common.config_used, HR_CONFIG_FILE_NAME));
 	}
 	if (rc)
 		goto out;

@@ -145,3 +145,38 @@ int hr_cli_git_failure(int rc, const char *err, const hr_change_checker *checker
 		hr_cli_error("%s", err && *err ? err : hr_error_str(rc));
 	return rc == HR_ETIMEOUT ? HR_EXIT_TIMEOUT : HR_EXIT_ERROR;
 }
+
+int hr_cli_policy_baseline(hr_cli_common *c, hr_repo *repo, const hr_oid *treeish, bool from_snapshot)
+{
+	char err[1024];
+	const char *b = c->policy.baseline;
+	if (c->baseline || !b)
+		return 0;
+	const char *where = c->config_used ? c->config_used : "--set";
+	int rc;
+	if (from_snapshot && treeish) {
+		/* the snapshot's own baseline, repository-relative */
+		char *data = NULL;
+		size_t len = 0;
+		rc = hr_repo_read_path(&data, &len, repo, treeish, b[0] == '/' ? b + 1 : b, 64u << 20, err, sizeof(err));
+		if (rc == 0)
+			rc = hr_baseline_load(&c->baseline, data, len, err, sizeof(err));
+		else if (rc == HR_ENOTFOUND)
+			snprintf(err, sizeof(err), "no such file in the checked revision");
+		free(data);
+	} else {
+		/* a file on disk: relative to the folder of the configuration file */
+		char full[4096];
+		const char *slash = c->config_used ? strrchr(c->config_used, '/') : NULL;
+		if (b[0] != '/' && slash)
+			snprintf(full, sizeof(full), "%.*s/%s", (int)(slash - c->config_used), c->config_used, b);
+		else
+			snprintf(full, sizeof(full), "%s", b);
+		rc = hr_baseline_load_file(&c->baseline, full, err, sizeof(err));
+	}
+	if (rc < 0) {
+		hr_cli_error("%s: baseline = %s: %s", where, b, err);
+		return rc == HR_ENOMEM ? HR_EXIT_ERROR : HR_EXIT_USAGE;
+	}
+	return 0;
+}

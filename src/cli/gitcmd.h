@@ -25,6 +25,14 @@ int hr_cli_repo_open(hr_repo **out, const char *start_dir);
 int hr_cli_policy_layered(hr_cli_common *c, const char *server_file,
 	const char *data, size_t len, const char *name);
 
+/*
+ * `baseline = FILE` of the policy, when no --baseline was given: read from
+ * `treeish` (repository-relative) when the policy came from that snapshot's
+ * .hook-run.ini, else from disk beside the configuration file. Prints
+ * errors; 0 or an exit code.
+ */
+int hr_cli_policy_baseline(hr_cli_common *c, hr_repo *repo, const hr_oid *treeish, bool from_snapshot);
+
 /* Judges hr_change values: read the blob once, check, report. */
 typedef struct hr_change_checker {
 	hr_repo *repo;

@@ -237,8 +237,33 @@ int hr_cli_load_policy(hr_cli_common *c, const char *start_dir)
 			c->config_used = c->config_path ? c->config_path : path == found ? HR_CONFIG_FILE_NAME : path;
 		}
 	}
+	int orc = hr_cli_apply_overrides(c);
+	if (orc == 0 && !c->baseline && c->policy.baseline) {
+		/* `baseline = FILE`: relative to the folder of the file that set it */
+		const char *b = c->policy.baseline;
+		char *full = NULL;
+		if (b[0] != '/' && path && strrchr(path, '/')) {
+			const char *slash = strrchr(path, '/');
+			size_t dl = (size_t)(slash - path);
+			full = malloc(dl + strlen(b) + 2);
+			if (full)
+				snprintf(full, dl + strlen(b) + 2, "%.*s/%s", (int)dl, path, b);
+		}
+		const char *where = c->config_used ? c->config_used : "--set";
+		if (access(full ? full : b, R_OK) != 0) {
+			hr_cli_error("%s: baseline = %s: %s", where, b, strerror(errno));
+			orc = HR_EXIT_USAGE;
+		} else {
+			int brc = hr_baseline_load_file(&c->baseline, full ? full : b, err, sizeof(err));
+			if (brc < 0) {
+				hr_cli_error("%s: baseline = %s: %s", where, b, err);
+				orc = brc == HR_ENOMEM ? HR_EXIT_ERROR : HR_EXIT_USAGE;
+			}
+		}
+		free(full);
+	}
 	free(found);
-	return hr_cli_apply_overrides(c);
+	return orc;
 }
 
 void hr_cli_report_opts(const hr_cli_common *c, hr_report_opts *opts, FILE *out)

@@ -126,6 +126,8 @@ void hr_policy_free(hr_policy *p)
 	p->syntax = NULL;
 	free(p->log_file);
 	p->log_file = NULL;
+	free(p->baseline);
+	p->baseline = NULL;
 }
 
 static int copy_list(char **dst, size_t *dn, char *const *src, size_t sn)
@@ -143,7 +145,7 @@ int hr_policy_copy(hr_policy *dst, const hr_policy *src)
 {
 	*dst = *src;
 	dst->npaths = dst->nexclude = dst->nexclude_suffixes = dst->nvendored = dst->nfrontends = 0;
-	dst->syntax = dst->log_file = NULL;
+	dst->syntax = dst->log_file = dst->baseline = NULL;
 	if (copy_list(dst->paths, &dst->npaths, src->paths, src->npaths) < 0 ||
 	    copy_list(dst->exclude, &dst->nexclude, src->exclude, src->nexclude) < 0 ||
 	    copy_list(dst->exclude_suffixes, &dst->nexclude_suffixes, src->exclude_suffixes,
@@ -151,7 +153,8 @@ int hr_policy_copy(hr_policy *dst, const hr_policy *src)
 	    copy_list(dst->vendored, &dst->nvendored, src->vendored, src->nvendored) < 0 ||
 	    copy_list(dst->frontends, &dst->nfrontends, src->frontends, src->nfrontends) < 0 ||
 	    (src->syntax && !(dst->syntax = dup_str(src->syntax))) ||
-	    (src->log_file && !(dst->log_file = dup_str(src->log_file)))) {
+	    (src->log_file && !(dst->log_file = dup_str(src->log_file))) ||
+	    (src->baseline && !(dst->baseline = dup_str(src->baseline)))) {
 		hr_policy_free(dst);
 		return HR_ENOMEM;
 	}
@@ -369,6 +372,25 @@ static int set_main(hr_policy *p, const char *key, const char *value, bool appen
 		}
 		p->min_major = major;
 		p->min_minor = minor;
+		return 0;
+	}
+	if (!strcmp(key, "block")) {
+		if (!strcmp(value, "new"))
+			p->block = HR_BLOCK_NEW;
+		else if (!strcmp(value, "all"))
+			p->block = HR_BLOCK_ALL;
+		else {
+			snprintf(err, errlen, "block: '%s' is not new or all", value);
+			return HR_EINVALID;
+		}
+		return 0;
+	}
+	if (!strcmp(key, "baseline")) {
+		char *b = *value ? dup_str(value) : NULL;
+		if (*value && !b)
+			return HR_ENOMEM;
+		free(p->baseline);
+		p->baseline = b;
 		return 0;
 	}
 	if (!strcmp(key, "fail-on")) {

@@ -154,4 +154,22 @@ test_expect_success 'audit in a bare repository, and of a tree' '
 	test_expect_code 2 "$HOOK_RUN" audit --worktree 2>err && grep "bare" err
 '
 
+test_expect_success 'baseline = FILE in the revision: old findings hidden, new ones reported' '
+	git init -q b && cd b &&
+	printf "FROM alpine:3.20\nCOPY a /srv/\n" >Dockerfile &&
+	"$HOOK_RUN" check --no-config --format json Dockerfile >ci-baseline.json || test $? = 1 &&
+	printf "[hook-run]\nbaseline = ci-baseline.json\n" >.hook-run.ini &&
+	git add . && git commit -q -m base &&
+	"$HOOK_RUN" audit >out &&
+	grep "0 findings, 2 hidden by the baseline" out &&
+	printf "FROM alpine:3.20\nCOPY a /srv/\nCOPY b /srv/\n" >Dockerfile &&
+	git commit -q -a -m more &&
+	test_expect_code 1 "$HOOK_RUN" audit >out &&
+	grep "Dockerfile:3:1: error: COPY without --link" out &&
+	! grep "Dockerfile:2:1" out &&
+	git rm -q ci-baseline.json && git commit -q -m gone &&
+	test_expect_code 2 "$HOOK_RUN" audit 2>err &&
+	grep "baseline = ci-baseline.json: no such file in the checked revision" err
+'
+
 test_done
