@@ -6,7 +6,7 @@
 #   contrib/install-deps.sh --test   also what the test suite needs
 set -eu
 
-build="gcc make autoconf automake pkg-config libgit2-dev libinih-dev libjansson-dev zlib1g-dev check"
+build="gcc make autoconf automake pkg-config libgit2-dev libinih-dev libjansson-dev zlib1g-dev liblmdb-dev check"
 test_extra="git valgrind python3 python3-jsonschema libxml2-utils pre-commit xxd man-db groff-base bsdextrautils"
 
 want=$build

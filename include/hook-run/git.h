@@ -28,6 +28,7 @@
 #define HOOK_RUN_GIT_H
 
 #include "hook-run/common.h"
+#include "hook-run/env.h"
 #include "hook-run/policy.h"
 #include "hook-run/check.h"
 
@@ -81,6 +82,16 @@ typedef struct hr_repo hr_repo;
  * environment); HR_EGIT.
  */
 int hr_repo_open(hr_repo **out, const char *start_dir, char *err, size_t errlen);
+
+/**
+ * hr_repo_open() with the hook's environment and current directory given
+ * as a value (env.h) instead of the process's: what the engine and the
+ * daemon use. Relative paths in `env` and `start_dir` are taken against
+ * env->cwd. `env` and its strings must outlive the repository (later reads
+ * of GIT_CONFIG_PARAMETERS and friends use it).
+ */
+int hr_repo_open_env(hr_repo **out, const hr_env *env, const char *start_dir,
+	char *err, size_t errlen);
 
 void hr_repo_free(hr_repo *repo);
 
@@ -254,7 +265,9 @@ typedef struct hr_walk_opts {
 	double deadline;          /* clock value after which the walk stops with
 	                             HR_ETIMEOUT (0: none); checked before each commit
 	                             and while the new commits are listed */
-	double (*clock)(void);    /* the clock for `deadline`; NULL: hr_git_now */
+	double (*clock)(void *);  /* the clock for `deadline`, called with clock_arg;
+	                             NULL: hr_git_now */
+	void *clock_arg;
 } hr_walk_opts;
 
 typedef struct hr_walk_stats {
@@ -300,6 +313,12 @@ double hr_git_now(void);
  */
 int hr_tree_foreach(hr_repo *repo, const hr_oid *treeish, const hr_policy *policy,
 	hr_change_fn fn, void *payload, char *err, size_t errlen);
+
+/**
+ * A digest of `len` bytes (git's blob id of them: SHA-1 over "blob LEN\0"
+ * and the bytes), for cache keys: the policy's and the build's identity.
+ */
+int hr_hash_bytes(hr_oid *out, const void *data, size_t len);
 
 /** The version of the libgit2 hook-run runs with. */
 void hr_git_library_version(int *major, int *minor, int *rev);

@@ -312,10 +312,11 @@ int hr_cmd_audit(int argc, char **argv)
 	} else {
 		/* the range's one "update", so that findings name the range as pre-receive names a ref */
 		hr_ref_update span = { .old_oid = rg.base, .new_oid = rg.head, .ref = (char *)range_spec };
-		hr_change_checker checker = {
+		hr_judge checker = {
 			.repo = repo,
-			.common = &common,
 			.policy = &common.policy,
+			.baseline = common.baseline,
+			.errout = stderr,
 			.reporter = reporter,
 			.summary = &summary,
 			.updates = range_spec ? &span : NULL,
@@ -332,12 +333,12 @@ int hr_cmd_audit(int argc, char **argv)
 				wo.hide = &rg.base;
 				wo.nhide = 1;
 			}
-			src = hr_walk(repo, range_spec ? &span : &tip, 1, &wo, hr_cli_check_change, &checker,
+			src = hr_walk(repo, range_spec ? &span : &tip, 1, &wo, hr_judge_change, &checker,
 				&stats, err, sizeof(err));
 			if (show_stats)
 				hr_cli_print_walk_stats(&stats, &checker);
 		} else {
-			src = hr_tree_foreach(repo, &oid, &common.policy, hr_cli_check_change, &checker,
+			src = hr_tree_foreach(repo, &oid, &common.policy, hr_judge_change, &checker,
 				err, sizeof(err));
 		}
 		if (src < 0) {

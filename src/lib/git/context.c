@@ -306,3 +306,9 @@ void hr_git_library_version(int *major, int *minor, int *rev)
 {
 	git_libgit2_version(major, minor, rev);
 }
+
+int hr_hash_bytes(hr_oid *out, const void *data, size_t len)
+{
+	/* git's blob hash: a stable SHA-1 of the bytes, with nothing to link but libgit2 */
+	return git_odb_hash((git_oid *)(void *)out, data, len, GIT_OBJECT_BLOB) < 0 ? HR_EGIT : 0;
+}

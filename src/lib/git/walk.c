@@ -585,7 +585,7 @@ static int check_deadline(walk *w)
 {
 	if (w->opts->deadline <= 0)
 		return 0;
-	double now = w->opts->clock ? w->opts->clock() : hr_git_now();
+	double now = w->opts->clock ? w->opts->clock(w->opts->clock_arg) : hr_git_now();
 	if (now <= w->opts->deadline)
 		return 0;
 	snprintf(w->err, w->errlen, "time budget exhausted after %zu commits", w->stats->commits);
