@@ -118,6 +118,11 @@ typedef struct hr_judge {
 	double deadline;               /* on `clock`; 0: no budget */
 	hr_budget_clock *clock;        /* NULL: hr_git_now() */
 	hr_cache *cache;               /* verdicts of earlier runs, or NULL */
+	/* called before a blob is read and checked: a negative return refuses it
+	   (an error the hook reports); after_blob once it has been checked */
+	int (*before_blob)(void *arg, const hr_oid *blob, FILE *errout);
+	void (*after_blob)(void *arg);
+	void *blob_arg;
 	/* results */
 	const hr_oid *last_bad_commit; /* to count the commits with findings */
 	hr_oid last_bad;
@@ -171,6 +176,9 @@ typedef struct hr_prereceive_request {
 	                                  clock) before this call: a client's connection time */
 	hr_cache *cache;               /* or NULL */
 	const char *decision_id;       /* shown with a rejection and logged; or NULL */
+	int (*before_blob)(void *arg, const hr_oid *blob, FILE *errout); /* see hr_judge; or NULL */
+	void (*after_blob)(void *arg);
+	void *blob_arg;
 	FILE *out;                     /* the hook's standard output */
 	FILE *errout;                  /* the hook's standard error */
 } hr_prereceive_request;

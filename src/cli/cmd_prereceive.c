@@ -9,10 +9,23 @@
  * repository's git directory; never a file from the pushed commits), and
  * writes to the process's standard output and error.
  *
+ * When the server's configuration names a daemon ([serve] socket, see
+ * cmd_serve.c), the push goes to it instead, and its answer (the same
+ * bytes the engine would print here, in the same order, and the exit code)
+ * is replayed. Whatever goes wrong on that path (no socket, refused,
+ * slow, another version, busy, another user's socket, a daemon that dies
+ * mid-answer) leads to one of two things only: daemon = auto checks the
+ * push here with the budget that is left and says so once on standard
+ * error; daemon = require rejects it. No failure of the daemon can accept
+ * a push: only its well-formed answer "exit=0" does, or this process's
+ * own check.
+ *
  * Exit 0 accepts, 1 rejects (findings), 2 for bad input or configuration,
  * 3 for a git error (missing objects), 4 when the budget ran out (deny).
  */
+#include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +33,8 @@
 
 #include "cli.h"
 #include "gitcmd.h"
+#include "serve.h"
+#include "hook-run/config.h"
 #include "hook-run/engine.h"
 #include "hook-run/fileio.h"
 
@@ -79,6 +94,113 @@ static int load_policy(const hr_policy **out, const char *commondir, FILE *errou
 	return 0;
 }
 
+/*
+ * The daemon's path. Returns the exit code when the daemon judged the push
+ * (or when daemon = require rejects it for want of one), or -1 to judge it
+ * here. The flags that make this hook's policy its own (--config is the
+ * daemon's file, but --set, --severity, --scope, --baseline, --no-config
+ * are not) keep it in process.
+ */
+static int try_daemon(const hr_cli_common *common, bool own_flags, const hr_env *env, bool show_stats,
+	const hr_report_opts *ro, const char *input, size_t input_len, double started)
+{
+	char err[1024], why[1024], cwd[PATH_MAX], server_file[PATH_MAX + 16];
+	const char *file = common->config_path;
+	hr_serve_config cfg;
+	hr_policy policy;
+	int rc = -1, dir_fd = -1, q_fd = -1;
+	char **vars = NULL;
+	size_t nvars = 0;
+
+	if (own_flags || common->no_config)
+		return -1;
+	if (!file)
+		file = hr_env_value(env, "HOOK_RUN_CONFIG");
+	if (!file) {
+		/* the repository's git directory, as the engine finds it: GIT_DIR, else here */
+		const char *gd = hr_env_value(env, "GIT_DIR");
+		char *real = realpath(gd ? gd : ".", NULL);
+		if (!real)
+			return -1;
+		snprintf(server_file, sizeof(server_file), "%s/hook-run.ini", real);
+		free(real);
+		if (access(server_file, F_OK) != 0)
+			return -1;
+		file = server_file;
+	}
+	hr_serve_config_init(&cfg);
+	if (hr_policy_init(&policy) < 0)
+		return -1;
+	/* a broken file: the in-process path says so exactly as it always did */
+	if (hr_config_load_file_serve(&policy, &cfg, file, NULL, NULL, err, sizeof(err)) < 0 || !cfg.socket ||
+	    cfg.mode == HR_DAEMON_OFF)
+		goto out;
+	if (!getcwd(cwd, sizeof(cwd)) ||
+	    (dir_fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		snprintf(why, sizeof(why), "the hook's directory cannot be opened");
+		goto failed;
+	}
+	const char *q = hr_env_value(env, "GIT_QUARANTINE_PATH");
+	if (q && (q_fd = open(q, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		snprintf(why, sizeof(why), "the quarantine directory cannot be opened");
+		goto failed;
+	}
+	for (char *const *v = env->vars; v && *v; v++)
+		nvars++;
+	if (!(vars = calloc(nvars + 1, sizeof(char *)))) {
+		snprintf(why, sizeof(why), "out of memory");
+		goto failed;
+	}
+	nvars = 0;
+	for (char *const *v = env->vars; v && *v; v++)
+		if (hr_client_env_wanted(*v))
+			vars[nvars++] = *v;
+	double budget = policy.timeout_ms / 1000.0, now = hr_git_now();
+	hr_proto_request r = {
+		.cwd = cwd, .env = vars, .nenv = nvars, .format = common->format, .color = ro->color,
+		.quiet = common->quiet, .stats = show_stats, .fixed_elapsed = ro->fixed_elapsed,
+		.elapsed = ro->elapsed, .used = now - started,
+		.input = (unsigned char *)(uintptr_t)input, .input_len = input_len,
+	};
+	snprintf(r.command, sizeof(r.command), "pre-receive");
+	/* the daemon stops at the budget and still renders: a little more to answer */
+	double deadline = budget > 0 ? started + budget + 5 : now + 600;
+	r.deadline_ms = (unsigned)((deadline - now) * 1000);
+	hr_client_call call = {
+		.config = &cfg, .socket = cfg.socket, .request = &r, .dir_fd = dir_fd, .quarantine_fd = q_fd,
+		.deadline = deadline,
+	};
+	hr_proto_answer a;
+	if (hr_client_run(&a, &call, why, sizeof(why)) == HR_CLIENT_OK) {
+		rc = hr_client_replay(&a) == 0 ? a.exit_code : HR_EXIT_ERROR;
+		/* an answer that could not be replayed whole never accepts */
+		hr_proto_answer_free(&a);
+		goto out;
+	}
+failed:
+	if (hr_env_value(env, "GL_ID"))
+		fputs("GL-HOOK-ERR: ", stderr);
+	if (cfg.mode == HR_DAEMON_REQUIRE) {
+		fprintf(stderr, "hook-run: push rejected: the daemon at %s cannot judge it (%s), and this server "
+			"requires it (daemon = require)\n", cfg.socket, why);
+		rc = HR_EXIT_ERROR;
+	} else {
+		fprintf(stderr, "hook-run: the daemon at %s cannot judge this push (%s): checking it here\n",
+			cfg.socket, why);
+		rc = -1;
+	}
+	fflush(stderr);
+out:
+	if (dir_fd >= 0)
+		close(dir_fd);
+	if (q_fd >= 0)
+		close(q_fd);
+	free(vars);
+	hr_policy_free(&policy);
+	hr_serve_config_free(&cfg);
+	return rc;
+}
+
 int hr_cmd_prereceive(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -88,6 +210,8 @@ int hr_cmd_prereceive(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	/* the budget counts from here: git's clock for the hook is already running */
+	double started = hr_git_now();
 	hr_cli_common common;
 	char *input = NULL;
 	size_t input_len = 0;
@@ -140,6 +264,9 @@ int hr_cmd_prereceive(int argc, char **argv)
 
 	hr_report_opts ro;
 	hr_cli_report_opts(&common, &ro, stdout);
+	bool own_flags = common.noverrides || common.baseline || scope_arg;
+	if ((rc = try_daemon(&common, own_flags, &env, show_stats, &ro, input, input_len, started)) >= 0)
+		goto out;
 	cli_policy source = { .common = &common, .scope_arg = scope_arg };
 	hr_prereceive_request req = {
 		.env = &env,
@@ -155,6 +282,7 @@ int hr_cmd_prereceive(int argc, char **argv)
 		.baseline = common.baseline,
 		.fixed_elapsed = ro.fixed_elapsed,
 		.elapsed = ro.elapsed,
+		.used = hr_git_now() - started,
 		.out = stdout,
 		.errout = stderr,
 	};

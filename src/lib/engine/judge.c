@@ -110,6 +110,10 @@ int hr_judge_change(const hr_change *c, void *payload)
 		k->cache_hits++;
 		goto report;
 	}
+	if (k->before_blob && k->before_blob(k->blob_arg, c->blob, k->errout) < 0) {
+		k->error = true;
+		return HR_EINVALID;
+	}
 	k->blobs_read++;
 	int rc = hr_repo_blob_read(&data, &len, k->repo, c->blob, policy->max_size, err, sizeof(err));
 	if (rc == HR_ETOOBIG) {
@@ -118,6 +122,8 @@ int hr_judge_change(const hr_change *c, void *payload)
 		rc = hr_check_skipped(&res, err, policy);
 		consulted = true; /* never cached: it has a finding anyway */
 	} else if (rc < 0) {
+		if (k->after_blob)
+			k->after_blob(k->blob_arg);
 		errline(k->errout, "%s: %s", c->path, err);
 		k->error = true;
 		return rc;
@@ -136,6 +142,8 @@ int hr_judge_change(const hr_change *c, void *payload)
 		consulted = cv.uses > 0;
 		hr_repo_context_free(ctx);
 	}
+	if (k->after_blob)
+		k->after_blob(k->blob_arg);
 	if (rc < 0) {
 		errline(k->errout, "cannot check '%s': %s", c->path, hr_error_str(rc));
 		k->error = true;

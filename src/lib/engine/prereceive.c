@@ -286,6 +286,9 @@ int hr_engine_prereceive(hr_verdict *v, const hr_prereceive_request *req)
 		.deadline = budget > 0 ? started + budget : 0,
 		.clock = &clock,
 		.cache = req->cache,
+		.before_blob = req->before_blob,
+		.after_blob = req->after_blob,
+		.blob_arg = req->blob_arg,
 	};
 	hr_walk_opts wo = {
 		.policy = policy,
