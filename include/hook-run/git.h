@@ -95,6 +95,14 @@ int hr_repo_open_env(hr_repo **out, const hr_env *env, const char *start_dir,
 
 void hr_repo_free(hr_repo *repo);
 
+/**
+ * Split a GIT_ALTERNATE_OBJECT_DIRECTORIES value as hr_repo_open reads it
+ * (':'-separated, entries possibly C-quoted). *out is a malloc'd array of
+ * malloc'd strings (empty entries included). HR_EINVALID for a malformed
+ * quote.
+ */
+int hr_alternates_split(char ***out, size_t *n, const char *list);
+
 /** Absolute git directory, with a trailing '/'. */
 const char *hr_repo_gitdir(const hr_repo *repo);
 

@@ -95,6 +95,8 @@ int hr_proto_hello_parse(const hr_message *m, unsigned *version, char *agent, si
 typedef struct hr_proto_request {
 	char command[32];              /* "pre-receive" */
 	char *cwd;                     /* the hook's directory (absolute), or NULL */
+	char *config;                  /* the configuration file the hook would judge with
+	                                  (absolute), or NULL: the defaults */
 	char **env;                    /* "NAME=VALUE" strings, NULL-terminated */
 	size_t nenv;
 	hr_format format;
@@ -108,7 +110,7 @@ typedef struct hr_proto_request {
 } hr_proto_request;
 
 /**
- * Decode a request message: `key=value` lines (command, cwd, format,
+ * Decode a request message: `key=value` lines (command, cwd, config, format,
  * color, quiet, stats, elapsed, used, deadline-ms, and `env NAME=VALUE`),
  * a delim, then standard input as data lines. Unknown keys are errors (a
  * newer client talks to an older daemon only after the handshake agreed).

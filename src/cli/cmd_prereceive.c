@@ -106,6 +106,8 @@ static int try_daemon(const hr_cli_common *common, bool own_flags, const hr_env 
 {
 	char err[1024], why[1024], cwd[PATH_MAX], server_file[PATH_MAX + 16];
 	const char *file = common->config_path;
+	const char *test_socket = hr_env_value(env, "HOOK_RUN_TEST_SERVE_SOCKET");
+	char *config_abs = NULL;
 	hr_serve_config cfg;
 	hr_policy policy;
 	int rc = -1, dir_fd = -1, q_fd = -1;
@@ -120,21 +122,31 @@ static int try_daemon(const hr_cli_common *common, bool own_flags, const hr_env 
 		/* the repository's git directory, as the engine finds it: GIT_DIR, else here */
 		const char *gd = hr_env_value(env, "GIT_DIR");
 		char *real = realpath(gd ? gd : ".", NULL);
-		if (!real)
-			return -1;
-		snprintf(server_file, sizeof(server_file), "%s/hook-run.ini", real);
-		free(real);
-		if (access(server_file, F_OK) != 0)
-			return -1;
-		file = server_file;
+		if (real) {
+			snprintf(server_file, sizeof(server_file), "%s/hook-run.ini", real);
+			free(real);
+			if (access(server_file, F_OK) == 0)
+				file = server_file;
+		}
 	}
+	if (!file && !test_socket)
+		return -1;
 	hr_serve_config_init(&cfg);
 	if (hr_policy_init(&policy) < 0)
 		return -1;
 	/* a broken file: the in-process path says so exactly as it always did */
-	if (hr_config_load_file_serve(&policy, &cfg, file, NULL, NULL, err, sizeof(err)) < 0 || !cfg.socket ||
-	    cfg.mode == HR_DAEMON_OFF)
+	if (file && hr_config_load_file_serve(&policy, &cfg, file, NULL, NULL, err, sizeof(err)) < 0)
 		goto out;
+	if (test_socket) {
+		/* tests: every push through the daemon at this socket, or rejected */
+		free(cfg.socket);
+		cfg.socket = strdup(test_socket);
+		cfg.mode = HR_DAEMON_REQUIRE;
+	}
+	if (!cfg.socket || cfg.mode == HR_DAEMON_OFF)
+		goto out;
+	if (file && !(config_abs = realpath(file, NULL)))
+		goto out; /* unreadable: in process, with its message */
 	if (!getcwd(cwd, sizeof(cwd)) ||
 	    (dir_fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		snprintf(why, sizeof(why), "the hook's directory cannot be opened");
@@ -157,7 +169,8 @@ static int try_daemon(const hr_cli_common *common, bool own_flags, const hr_env 
 			vars[nvars++] = *v;
 	double budget = policy.timeout_ms / 1000.0, now = hr_git_now();
 	hr_proto_request r = {
-		.cwd = cwd, .env = vars, .nenv = nvars, .format = common->format, .color = ro->color,
+		.cwd = cwd, .config = config_abs, .env = vars, .nenv = nvars, .format = common->format,
+		.color = ro->color,
 		.quiet = common->quiet, .stats = show_stats, .fixed_elapsed = ro->fixed_elapsed,
 		.elapsed = ro->elapsed, .used = now - started,
 		.input = (unsigned char *)(uintptr_t)input, .input_len = input_len,
@@ -196,6 +209,7 @@ out:
 	if (q_fd >= 0)
 		close(q_fd);
 	free(vars);
+	free(config_abs);
 	hr_policy_free(&policy);
 	hr_serve_config_free(&cfg);
 	return rc;

@@ -368,7 +368,7 @@ static int spawn_worker(supervisor *s)
 		hr_serve_worker w = {
 			.shared = s->shared, .slot = sl, .control = 3, .config = &s->gen.serve,
 			.policy = &s->gen.policy, .generation = s->gen.number, .scope = &s->gen.scope,
-			.config_path = s->config_path,
+			.build = &s->build, .config_path = s->config_path,
 		};
 		hr_serve_worker_run(&w);
 	}

@@ -88,7 +88,8 @@ typedef struct hr_serve_worker {
 	const hr_serve_config *config;
 	const hr_policy *policy;     /* this worker's generation, for its whole life */
 	uint64_t generation;
-	const hr_oid *scope;         /* the verdict cache's scope */
+	const hr_oid *scope;         /* the verdict cache's scope for that policy */
+	const hr_oid *build;         /* the build's identity (other policies' scopes) */
 	const char *config_path;
 } hr_serve_worker;
 

@@ -44,6 +44,7 @@
 
 #include "cli.h"
 #include "serve.h"
+#include "hook-run/config.h"
 #include "serve_audit.h"
 
 #define READ_SECONDS 10.0    /* for the request to arrive whole */
@@ -123,6 +124,15 @@ static bool same_inode(int fd, const char *path)
 	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
+static bool is_own_config(const hr_serve_worker *w, const char *path)
+{
+	char *a = realpath(path, NULL), *b = realpath(w->config_path, NULL);
+	bool same = a && b && !strcmp(a, b);
+	free(a);
+	free(b);
+	return same;
+}
+
 /*
  * Everything the request lets the engine read must be under a root: the
  * hook's directory, GIT_DIR, and every object directory it names. Sets
@@ -152,7 +162,8 @@ static const char *check_paths(const hr_serve_worker *w, const hr_proto_request 
 		if (!v)
 			continue;
 		char *p = resolve_in(r->cwd, v);
-		ok = p && under_roots(w->config, p);
+		/* what does not exist cannot be read: the engine says so as in process */
+		ok = p ? under_roots(w->config, p) : errno == ENOENT;
 		if (ok && i == 0 && stat(p, &st) == 0) {
 			*repo_dev = st.st_dev;
 			*repo_ino = st.st_ino;
@@ -164,20 +175,21 @@ static const char *check_paths(const hr_serve_worker *w, const hr_proto_request 
 		}
 	}
 	const char *alts = hr_env_value(&env, "GIT_ALTERNATE_OBJECT_DIRECTORIES");
-	for (const char *p = alts; p && *p;) {
-		if (*p == '"')
-			return "a quoted GIT_ALTERNATE_OBJECT_DIRECTORIES entry (checked in-process instead)";
-		size_t n = strcspn(p, ":");
-		char *one = strndup(p, n), *res = one ? resolve_in(r->cwd, one) : NULL;
-		ok = !*one || (res && under_roots(w->config, res));
-		free(one);
+	char **dirs = NULL;
+	size_t ndirs = 0;
+	if (alts && hr_alternates_split(&dirs, &ndirs, alts) < 0)
+		return NULL; /* malformed: the engine refuses it as in process */
+	ok = true;
+	for (size_t i = 0; i < ndirs; i++) {
+		char *res = *dirs[i] ? resolve_in(r->cwd, dirs[i]) : NULL;
+		if (*dirs[i] && ok)
+			ok = res ? under_roots(w->config, res) : errno == ENOENT;
 		free(res);
-		if (!ok)
-			return "GIT_ALTERNATE_OBJECT_DIRECTORIES names a directory outside the daemon's roots";
-		p += n;
-		if (*p == ':')
-			p++;
+		free(dirs[i]);
 	}
+	free(dirs);
+	if (!ok)
+		return "GIT_ALTERNATE_OBJECT_DIRECTORIES names a directory outside the daemon's roots";
 	if (quarantine_fd >= 0) {
 		const char *q = hr_env_value(&env, "GIT_QUARANTINE_PATH");
 		char *qp = q ? resolve_in(r->cwd, q) : NULL;
@@ -185,6 +197,13 @@ static const char *check_paths(const hr_serve_worker *w, const hr_proto_request 
 		free(qp);
 		if (!ok)
 			return "the quarantine directory passed is not GIT_QUARANTINE_PATH";
+	}
+	if (r->config && !is_own_config(w, r->config)) {
+		char *conf = realpath(r->config, NULL);
+		ok = conf ? under_roots(w->config, conf) : errno == ENOENT;
+		free(conf);
+		if (!ok)
+			return "the hook's configuration file is neither the daemon's nor under its roots";
 	}
 	if (!*repo_ino && fstat(dir_fd, &st) == 0) {
 		*repo_dev = st.st_dev;
@@ -219,15 +238,49 @@ static void note(hr_serve_worker *w, char kind)
 
 /* ---- judging --------------------------------------------------------- */
 
-typedef struct judging {
+/*
+ * The policy of one push: the generation's when the hook names the
+ * daemon's own configuration (the normal case: the hook installed by
+ * `install --server --daemon` does); a repository's own file otherwise,
+ * read for this request alone, exactly as the hook would read it; the
+ * defaults when the hook has no file. The verdict cache's scope follows.
+ */
+typedef struct request_policy {
 	hr_serve_worker *w;
-} judging;
+	const hr_proto_request *r;
+	hr_cache *cache;
+	hr_policy own;
+	bool have_own;
+} request_policy;
 
 static int serve_policy(const hr_policy **out, const char *commondir, FILE *errout, void *arg)
 {
+	request_policy *rp = arg;
+	char err[1024], *bytes = NULL;
+	size_t len = 0;
+	hr_oid scope;
 	(void)commondir;
-	(void)errout;
-	*out = ((hr_serve_worker *)arg)->policy;
+	if (rp->r->config && is_own_config(rp->w, rp->r->config)) {
+		*out = rp->w->policy;
+		if (rp->cache)
+			hr_cache_set_scope(rp->cache, rp->w->scope);
+		return 0;
+	}
+	if (hr_policy_init(&rp->own) < 0) {
+		fprintf(errout, "hook-run: out of memory\n");
+		return HR_EXIT_ERROR;
+	}
+	rp->have_own = true;
+	if (rp->r->config && hr_config_load_file_serve(&rp->own, NULL, rp->r->config, &bytes, &len, err,
+		    sizeof(err)) < 0) {
+		fprintf(errout, "hook-run: %s\n", err);
+		fflush(errout);
+		return HR_EXIT_USAGE;
+	}
+	if (rp->cache && hr_cache_scope(&scope, rp->w->build, bytes ? bytes : "", len) == 0)
+		hr_cache_set_scope(rp->cache, &scope);
+	free(bytes);
+	*out = &rp->own;
 	return 0;
 }
 
@@ -311,13 +364,14 @@ static void judge_push(hr_serve_worker *w, int conn, hr_proto_request *r, int di
 	if (w->config->audit_log)
 		decision_id(a.decision, sizeof(a.decision));
 	hr_env env = { .vars = r->env, .cwd = r->cwd };
+	request_policy rp = { .w = w, .r = r, .cache = cache };
 	hr_prereceive_request req = {
 		.env = &env,
 		.uid = peer_uid,
 		.input = (const char *)r->input,
 		.input_len = r->input_len,
 		.policy = serve_policy,
-		.policy_arg = w,
+		.policy_arg = &rp,
 		.format = r->format,
 		.color = r->color,
 		.quiet = r->quiet,
@@ -344,6 +398,8 @@ static void judge_push(hr_serve_worker *w, int conn, hr_proto_request *r, int di
 		hr_cache_stats_get(cache, &before);
 	a.exit_code = hr_engine_prereceive(&v, &req);
 	alarm(0);
+	if (rp.have_own)
+		hr_policy_free(&rp.own);
 	double secs = hr_git_now() - t0;
 	if (cache)
 		hr_cache_stats_get(cache, &after);

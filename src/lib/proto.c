@@ -279,6 +279,7 @@ void hr_proto_request_free(hr_proto_request *r)
 		free(r->env[i]);
 	free(r->env);
 	free(r->cwd);
+	free(r->config);
 	free(r->input);
 	memset(r, 0, sizeof(*r));
 }
@@ -334,6 +335,10 @@ int hr_proto_request_parse(hr_proto_request *r, const hr_message *m, char *err, 
 		} else if (!strcmp(key, "cwd")) {
 			ok = val[0] == '/' && !r->cwd;
 			if (ok && !(r->cwd = strdup(val)))
+				goto oom;
+		} else if (!strcmp(key, "config")) {
+			ok = val[0] == '/' && !r->config;
+			if (ok && !(r->config = strdup(val)))
 				goto oom;
 		} else if (!strcmp(key, "format")) {
 			ok = hr_format_parse(val, &r->format);
@@ -402,6 +407,8 @@ int hr_proto_request_encode(hr_bytes *b, const hr_proto_request *r)
 	int rc = hr_pkt_addf(b, "command=%s", r->command);
 	if (!rc && r->cwd)
 		rc = hr_pkt_addf(b, "cwd=%s", r->cwd);
+	if (!rc && r->config)
+		rc = hr_pkt_addf(b, "config=%s", r->config);
 	if (!rc)
 		rc = hr_pkt_addf(b, "format=%s", hr_format_name(r->format));
 	if (!rc)

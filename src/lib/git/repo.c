@@ -347,6 +347,31 @@ fail:
 	return NULL;
 }
 
+int hr_alternates_split(char ***out, size_t *n, const char *list)
+{
+	char **items = NULL;
+	size_t count = 0;
+	*out = NULL;
+	*n = 0;
+	for (const char *p = list; p && *p;) {
+		bool bad;
+		char *dir = next_alternate(&p, &bad);
+		char **grown = dir ? realloc(items, (count + 1) * sizeof(char *)) : NULL;
+		if (!grown) {
+			free(dir);
+			for (size_t i = 0; i < count; i++)
+				free(items[i]);
+			free(items);
+			return dir || !bad ? HR_ENOMEM : HR_EINVALID;
+		}
+		items = grown;
+		items[count++] = dir;
+	}
+	*out = items;
+	*n = count;
+	return 0;
+}
+
 static int add_object_dirs(hr_repo *r, char *err, size_t errlen)
 {
 	const char *objdir = hr_env_value(&r->env, "GIT_OBJECT_DIRECTORY");
