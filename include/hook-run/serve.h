@@ -103,6 +103,7 @@ typedef struct hr_serve_config {
 	hr_audit_full audit_full;
 	char *metrics;            /* where `serve status --metrics` is also written; NULL */
 	unsigned quarantine_secs; /* a blob that crashed two workers is refused this long */
+	unsigned request_secs;    /* a client's request must arrive, and its answer leave, in this */
 } hr_serve_config;
 
 /** The defaults (no socket, auto, 4 workers...). */

@@ -840,6 +840,45 @@ out:
 
 /* ---- status, metrics, reload: a client of the daemon ----------------- */
 
+/*
+ * The [serve] socket of a configuration file that does not load (a reload
+ * is asked for precisely when the file changed, perhaps for the worse):
+ * the last `socket = PATH` line of the [serve] section. NULL if none.
+ */
+static char *socket_of(const char *path)
+{
+	char *data = NULL, *found = NULL, err[256];
+	size_t len = 0;
+	bool in_serve = false;
+	if (hr_file_read(&data, &len, path, 1024 * 1024, err, sizeof(err)) < 0)
+		return NULL;
+	for (char *line = data; line && line < data + len;) {
+		char *nl = memchr(line, '\n', (size_t)(data + len - line));
+		if (nl)
+			*nl = '\0';
+		while (*line == ' ' || *line == '\t')
+			line++;
+		if (*line == '[')
+			in_serve = !strncmp(line, "[serve]", 7);
+		else if (in_serve && !strncmp(line, "socket", 6)) {
+			char *v = line + 6;
+			while (*v == ' ' || *v == '\t')
+				v++;
+			if (*v == '=') {
+				v++;
+				while (*v == ' ' || *v == '\t')
+					v++;
+				size_t n = strcspn(v, " \t;#\r");
+				free(found);
+				found = strndup(v, n);
+			}
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	free(data);
+	return found;
+}
+
 static int ask(const char *config_path, const char *socket, const char *command)
 {
 	hr_serve_config cfg;
@@ -848,16 +887,20 @@ static int ask(const char *config_path, const char *socket, const char *command)
 	int rc = HR_EXIT_ERROR;
 	hr_serve_config_init(&cfg);
 	hr_policy_init(&policy);
+	char *fallback = NULL;
 	if (!socket || config_path) {
-		if (hr_config_load_file_serve(&policy, &cfg, config_path ? config_path : DEFAULT_CONFIG, NULL, NULL,
-			    err, sizeof(err)) < 0) {
-			hr_cli_error("serve %s: %s", command, err);
-			rc = HR_EXIT_USAGE;
-			goto out;
+		const char *file = config_path ? config_path : DEFAULT_CONFIG;
+		if (hr_config_load_file_serve(&policy, &cfg, file, NULL, NULL, err, sizeof(err)) < 0) {
+			/* a reload of a broken file is the daemon's to refuse, and to explain */
+			if (!(fallback = socket_of(file))) {
+				hr_cli_error("serve %s: %s", command, err);
+				rc = HR_EXIT_USAGE;
+				goto out;
+			}
 		}
 	}
 	if (!socket)
-		socket = cfg.socket;
+		socket = cfg.socket ? cfg.socket : fallback;
 	if (!socket) {
 		hr_cli_error("serve %s: no socket: pass --socket PATH or a configuration with [serve] socket", command);
 		rc = HR_EXIT_USAGE;
@@ -880,6 +923,7 @@ static int ask(const char *config_path, const char *socket, const char *command)
 	rc = a.exit_code;
 	hr_proto_answer_free(&a);
 out:
+	free(fallback);
 	hr_policy_free(&policy);
 	hr_serve_config_free(&cfg);
 	return rc;

@@ -47,9 +47,19 @@
 #include "hook-run/config.h"
 #include "serve_audit.h"
 
-#define READ_SECONDS 10.0    /* for the request to arrive whole */
-#define WRITE_SECONDS 10.0   /* for the client to take the answer */
 #define OUTPUT_LIMIT (16u << 20)
+
+/*
+ * Test knobs, read from the daemon's own environment (never a client's):
+ * HOOK_RUN_TEST_WORKER_STALL=SECONDS sleeps before judging each push (a
+ * push in flight to kill, drain or flood); HOOK_RUN_TEST_CRASH_BLOB=HEX
+ * aborts the worker when it is about to check that blob (a hostile blob);
+ * HOOK_RUN_TEST_PROTOCOL_VERSION=N announces another version.
+ */
+static double test_stall;
+static const char *test_crash_blob;
+static int test_version = HR_PROTO_VERSION;
+static double io_seconds = 10;
 
 static volatile sig_atomic_t stopping;
 
@@ -65,10 +75,10 @@ static void send_answer(int conn, hr_proto_answer *a)
 {
 	hr_bytes b = { 0 };
 	char err[256];
-	if (hr_pkt_addf(&b, "hook-run-protocol %d", HR_PROTO_VERSION) == 0 &&
+	if (hr_pkt_addf(&b, "hook-run-protocol %d", test_version) == 0 &&
 	    hr_pkt_addf(&b, "agent=hook-run/%s", PACKAGE_VERSION) == 0 &&
 	    hr_pkt_add_flush(&b) == 0 && hr_proto_answer_encode(&b, a) == 0)
-		hr_sock_write(conn, b.data, b.len, NULL, 0, hr_git_now() + WRITE_SECONDS, err, sizeof(err));
+		hr_sock_write(conn, b.data, b.len, NULL, 0, hr_git_now() + io_seconds, err, sizeof(err));
 	hr_bytes_free(&b);
 }
 
@@ -303,6 +313,12 @@ static int before_blob(void *arg, const hr_oid *blob, FILE *errout)
 	/* written before the check: if it kills us, the supervisor reads it here */
 	memcpy(w->slot->blob, blob->id, HR_OID_RAWSZ);
 	atomic_store(&w->slot->judging, 1);
+	if (test_crash_blob) {
+		char hex[HR_OID_HEXSZ + 1];
+		hr_oid_fmt(hex, blob);
+		if (!strcmp(hex, test_crash_blob))
+			abort();
+	}
 	return 0;
 }
 
@@ -391,6 +407,11 @@ static void judge_push(hr_serve_worker *w, int conn, hr_proto_request *r, int di
 	   here costs this request, and the client decides without us */
 	if (r->deadline_ms)
 		alarm(r->deadline_ms / 1000 + 2);
+	if (test_stall > 0) {
+		struct timespec ts = { (time_t)test_stall, (long)((test_stall - (double)(time_t)test_stall) * 1e9) };
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+	}
 	double t0 = hr_git_now();
 	hr_verdict v;
 	hr_cache_stats before = { 0 }, after = { 0 };
@@ -477,20 +498,27 @@ static void serve_connection(hr_serve_worker *w, int conn, hr_cache *cache)
 	unsigned version;
 	uid_t uid = 0;
 	pid_t pid = 0;
-	double deadline = hr_git_now() + READ_SECONDS;
+	double deadline = hr_git_now() + io_seconds;
 
 	hr_sock_peer(conn, &uid, &pid);
-	if (hr_sock_read_message(&hello, conn, HR_PKT_MAX * 4, deadline, fds, 2, &nfds, err, sizeof(err)) < 0)
-		goto out; /* nothing sensible to answer: a broken or silent peer */
+	int rrc = hr_sock_read_message(&hello, conn, HR_PKT_MAX * 4, deadline, fds, 2, &nfds, err, sizeof(err));
+	if (rrc < 0) {
+		/* a peer that said something wrong hears why; a silent or gone one, nothing */
+		if (rrc == HR_EINVALID || rrc == HR_ETOOBIG) {
+			w->slot->c.refused++;
+			answer_status(conn, HR_PROTO_REFUSED, "%s", err);
+		}
+		goto out;
+	}
 	if (hr_proto_hello_parse(&hello, &version, agent, sizeof(agent), err, sizeof(err)) < 0) {
 		w->slot->c.refused++;
 		answer_status(conn, HR_PROTO_REFUSED, "%s", err);
 		goto out;
 	}
-	if (version != HR_PROTO_VERSION) {
+	if (version != (unsigned)test_version) {
 		w->slot->c.refused++;
 		answer_status(conn, HR_PROTO_REFUSED, "protocol version %u is not spoken here (this daemon: %d)",
-			version, HR_PROTO_VERSION);
+			version, test_version);
 		goto out;
 	}
 	int extra[2];
@@ -547,6 +575,14 @@ void hr_serve_worker_run(hr_serve_worker *w)
 	if (getppid() == 1)
 		_exit(0);
 
+	const char *knob = getenv("HOOK_RUN_TEST_WORKER_STALL");
+	test_stall = knob ? strtod(knob, NULL) : 0;
+	test_crash_blob = getenv("HOOK_RUN_TEST_CRASH_BLOB");
+	if ((knob = getenv("HOOK_RUN_TEST_PROTOCOL_VERSION"))) {
+		long v = strtol(knob, NULL, 10);
+		test_version = v > 0 && v < 1000000 ? (int)v : HR_PROTO_VERSION;
+	}
+	io_seconds = w->config->request_secs;
 	hr_cache *cache = NULL;
 	if (w->config->cache) {
 		char err[512];

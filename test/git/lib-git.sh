@@ -102,13 +102,13 @@ remote_lines() {
 # (its standard error in INI.err) and wait until its socket answers.
 # DAEMON_PID is its process id; stop_daemon stops it (SIGTERM, drained).
 start_daemon() {
+	started_before=$(grep -c "listening on" "$1.err" 2>/dev/null || true)
 	"$HOOK_RUN" serve --config "$1" 2>>"$1.err" &
 	DAEMON_PID=$!
-	sock=$(sed -n 's/^socket *= *//p' "$1" | tail -1)
 	tries=0
-	while ! "$HOOK_RUN" serve status --socket "$sock" >/dev/null 2>&1; do
+	while [ "$(grep -c "listening on" "$1.err" 2>/dev/null || true)" = "${started_before:-0}" ]; do
 		tries=$((tries + 1))
-		if [ "$tries" -gt 100 ] || ! kill -0 "$DAEMON_PID" 2>/dev/null; then
+		if [ "$tries" -gt 200 ] || ! kill -0 "$DAEMON_PID" 2>/dev/null; then
 			echo "the daemon did not start:" >&2
 			cat "$1.err" >&2
 			return 1

@@ -6,9 +6,11 @@
  * embedded store made for several processes, with readers that never block
  * and one writer at a time, crash-safe by design. A key is the scope (a
  * digest of the hook-run build and of the effective policy, given by the
- * caller) followed by 'b' and the blob id; the value is one byte, 'c'
- * (clean). Nothing else is ever stored: a blob with any finding is checked
- * again, so the cache can only save work, never change a report. A new
+ * caller) followed by 'b' and the blob id; the value is 'c' (clean)
+ * followed by the build context's answers the check depended on (judge.c
+ * replays them before trusting the record). Nothing else is ever stored:
+ * a blob with any finding is checked again, so the cache can only save
+ * work, never change a report. A new
  * build or a new policy simply uses new keys; old ones are dropped when
  * the map is full (the whole database is emptied then: simple, and a cold
  * cache is only slower).
@@ -197,36 +199,46 @@ static void make_key(unsigned char *key, const hr_cache *c, char kind, const hr_
 	memcpy(key + HR_OID_RAWSZ + 1, id->id, HR_OID_RAWSZ);
 }
 
-bool hr_cache_blob_clean(hr_cache *c, const hr_oid *blob)
+long hr_cache_blob_get(hr_cache *c, const hr_oid *blob, unsigned char *out, size_t cap)
 {
 	unsigned char key[2 * HR_OID_RAWSZ + 1];
 	MDB_txn *txn = NULL;
 	MDB_val k = { sizeof(key), key }, v;
-	bool clean = false;
+	long len = -1;
 
 	if (!c || c->broken)
-		return false;
+		return -1;
 	make_key(key, c, 'b', blob);
 	int rc = mdb_txn_begin(c->env, NULL, MDB_RDONLY, &txn);
 	if (rc == 0) {
 		rc = mdb_get(txn, c->dbi, &k, &v);
-		clean = rc == 0 && v.mv_size == 1 && ((const char *)v.mv_data)[0] == 'c';
+		/* a record is 'c' and what follows; anything else is not ours */
+		if (rc == 0 && v.mv_size >= 1 && v.mv_size <= cap && ((const char *)v.mv_data)[0] == 'c') {
+			memcpy(out, v.mv_data, v.mv_size);
+			len = (long)v.mv_size;
+		}
 		mdb_txn_abort(txn);
 	}
 	if (rc != 0 && rc != MDB_NOTFOUND)
 		c->broken = true;
-	if (clean)
+	return len;
+}
+
+void hr_cache_count(hr_cache *c, bool hit)
+{
+	if (!c)
+		return;
+	if (hit)
 		c->stats.hits++;
 	else
 		c->stats.misses++;
-	return clean;
 }
 
-void hr_cache_blob_put_clean(hr_cache *c, const hr_oid *blob)
+void hr_cache_blob_put(hr_cache *c, const hr_oid *blob, const unsigned char *record, size_t len)
 {
 	unsigned char key[2 * HR_OID_RAWSZ + 1];
 	MDB_txn *txn = NULL;
-	MDB_val k = { sizeof(key), key }, v = { 1, (void *)"c" };
+	MDB_val k = { sizeof(key), key }, v = { len, (void *)record };
 
 	if (!c || c->broken)
 		return;

@@ -85,10 +85,17 @@ void hr_server_log_value(char *buf, size_t cap, const char *value);
 
 /* ---- the verdict cache, as the judge uses it (cache.c) ---- */
 
-/** Does the cache hold `blob` as clean under its policy and build? */
-bool hr_cache_blob_clean(hr_cache *cache, const hr_oid *blob);
+/*
+ * The record of `blob` judged clean under the cache's scope, copied into
+ * `out` (at most `cap` bytes): the build context's answers the check
+ * depended on (judge.c). Returns its length, or -1 when there is none.
+ */
+long hr_cache_blob_get(hr_cache *cache, const hr_oid *blob, unsigned char *out, size_t cap);
 
-/** Record `blob` as clean; a failure to write is counted, never an error. */
-void hr_cache_blob_put_clean(hr_cache *cache, const hr_oid *blob);
+/** Record `blob` as clean with `record`; a failure to write is counted, never an error. */
+void hr_cache_blob_put(hr_cache *cache, const hr_oid *blob, const unsigned char *record, size_t len);
+
+/* Count a lookup: a hit (a record that held) or a miss. */
+void hr_cache_count(hr_cache *cache, bool hit);
 
 #endif

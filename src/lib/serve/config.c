@@ -26,6 +26,7 @@ void hr_serve_config_init(hr_serve_config *c)
 	c->per_repo = 4;
 	c->cache_size = (size_t)256 << 20;
 	c->quarantine_secs = 600;
+	c->request_secs = 10;
 }
 
 void hr_serve_config_free(hr_serve_config *c)
@@ -191,6 +192,7 @@ int hr_serve_config_set(hr_serve_config *c, const char *key, const char *value,
 		{ "queue", &c->queue, 0, 100000 },
 		{ "per-repository", &c->per_repo, 1, 100000 },
 		{ "quarantine", &c->quarantine_secs, 0, 86400 * 30 },
+		{ "request-timeout", &c->request_secs, 1, 3600 },
 	};
 	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
 		if (strcmp(key, nums[i].key))
