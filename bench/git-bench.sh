@@ -19,6 +19,8 @@
 #      within 1.5x);
 #   4. `hook-run pre-commit` with one staged Dockerfile in a checkout of
 #      the tip (target: under 30 ms).
+# BENCH_ATTRIBUTES=1 also commits a .gitattributes at the top and in every
+# svcNNN/ directory, so that every Dockerfile's attributes are read.
 # Not a test: nothing fails on a slow machine. HOOK_RUN names the binary
 # (default: ./hook-run, as `make bench-git` runs it from the build tree).
 set -eu
@@ -62,7 +64,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) b = 1; printf "%.2f", a /
 echo "git-bench: generating $COMMITS commits over $FILES files..."
 t0=$(ms)
 git init -q --bare --initial-branch=main "$WORK/repo.git"
-awk -v commits="$COMMITS" -v files="$FILES" '
+awk -v commits="$COMMITS" -v files="$FILES" -v attrs="${BENCH_ATTRIBUTES:-0}" '
 function path(i) {
 	if (i % 200 == 0)
 		return sprintf("svc%03d/mod%02d/app%05d/Dockerfile", i % 100, int(i / 100) % 10, i)
@@ -84,6 +86,11 @@ BEGIN {
 	printf "commit refs/heads/main\ncommitter Bench <bench@example.com> %d +0000\ndata 7\ninitial\n", t
 	for (i = 0; i < files; i++)
 		blob(path(i), content(i, 0))
+	if (attrs) {
+		blob(".gitattributes", "*.txt text\nsvc000/mod01/** linguist-vendored\n")
+		for (i = 0; i < 100; i++)
+			blob(sprintf("svc%03d/.gitattributes", i), "*.txt -diff\n")
+	}
 	ndocker = int((files + 199) / 200)
 	for (c = 1; c < commits; c++) {
 		printf "commit refs/heads/main\ncommitter Bench <bench@example.com> %d +0000\ndata %d\ncommit %d\n",

@@ -4,13 +4,17 @@
 #
 #   contrib/install-deps.sh          what building and running needs
 #   contrib/install-deps.sh --test   also what the test suite needs
+#   contrib/install-deps.sh --package   what building the Debian package needs
 set -eu
 
 build="gcc make autoconf automake pkg-config libgit2-dev libinih-dev libjansson-dev zlib1g-dev liblmdb-dev check"
 test_extra="git valgrind python3 python3-jsonschema libxml2-utils pre-commit xxd man-db groff-base bsdextrautils"
+# the Debian package test (test/package.sh): build, lintian, a clean root
+package_extra="dpkg-dev debhelper lintian debootstrap fakeroot"
 
 want=$build
-[ "${1:-}" = "--test" ] && want="$build $test_extra"
+[ "${1:-}" = "--test" ] && want="$build $test_extra $package_extra"
+[ "${1:-}" = "--package" ] && want="$build $package_extra"
 
 missing=
 for p in $want; do

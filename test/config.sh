@@ -146,6 +146,12 @@ test_expect_success 'bad --severity and --set' '
 '
 test_expect_success 'the shipped example is valid and means the defaults' '
 	setup_repo &&
+	: every default list at work: names, vendored trees, attributes &&
+	for f in Dockerfile.j2 Dockerfile.x.PATCH Dockerfile~ vendor/a/Dockerfile third-party/Dockerfile \
+		src/testdata/Dockerfile Godeps/_workspace/Dockerfile gen/Dockerfile keep/Dockerfile; do
+		mkdir -p "repo/$(dirname "$f")" && cp repo/Dockerfile "repo/$f" || return 1
+	done &&
+	printf "gen/** linguist-generated\nvendor/a/** linguist-vendored=false\n" >repo/.gitattributes &&
 	cp "$TOP_SRCDIR/contrib/hook-run.ini.example" repo/.hook-run.ini &&
 	(cd repo && test_expect_code 1 "$HOOK_RUN" check >../with) &&
 	rm repo/.hook-run.ini &&

@@ -94,6 +94,15 @@ test_expect_success 'version --format json names the version, libgit2 and the fe
 	test_expect_code 2 "$HOOK_RUN" version --bogus
 '
 
+test_expect_success 'every rule has a section in the README that its findings link to' '
+	for r in $("$HOOK_RUN" explain --list | cut -d" " -f1); do grep -qx "#### $r" "$readme" || { echo "no section: $r"; exit 1; }; done &&
+	printf "FROM alpine:3.20\nCOPY a /srv/\n" >Dockerfile &&
+	"$HOOK_RUN" check --no-config --format sarif Dockerfile >out.sarif || test $? = 1 &&
+	grep -q "\"helpUri\": \".*README.md#copylinkmissing\"" out.sarif &&
+	"$HOOK_RUN" check --no-config --doc-urls Dockerfile >out.txt || test $? = 1 &&
+	grep -q "^    docs: .*README.md#syntaxdirectivemissing$" out.txt
+'
+
 test_expect_success 'the README carries the base image table the program judges by' '
 	"$HOOK_RUN" explain --base-images >table &&
 	sed -n "/^<!-- base-images: begin/,/^<!-- base-images: end/p" "$readme" | sed "1d;\$d" >readme-table &&

@@ -53,7 +53,7 @@ needs() {
 # multi-byte character before a column, a suppression with a reason, a safe
 # fix, a finding without a fix, an information-level finding
 write_sample() {
-	printf '\357\273\277FROM alpine AS b\303\244se\n' >"$1"
+	printf '\357\273\277# syntax=docker/dockerfile:1\nFROM alpine AS b\303\244se\n' >"$1"
 	printf 'COPY --from=b\303\244se --link=yes /a /b\n' >>"$1"
 	printf '# check=skip=LinkChownByName // ids come from the base image\n' >>"$1"
 	printf 'COPY --from=b\303\244se --link --chown=app /a /c\n' >>"$1"
@@ -336,7 +336,7 @@ assert \"odd/a b,c:d%.Dockerfile\" in files, files
 assert \"Dockerfile\" in files, files
 print(n, \"annotations\")
 " &&
-	grep -q "^::notice file=Dockerfile,line=5,endLine=5,col=18,endColumn=23,title=LinkIneffectiveWithChmod::" gh.out &&
+	grep -q "^::notice file=Dockerfile,line=6,endLine=6,col=18,endColumn=23,title=LinkIneffectiveWithChmod::" gh.out &&
 	grep -q "^::error file=odd/a b%2Cc%3Ad%25.Dockerfile," gh.out &&
 	grep -q "%0Ahint: " gh.out &&
 	! grep -q "title=LinkChownByName" gh.out
@@ -361,13 +361,13 @@ test_expect_success 'baseline: a new finding shows alone' '
 	test_expect_code 1 hr check -q --baseline baseline.json Dockerfile >out &&
 	cat out &&
 	test $(wc -l <out) = 1 &&
-	grep -q "^Dockerfile:8:1: error: COPY without --link" out
+	grep -q "^Dockerfile:9:1: error: COPY without --link" out
 '
 
 test_expect_success 'baseline: moved lines stay hidden, paths match with or without ./' '
 	write_sample Dockerfile &&
 	test_expect_code 1 hr check --format json Dockerfile >baseline.json &&
-	printf "\357\273\277# a comment\nFROM alpine AS b\303\244se\nCOPY --chown=app x /tmp/\n\nCOPY --from=b\303\244se /a /e\nCOPY --from=b\303\244se --link=yes /a /b\nRUN true\nCOPY --from=b\303\244se --link --chmod=755 /a /d\n" >Dockerfile &&
+	printf "\357\273\277# syntax=docker/dockerfile:1\n# a comment\nFROM alpine AS b\303\244se\nCOPY --chown=app x /tmp/\n\nCOPY --from=b\303\244se /a /e\nCOPY --from=b\303\244se --link=yes /a /b\nRUN true\nCOPY --from=b\303\244se --link --chmod=755 /a /d\n" >Dockerfile &&
 	hr check --baseline baseline.json ./Dockerfile >out &&
 	cat out &&
 	grep -q "0 findings, 5 hidden by the baseline" out
@@ -384,10 +384,10 @@ test_expect_success 'baseline: two recorded duplicates hide two, not three' '
 '
 
 test_expect_success 'baseline: a suppressed finding is not accepted debt' '
-	printf "FROM alpine\n# check=skip=CopyLinkMissing\nCOPY a /b\n" >Dockerfile &&
-	hr check --severity SyntaxDirectiveMissing=off --format json Dockerfile >baseline.json &&
-	printf "FROM alpine\nCOPY a /b\n" >Dockerfile &&
-	test_expect_code 1 hr check --severity SyntaxDirectiveMissing=off -q --baseline baseline.json Dockerfile >out &&
+	printf "# syntax=docker/dockerfile:1\nFROM alpine\n# check=skip=CopyLinkMissing\nCOPY a /b\n" >Dockerfile &&
+	hr check --format json Dockerfile >baseline.json &&
+	printf "# syntax=docker/dockerfile:1\nFROM alpine\nCOPY a /b\n" >Dockerfile &&
+	test_expect_code 1 hr check -q --baseline baseline.json Dockerfile >out &&
 	grep -q "CopyLinkMissing" out
 '
 

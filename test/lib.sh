@@ -31,6 +31,8 @@ export GIT_CONFIG_NOSYSTEM=1 HOME="$TEST_TMP/home" LC_ALL=C
 # reports show this elapsed time instead of the measured one, so that whole
 # outputs (text summaries, JSON, SARIF, JUnit) can be compared
 export HOOK_RUN_TEST_ELAPSED=0
+# rule documentation URLs in outputs do not depend on the install prefix
+export HOOK_RUN_DOCS_URL=https://hook-run.example/README.md
 mkdir -p "$HOME"
 
 test_expect_success() {

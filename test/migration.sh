@@ -59,7 +59,7 @@ test_expect_success 'fix-mode=safe leaves the risky copies reported' '
 	same_tree "$src/expected-safe" tree &&
 	grep "Containerfile:4:1: error: COPY without --link: adding --link would reset /tmp from 1777" out &&
 	grep "Containerfile:8:1: error: COPY without --link: adding --link may reset /opt and /opt/app" out &&
-	grep "legacy/Dockerfile.windows:4:1: error: COPY without --link: hook-run cannot prove --link safe" out
+	grep "legacy/Dockerfile.windows:4:1: error: COPY without --link: hook-run cannot prove --link safe: the stage is built on a Windows image" out
 '
 
 test_expect_success 'a known directory gets its slash with --link, a directory source does not' '

@@ -57,6 +57,7 @@ typedef struct hr_finding {
 	unsigned fix_flags;          /* enum hr_fix_flags: what the edits change */
 	const hr_instruction *instruction; /* NULL for file-level findings */
 	bool suppressed;             /* silenced by an inline `# check=skip=` */
+	bool preexisting;            /* the file had it before the change (hr_result_mark_preexisting) */
 	const char *suppression_reason; /* the text after `//`, or NULL */
 } hr_finding;
 
@@ -121,6 +122,16 @@ bool hr_bytes_are_archive(const unsigned char *data, size_t len);
 int hr_check_skipped(hr_result **out, const char *reason, const hr_policy *policy);
 
 void hr_result_free(hr_result *r);
+
+/**
+ * Mark the findings of `r` that `before` - the same file before the change
+ * (the parent commit's blob, HEAD's) - already had: the same rule about an
+ * instruction with the same text (the logical line BuildKit assembled, so
+ * moved lines still match), counted per key, so that a second copy of an
+ * old instruction is new. Findings about the whole file (line 0) match by
+ * rule. Sets hr_finding.preexisting; returns the number marked.
+ */
+size_t hr_result_mark_preexisting(hr_result *r, const hr_result *before);
 
 /** Unsuppressed findings whose severity is at least `min`. */
 size_t hr_result_count(const hr_result *r, hr_severity min);

@@ -130,6 +130,8 @@ typedef struct hr_directive {
 	hr_span span;       /* the whole line, without its line ending */
 	hr_span value_span;
 	bool honoured;      /* BuildKit acts on this line */
+	bool parse_block;   /* BuildKit's Parse() took it as a directive: it is not one of
+	                       the comments BuildKit attaches to the first instruction */
 	unsigned notes;     /* enum hr_directive_note bits */
 } hr_directive;
 

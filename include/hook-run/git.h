@@ -165,6 +165,17 @@ int hr_repo_config_bool(bool *out, hr_repo *repo, const char *key, bool dflt,
 /** Is the repository a shallow clone (its history cut short)? */
 bool hr_repo_is_shallow(hr_repo *repo);
 
+/**
+ * The attributes hook-run reads (hook-run, linguist-vendored,
+ * linguist-generated) of `path`, relative to the working tree, from the
+ * working tree's .gitattributes (its files first, then the index, as git
+ * reads them), for hr_policy_path_selected(). For `check`, `fix` and
+ * `audit --worktree`; the git sources read the attributes of their own
+ * snapshot. All unspecified in a bare repository.
+ */
+int hr_repo_worktree_attrs(hr_path_attrs *out, hr_repo *repo, const char *path,
+	char *err, size_t errlen);
+
 /* ---- changes: what the sources hand out ----------------------------- */
 
 /** One (commit, path, blob) to judge. */

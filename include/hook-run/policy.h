@@ -24,6 +24,11 @@ typedef enum hr_inline_mode {
 	HR_INLINE_DENY,
 } hr_inline_mode;
 typedef enum hr_scope { HR_SCOPE_COMMITS = 0, HR_SCOPE_TIPS } hr_scope;
+typedef enum hr_gitattributes_mode {
+	HR_GITATTR_HONOUR = 0,     /* attributes include and exclude */
+	HR_GITATTR_INCLUDE_ONLY,   /* only attributes that include count (a server's choice) */
+	HR_GITATTR_IGNORE,         /* .gitattributes is not read */
+} hr_gitattributes_mode;
 typedef enum hr_on_timeout { HR_ON_TIMEOUT_DENY = 0, HR_ON_TIMEOUT_ALLOW } hr_on_timeout;
 
 #define HR_POLICY_MAX_PATTERNS 64
@@ -34,6 +39,12 @@ typedef struct hr_policy {
 	size_t npaths;
 	char *exclude[HR_POLICY_MAX_PATTERNS]; /* left out even when they match */
 	size_t nexclude;
+	char *exclude_suffixes[HR_POLICY_MAX_PATTERNS]; /* file-name endings that are never
+	                                                   Dockerfiles (".patch"), any case */
+	size_t nexclude_suffixes;
+	char *vendored[HR_POLICY_MAX_PATTERNS]; /* third-party trees (exclude-style patterns) */
+	size_t nvendored;
+	hr_gitattributes_mode gitattributes;
 	hr_action action;          /* pre-commit: reject, or fix the staged blob */
 	hr_fix_mode fix_mode;
 	char *syntax;              /* what the fixer writes: "docker/dockerfile:1" */
@@ -74,13 +85,43 @@ int hr_policy_set(hr_policy *p, const char *section, const char *key, const char
 	char *err, size_t errlen);
 
 /**
- * Like hr_policy_set(), but a list key (paths, exclude, frontends) adds to
- * the list instead of replacing it.
+ * Like hr_policy_set(), but a list key (paths, exclude, exclude-suffixes,
+ * vendored, frontends) adds to the list instead of replacing it.
  */
 int hr_policy_append(hr_policy *p, const char *section, const char *key, const char *value,
 	char *err, size_t errlen);
 
-/** True if `path` (relative, '/'-separated) is a Dockerfile by the policy. */
+/** What a path's .gitattributes say, as far as hook-run cares (git layer fills it). */
+typedef enum hr_attr_state {
+	HR_ATTR_UNSPECIFIED = 0,
+	HR_ATTR_TRUE,     /* set, or a value other than "false" (and, for hook-run, "off") */
+	HR_ATTR_FALSE,    /* unset (-attr), or the value "false" (and, for hook-run, "off") */
+} hr_attr_state;
+
+typedef struct hr_path_attrs {
+	hr_attr_state hook_run;   /* `hook-run`: on includes, off excludes, before anything else */
+	hr_attr_state vendored;   /* `linguist-vendored` (false: not vendored, whatever the list) */
+	hr_attr_state generated;  /* `linguist-generated` */
+} hr_path_attrs;
+
+/**
+ * Is `path` (relative to the repository root, '/'-separated) a candidate:
+ * matched by `paths`, not left out by `exclude`, not a .dockerignore file?
+ * Cheap; the sources read .gitattributes only for candidates.
+ */
+bool hr_policy_path_candidate(const hr_policy *p, const char *path);
+
+/**
+ * Is a candidate a Dockerfile to judge, given its attributes (NULL: none)?
+ * In order: `hook-run` on includes and off excludes; linguist-vendored or
+ * linguist-generated true excludes; then a name ending in one of
+ * `exclude-suffixes`, or a directory of `vendored` (unless
+ * linguist-vendored is false), excludes. With gitattributes = include-only
+ * the excluding attributes are ignored; with ignore, all of them.
+ */
+bool hr_policy_path_selected(const hr_policy *p, const char *path, const hr_path_attrs *attrs);
+
+/** Candidate and selected without attributes: what plain files get. */
 bool hr_policy_matches_path(const hr_policy *p, const char *path);
 
 /** git's wildmatch: `*`, `?`, `[...]`, `**` (WM_PATHNAME semantics). */

@@ -37,6 +37,10 @@ typedef struct hr_report_opts {
 	const char *line_prefix;   /* prepended to every text line ("GL-HOOK-ERR: ") */
 	const char *fix_command;   /* how a user fixes it locally, for hints */
 	const hr_policy *policy;
+	const char *docs_url;      /* where the rules are documented (the README as published
+	                              with the source); a rule's URL is this + "#" + its name in
+	                              lower case. NULL: no URLs */
+	bool show_doc_urls;        /* text: a `docs:` line under each finding */
 	bool fixed_elapsed;        /* report `elapsed` below instead of the measured time */
 	double elapsed;            /*   (reproducible output for tests: HOOK_RUN_TEST_ELAPSED) */
 } hr_report_opts;
@@ -68,5 +72,11 @@ int hr_reporter_new(hr_reporter **out, const hr_report_opts *opts);
 int hr_reporter_add(hr_reporter *r, const hr_report_item *item);
 int hr_reporter_finish(hr_reporter *r, const hr_report_summary *summary);
 void hr_reporter_free(hr_reporter *r);
+
+/**
+ * The documentation URL of `rule` under `base` (base "#" lower-case name)
+ * into buf; "" when base is NULL. Returns buf.
+ */
+const char *hr_rule_doc_url(char *buf, size_t bufsz, const char *base, hr_rule_id rule);
 
 #endif

@@ -24,7 +24,7 @@
 bool hr_client_env_wanted(const char *v)
 {
 	static const char *const prefixes[] = { "GIT_", "GL_", "GITEA_", "GITHUB_", "SSH_", "HOOK_RUN_" };
-	static const char *const names[] = { "USER=", "LOGNAME=" };
+	static const char *const names[] = { "USER=", "LOGNAME=", "HOME=", "XDG_CONFIG_HOME=" };
 	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
 		if (!strncmp(v, prefixes[i], strlen(prefixes[i])))
 			return strchr(v, '=') != NULL;

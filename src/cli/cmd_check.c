@@ -47,8 +47,9 @@ static void usage(FILE *out, bool fix)
 	else
 		fputs("usage: hook-run check [options] [PATH...]\n\n"
 		      "Check Dockerfiles against the policy: files are checked whatever their\n"
-		      "name, directories are searched with the `paths` patterns, '-' reads\n"
-		      "standard input; no PATH means the current directory.\n"
+		      "name, directories are searched with the `paths` patterns (less exclude,\n"
+		      "exclude-suffixes, vendored, and what the working tree's .gitattributes\n"
+		      "say), '-' reads standard input; no PATH means the current directory.\n"
 		      "Exit 0 clean, 1 findings, 2 usage or configuration error, 3 I/O error.\n\n", out);
 	fputs("  --stdin-filename NAME  the name to show for '-'\n", out);
 	fputs(hr_common_options_help, out);

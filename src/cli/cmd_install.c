@@ -50,11 +50,17 @@ enum { WANT_PRE_COMMIT = 1, WANT_PRE_RECEIVE = 2, WANT_SERVER = 4 };
 
 static const char server_ini[] =
 	"; hook-run: this repository's server policy, read by the pre-receive hook.\n"
-	"; Pushed commits never change it. Every key is optional; the values shown\n"
-	"; are the defaults. See the README (\"Configuration\") for all of them.\n"
+	"; Pushed commits never change it. Every key is optional. A few are shown\n"
+	"; here, commented out, with their defaults; every key and its default is in\n"
+	"; the README (\"Configuration\") and in hook-run.ini.example.\n"
 	"[hook-run]\n"
 	"; paths = Dockerfile, Dockerfile.*, *.Dockerfile, *.dockerfile, Containerfile, Containerfile.*\n"
 	"; exclude =\n"
+	"; exclude-suffixes and vendored: default lists of names that are not\n"
+	"; Dockerfiles and of third-party trees (see the README); empty: none.\n"
+	"; Pushers write the .gitattributes of their commits: include-only lets them\n"
+	"; add files (hook-run, linguist-vendored=false), not leave any out.\n"
+	"; gitattributes = honour\n"
 	"; fix-mode = safe\n"
 	"; min-version = 1.4\n"
 	"\n"
@@ -351,7 +357,7 @@ int hr_cmd_install(int argc, char **argv)
 				hr_cli_error("%s", err);
 				rc = HR_EXIT_ERROR;
 			} else {
-				printf("hook-run: wrote %s (the server's policy; all defaults for now)\n", ini);
+				printf("hook-run: wrote %s (the server's policy: the defaults, with a few keys shown)\n", ini);
 			}
 		} else if (ini) {
 			printf("hook-run: kept %s\n", ini);

@@ -91,7 +91,8 @@ static void usage(FILE *out, bool merge)
 	else
 		fputs("usage: hook-run pre-commit [options] [--amend|--no-amend]\n\n"
 		      "The pre-commit hook: checks each staged Dockerfile that the commit adds\n"
-		      "or changes (the index GIT_INDEX_FILE names, not the working file).\n"
+		      "or changes (the index GIT_INDEX_FILE names, not the working file; its\n"
+		      "staged .gitattributes decide which files count).\n"
 		      "With action = fix, fixes the staged blobs, then the working files\n"
 		      "without losing unstaged edits, and prints every change.\n"
 		      "Exit 0 clean or all fixed, 1 findings, 2 configuration, 3 git error.\n\n"

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "hook-run/git.h"
 #include "options.h"
 #include "hook-run/engine.h"
 #include "hook-run/config.h"
@@ -23,11 +24,12 @@ const char hr_common_options_help[] =
 	"  --fix-mode safe|all  which fixes apply (default safe)\n"
 	"  --action reject|fix  pre-commit: reject, or fix the staged blob\n"
 	"  --severity RULE=LEVEL  error, warning, info or off for one rule\n"
-	"  --set SECTION.KEY=VALUE  any configuration key (hook-run.paths=...)\n"
+	"  --set SECTION.KEY=VALUE  any configuration key (hook-run.paths=..., hook-run.vendored=)\n"
 	"  --format FORMAT      text, json, sarif, junit, gitlab or github\n"
 	"  --color, --no-color  force colour on or off (default: on a terminal, not with NO_COLOR)\n"
 	"  --max-size SIZE      do not judge larger files (default 4M)\n"
 	"  --baseline FILE      hide the findings FILE (an earlier --format json output) records\n"
+	"  --doc-urls           text: each finding's rule documentation URL\n"
 	"  -q, --quiet          print findings only\n";
 
 void hr_cli_common_init(hr_cli_common *c)
@@ -118,6 +120,9 @@ int hr_cli_common_option(hr_cli_common *c, int opt, const char *arg)
 			hr_cli_error("--format: '%s' is not one of text, json, sarif, junit, gitlab, github", arg);
 			return -1;
 		}
+		return 1;
+	case HR_OPT_DOC_URLS:
+		c->doc_urls = true;
 		return 1;
 	case HR_OPT_NO_COLOR:
 		c->color_flag_set = true;
@@ -244,6 +249,11 @@ void hr_cli_report_opts(const hr_cli_common *c, hr_report_opts *opts, FILE *out)
 	opts->out = out;
 	opts->quiet = c->quiet;
 	opts->policy = &c->policy;
+	/* the README as installed with this build (configure --with-docs-url);
+	   HOOK_RUN_DOCS_URL points elsewhere (a published copy; the tests) */
+	const char *docs = getenv("HOOK_RUN_DOCS_URL");
+	opts->docs_url = docs && *docs ? docs : HR_DOCS_URL;
+	opts->show_doc_urls = c->doc_urls;
 	const char *fixed = getenv("HOOK_RUN_TEST_ELAPSED");
 	if (fixed && *fixed) {
 		opts->fixed_elapsed = true;
@@ -288,8 +298,47 @@ static int pathlist_add(hr_pathlist *l, const char *path)
 	return 0;
 }
 
+/* what a directory search needs besides the policy */
+typedef struct find_ctx {
+	hr_pathlist *out;
+	const hr_policy *policy;
+	hr_repo *repo;        /* the repository around the directory, for .gitattributes; or NULL */
+	char prefix[PATH_MAX]; /* the directory relative to its working tree ("" or "sub/") */
+} find_ctx;
+
+/*
+ * Is `relpath` (relative to the searched directory) a Dockerfile to judge?
+ * In a working tree the patterns, lists and attributes see the path from
+ * its top, as the git commands do; elsewhere, from the searched directory.
+ */
+static int matches(find_ctx *f, const char *relpath, bool *out)
+{
+	hr_path_attrs attrs;
+	char path[PATH_MAX], err[1024];
+	const char *p = relpath;
+
+	*out = false;
+	if (f->repo) {
+		if ((size_t)snprintf(path, sizeof(path), "%s%s", f->prefix, relpath) >= sizeof(path))
+			return 0;
+		p = path;
+	}
+	if (!hr_policy_path_candidate(f->policy, p))
+		return 0;
+	if (!f->repo || f->policy->gitattributes == HR_GITATTR_IGNORE) {
+		*out = hr_policy_path_selected(f->policy, p, NULL);
+		return 0;
+	}
+	if (hr_repo_worktree_attrs(&attrs, f->repo, p, err, sizeof(err)) < 0) {
+		hr_cli_error("%s", err);
+		return HR_EXIT_ERROR;
+	}
+	*out = hr_policy_path_selected(f->policy, p, &attrs);
+	return 0;
+}
+
 /* walk `base/rel` recursively; rel is "" at the top */
-static int walk(hr_pathlist *out, const char *base, const char *rel, const hr_policy *policy, int depth)
+static int walk(find_ctx *f, const char *base, const char *rel, int depth)
 {
 	char dirpath[PATH_MAX];
 	if ((size_t)snprintf(dirpath, sizeof(dirpath), "%s%s%s", base, *rel ? "/" : "", rel) >= sizeof(dirpath))
@@ -318,14 +367,15 @@ static int walk(hr_pathlist *out, const char *base, const char *rel, const hr_po
 			continue;
 		if (S_ISDIR(st.st_mode)) {
 			if (depth < 64)
-				rc = walk(out, base, relpath, policy, depth + 1);
+				rc = walk(f, base, relpath, depth + 1);
 			continue;
 		}
 		if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
 			continue;
-		if (!hr_policy_matches_path(policy, relpath))
+		bool take;
+		if ((rc = matches(f, relpath, &take)) != 0 || !take)
 			continue;
-		if (pathlist_add(out, !strcmp(base, ".") ? relpath : full) < 0) {
+		if (pathlist_add(f->out, !strcmp(base, ".") ? relpath : full) < 0) {
 			hr_cli_error("out of memory");
 			rc = HR_EXIT_ERROR;
 		}
@@ -339,6 +389,34 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/*
+ * The repository whose working tree holds `dir`, and where `dir` is in it:
+ * paths are matched from the top of that tree, and its .gitattributes
+ * count. Outside a working tree none are read.
+ */
+static void find_repo(find_ctx *f, const char *dir)
+{
+	char err[1024], *real = NULL, *top = NULL;
+
+	if (hr_repo_open(&f->repo, dir, err, sizeof(err)) < 0)
+		return;
+	const char *workdir = hr_repo_workdir(f->repo);
+	real = realpath(dir, NULL);
+	top = workdir ? realpath(workdir, NULL) : NULL;
+	size_t tl = top ? strlen(top) : 0;
+	if (real && top && strncmp(real, top, tl) == 0 && (real[tl] == '\0' || real[tl] == '/') &&
+	    (size_t)snprintf(f->prefix, sizeof(f->prefix), "%s%s", real[tl] ? real + tl + 1 : "",
+		real[tl] ? "/" : "") < sizeof(f->prefix)) {
+		free(real);
+		free(top);
+		return;
+	}
+	free(real);
+	free(top);
+	hr_repo_free(f->repo); /* GIT_DIR names a repository elsewhere */
+	f->repo = NULL;
+}
+
 int hr_cli_find_dockerfiles(hr_pathlist *out, const char *dir, const hr_policy *policy)
 {
 	char base[PATH_MAX];
@@ -348,8 +426,11 @@ int hr_cli_find_dockerfiles(hr_pathlist *out, const char *dir, const hr_policy *
 	memcpy(base, dir, n + 1);
 	while (n > 1 && base[n - 1] == '/')
 		base[--n] = '\0';
+	find_ctx f = { .out = out, .policy = policy };
+	find_repo(&f, base);
 	size_t before = out->len;
-	int rc = walk(out, base, "", policy, 0);
+	int rc = walk(&f, base, "", 0);
+	hr_repo_free(f.repo);
 	if (out->len > before) /* never qsort(NULL, 0, ...): UBSan calls it undefined */
 		qsort(out->items + before, out->len - before, sizeof(char *), cmp_str);
 	return rc;

@@ -31,6 +31,7 @@ typedef struct hr_cli_common {
 	size_t noverrides;
 	hr_format format;
 	bool color_flag_set;
+	bool doc_urls;               /* --doc-urls: text shows each rule's documentation URL */
 	bool color;
 	bool quiet;
 	bool no_config;                /* --no-config: defaults and flags only */
@@ -41,7 +42,7 @@ typedef struct hr_cli_common {
 enum {
 	HR_OPT_CONFIG = 1000, HR_OPT_FIX_MODE, HR_OPT_ACTION, HR_OPT_SEVERITY, HR_OPT_FORMAT,
 	HR_OPT_NO_COLOR, HR_OPT_COLOR, HR_OPT_MAX_SIZE, HR_OPT_NO_CONFIG, HR_OPT_SET,
-	HR_OPT_BASELINE,
+	HR_OPT_BASELINE, HR_OPT_DOC_URLS,
 };
 
 /* The shared entries for a getopt_long table (terminated by a zero entry). */
@@ -57,6 +58,7 @@ enum {
 	{ "color", no_argument, NULL, HR_OPT_COLOR }, \
 	{ "max-size", required_argument, NULL, HR_OPT_MAX_SIZE }, \
 	{ "baseline", required_argument, NULL, HR_OPT_BASELINE }, \
+	{ "doc-urls", no_argument, NULL, HR_OPT_DOC_URLS }, \
 	{ "quiet", no_argument, NULL, 'q' }
 
 /* Help text for the shared options. */
@@ -110,9 +112,11 @@ typedef struct hr_pathlist {
 void hr_pathlist_free(hr_pathlist *l);
 
 /*
- * The Dockerfiles under `dir` by the policy's patterns (matched on the path
- * relative to `dir`), sorted; `.git` directories are skipped. Returns 0 or an
- * exit code after printing an error.
+ * The Dockerfiles under `dir` by the policy's patterns and, inside a git
+ * working tree, its .gitattributes, sorted; `.git` directories are skipped.
+ * Paths are matched from the top of the working tree (as the git commands
+ * match them), outside one from `dir`. Returns 0 or an exit code after
+ * printing an error.
  */
 int hr_cli_find_dockerfiles(hr_pathlist *out, const char *dir, const hr_policy *policy);
 

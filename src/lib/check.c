@@ -3,10 +3,9 @@
  * policy's severities and the file's inline suppressions, sort.
  *
  * Rule families only say what they found. This file decides what the user
- * sees: a severity of `off` drops a finding, `# check=skip=` (file-wide in
- * the directive block, or on the comment lines right above an instruction)
- * marks it suppressed, and the policy's inline-suppressions setting decides
- * whether such a comment counts at all.
+ * sees: a severity of `off` drops a finding, and `# check=skip=` comments
+ * mark findings suppressed as BuildKit would read them, under the policy's
+ * inline-suppressions setting (suppress.c).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -107,198 +106,6 @@ void hr__edit(hr_check_ctx *c, hr_finding *f, size_t start, size_t end, const ch
 	e->len = len;
 }
 
-/* ---- suppressions ------------------------------------------------------ */
-
-typedef struct skip_list {
-	bool all;
-	bool rules[HR_RULE_COUNT];
-	bool any;             /* names at least one hook-run rule (or all) */
-	const char *reason;   /* text after "//", or NULL */
-} skip_list;
-
-/*
- * Parse a check value: "skip=A,B;error=true // reason". Only the `skip`
- * option matters to hook-run; names it does not know belong to BuildKit.
- */
-static void parse_check_value(hr_check_ctx *c, const char *v, size_t n, skip_list *out)
-{
-	memset(out, 0, sizeof(*out));
-	const char *slashes = NULL;
-	for (size_t i = 0; i + 1 < n; i++)
-		if (v[i] == '/' && v[i + 1] == '/') {
-			slashes = v + i;
-			break;
-		}
-	size_t body = slashes ? (size_t)(slashes - v) : n;
-	if (slashes) {
-		const char *r = slashes + 2;
-		size_t rl = n - body - 2;
-		size_t lead = hr_trim_left_len((const unsigned char *)r, rl);
-		size_t keep = hr_trim_right_len((const unsigned char *)r + lead, rl - lead);
-		if (keep)
-			out->reason = hr_arena_strndup(c->arena, r + lead, keep);
-	}
-	size_t i = 0;
-	while (i < body) {
-		size_t opt_end = i;
-		while (opt_end < body && v[opt_end] != ';')
-			opt_end++;
-		/* an option: key=value */
-		size_t k = i;
-		while (k < opt_end && (v[k] == ' ' || v[k] == '\t'))
-			k++;
-		if (opt_end - k > 5 && strncasecmp(v + k, "skip", 4) == 0) {
-			size_t eq = k + 4;
-			while (eq < opt_end && (v[eq] == ' ' || v[eq] == '\t'))
-				eq++;
-			if (eq < opt_end && v[eq] == '=') {
-				size_t r = eq + 1;
-				while (r < opt_end) {
-					while (r < opt_end && (v[r] == ',' || v[r] == ' ' || v[r] == '\t'))
-						r++;
-					size_t s = r;
-					while (r < opt_end && v[r] != ',' && v[r] != ' ' && v[r] != '\t')
-						r++;
-					if (r == s)
-						continue;
-					if (r - s == 3 && strncasecmp(v + s, "all", 3) == 0) {
-						out->all = out->any = true;
-					} else {
-						const hr_rule *rule = hr_rule_find(v + s, r - s);
-						if (rule) {
-							out->rules[rule->id] = true;
-							out->any = true;
-						}
-					}
-				}
-			}
-		}
-		i = opt_end + 1;
-	}
-}
-
-/* Is this comment text a `check=...` line? Then *value is after the '='. */
-static bool comment_is_check(const hr_str *text, const char **value, size_t *len)
-{
-	const char *t = text->ptr;
-	size_t n = text->len;
-	if (n < 6 || strncasecmp(t, "check", 5) != 0)
-		return false;
-	size_t i = 5;
-	while (i < n && (t[i] == ' ' || t[i] == '\t'))
-		i++;
-	if (i >= n || t[i] != '=')
-		return false;
-	i++;
-	while (i < n && (t[i] == ' ' || t[i] == '\t'))
-		i++;
-	*value = t + i;
-	*len = n - i;
-	return true;
-}
-
-static bool never_suppressed(hr_rule_id id)
-{
-	return id == HR_RULE_DOCKERFILE_PARSE_ERROR || id == HR_RULE_UNCHECKABLE_FILE ||
-	       id == HR_RULE_INLINE_SUPPRESSION_REFUSED;
-}
-
-/* Does the policy accept this suppression? If not, say so once. */
-static bool suppression_accepted(hr_check_ctx *c, const skip_list *s, hr_span where)
-{
-	if (!s->any)
-		return false;
-	switch (c->policy->inline_suppressions) {
-	case HR_INLINE_ALLOW:
-		return true;
-	case HR_INLINE_REQUIRE_REASON:
-		if (s->reason)
-			return true;
-		hr__finding(c, HR_RULE_INLINE_SUPPRESSION_REFUSED, where,
-			"inline suppression without a reason: the policy requires one after '//' "
-			"(# check=skip=Rule // why)");
-		return false;
-	case HR_INLINE_DENY:
-		hr__finding(c, HR_RULE_INLINE_SUPPRESSION_REFUSED, where,
-			"inline suppressions are not allowed by the policy: the findings stand");
-		return false;
-	}
-	return false;
-}
-
-static void apply_suppressions(hr_check_ctx *c)
-{
-	const hr_dockerfile *df = c->df;
-	skip_list file_skip;
-	bool file_ok = false;
-
-	memset(&file_skip, 0, sizeof(file_skip));
-	if (df->check) {
-		parse_check_value(c, df->check->value.ptr, df->check->value.len, &file_skip);
-		file_ok = suppression_accepted(c, &file_skip, df->check->span);
-	}
-
-	/* per instruction: check= comments on the lines right above it */
-	size_t nfind = c->findings->len;
-	size_t ci = 0;
-	for (size_t i = 0; i < df->ninstructions; i++) {
-		const hr_instruction *in = &df->instructions[i];
-		skip_list merged;
-		bool have = false;
-
-		memset(&merged, 0, sizeof(merged));
-		while (ci < df->ncomments && df->comments[ci].line < in->start_line)
-			ci++;
-		/* walk back over the comment block that ends right above the instruction */
-		uint32_t want = in->start_line - 1;
-		for (size_t k = ci; k-- > 0 && want > 0;) {
-			const hr_comment *cm = &df->comments[k];
-			if (cm->line != want)
-				break;
-			want--;
-			const char *v;
-			size_t vl;
-			if (!comment_is_check(&cm->text, &v, &vl))
-				continue;
-			/* the directive block's own check= is the file-wide one */
-			if (df->check && df->check->line == cm->line)
-				continue;
-			skip_list s;
-			parse_check_value(c, v, vl, &s);
-			if (!suppression_accepted(c, &s, cm->span))
-				continue;
-			have = true;
-			merged.all |= s.all;
-			for (size_t r = 0; r < HR_RULE_COUNT; r++)
-				merged.rules[r] |= s.rules[r];
-			if (s.reason)
-				merged.reason = s.reason;
-		}
-		if (!have)
-			continue;
-		hr_finding *fs = c->findings->items;
-		for (size_t f = 0; f < nfind; f++) {
-			if (fs[f].instruction != in || never_suppressed(fs[f].rule))
-				continue;
-			if (merged.all || merged.rules[fs[f].rule]) {
-				fs[f].suppressed = true;
-				fs[f].suppression_reason = merged.reason;
-			}
-		}
-	}
-	if (file_ok) {
-		hr_finding *fs = c->findings->items;
-		for (size_t f = 0; f < nfind; f++) {
-			if (never_suppressed(fs[f].rule) || fs[f].suppressed)
-				continue;
-			if (file_skip.all || file_skip.rules[fs[f].rule]) {
-				fs[f].suppressed = true;
-				fs[f].suppression_reason = file_skip.reason;
-			}
-		}
-	}
-}
-
 /* ---- driver ----------------------------------------------------------- */
 
 static int compare_findings(const void *a, const void *b)
@@ -390,7 +197,7 @@ int hr_check_ext(hr_result **out, const char *data, size_t len, const hr_policy 
 	if (judged) {
 		hr__check_syntax(&c);
 		hr__check_link(&c);
-		apply_suppressions(&c);
+		hr__apply_suppressions(&c);
 	}
 	if (c.error) {
 		hr_result_free(r);
@@ -460,4 +267,66 @@ size_t hr_result_fixable(const hr_result *r, const hr_policy *policy)
 		if (hr_finding_fix_allowed(&r->findings[i], policy))
 			n++;
 	return n;
+}
+
+/* ---- what a change adds ------------------------------------------------ */
+
+/* the identity of a finding across versions of a file: rule + instruction text */
+static int cmp_key(const hr_finding *a, const hr_finding *b)
+{
+	if (a->rule != b->rule)
+		return a->rule < b->rule ? -1 : 1;
+	const hr_str *x = a->instruction ? &a->instruction->original : NULL;
+	const hr_str *y = b->instruction ? &b->instruction->original : NULL;
+	if (!x || !y)
+		return x ? 1 : y ? -1 : 0;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->ptr, y->ptr, n);
+	if (c)
+		return c;
+	return x->len < y->len ? -1 : x->len > y->len ? 1 : 0;
+}
+
+static int cmp_key_ptr(const void *a, const void *b)
+{
+	return cmp_key(*(const hr_finding *const *)a, *(const hr_finding *const *)b);
+}
+
+size_t hr_result_mark_preexisting(hr_result *r, const hr_result *before)
+{
+	if (!r || !before || !before->nfindings || !r->nfindings)
+		return 0;
+	/* the old keys, sorted; each used at most once */
+	const hr_finding **old = malloc(before->nfindings * sizeof(*old));
+	bool *used = calloc(before->nfindings, sizeof(*used));
+	size_t marked = 0;
+	if (!old || !used)
+		goto out;
+	for (size_t i = 0; i < before->nfindings; i++)
+		old[i] = &before->findings[i];
+	qsort(old, before->nfindings, sizeof(*old), cmp_key_ptr);
+	hr_finding *fs = (hr_finding *)r->findings;
+	for (size_t i = 0; i < r->nfindings; i++) {
+		/* the first unused old finding with the same key */
+		size_t lo = 0, hi = before->nfindings;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (cmp_key(old[mid], &fs[i]) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < before->nfindings && cmp_key(old[lo], &fs[i]) == 0; lo++) {
+			if (used[lo])
+				continue;
+			used[lo] = true;
+			fs[i].preexisting = true;
+			marked++;
+			break;
+		}
+	}
+out:
+	free(old);
+	free(used);
+	return marked;
 }

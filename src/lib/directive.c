@@ -263,6 +263,7 @@ void hr__directives_finish(hr_parser *p)
 		for (size_t k = 0; k < ndet; k++)
 			if (det[k].line == d->line)
 				in_detect = true;
+		d->parse_block = in_parse && !pv_error;
 		if (!in_parse && !in_detect)
 			d->notes |= HR_DIRECTIVE_AFTER_BLOCK;
 		if (in_detect && shebang)

@@ -10,12 +10,46 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "hook-run/policy.h"
 
 static const char *const default_paths[] = {
 	"Dockerfile", "Dockerfile.*", "*.Dockerfile", "*.dockerfile",
 	"Containerfile", "Containerfile.*",
+};
+
+/*
+ * Names `Dockerfile.*` matches in real repositories that are not
+ * Dockerfiles BuildKit builds: a judged `Dockerfile.ppc64le.patch` or
+ * `Dockerfile.template` is a page of parse errors, and with action = fix a
+ * rewrite of someone's patch. Compared with the end of the file name,
+ * without regard to case.
+ */
+static const char *const default_exclude_suffixes[] = {
+	/* patches and what applying them leaves behind */
+	".patch", ".diff", ".orig", ".rej",
+	/* backups and editor files */
+	".bak", ".swp", ".swo", "~",
+	/* templates: the file they render is the one that is built */
+	".template", ".tmpl", ".tpl", ".j2", ".jinja", ".jinja2", ".in", ".erb", ".mustache",
+	".hbs", ".gotmpl",
+	/* documents, scripts and data about a Dockerfile */
+	".md", ".txt", ".rst", ".adoc", ".sh", ".ps1", ".py", ".yml", ".yaml", ".json", ".toml",
+};
+
+/*
+ * Third-party trees, after GitHub linguist's vendor.yml (the entries where
+ * Dockerfiles turn up): someone else's Dockerfiles are neither judged nor,
+ * with action = fix, rewritten. Exclude-style patterns: a name without '/'
+ * is a directory at any depth.
+ */
+static const char *const default_vendored[] = {
+	"[Vv]endor", "[Vv]endors",
+	"[Tt]hird[-_][Pp]arty", "[Tt]hird[Pp]arty", "3rd[-_][Pp]arty", "3rd[Pp]arty",
+	"node_modules", "bower_components", "**/Godeps/_workspace",
+	"extern", "external",
+	"testdata",
 };
 
 #define DEFAULT_SYNTAX "docker/dockerfile:1"
@@ -47,6 +81,18 @@ int hr_policy_init(hr_policy *p)
 			goto oom;
 		p->npaths++;
 	}
+	for (size_t i = 0; i < sizeof(default_exclude_suffixes) / sizeof(default_exclude_suffixes[0]); i++) {
+		p->exclude_suffixes[i] = dup_str(default_exclude_suffixes[i]);
+		if (!p->exclude_suffixes[i])
+			goto oom;
+		p->nexclude_suffixes++;
+	}
+	for (size_t i = 0; i < sizeof(default_vendored) / sizeof(default_vendored[0]); i++) {
+		p->vendored[i] = dup_str(default_vendored[i]);
+		if (!p->vendored[i])
+			goto oom;
+		p->nvendored++;
+	}
 	p->syntax = dup_str(DEFAULT_SYNTAX);
 	if (!p->syntax)
 		goto oom;
@@ -73,6 +119,8 @@ void hr_policy_free(hr_policy *p)
 {
 	free_list(p->paths, &p->npaths);
 	free_list(p->exclude, &p->nexclude);
+	free_list(p->exclude_suffixes, &p->nexclude_suffixes);
+	free_list(p->vendored, &p->nvendored);
 	free_list(p->frontends, &p->nfrontends);
 	free(p->syntax);
 	p->syntax = NULL;
@@ -94,10 +142,13 @@ static int copy_list(char **dst, size_t *dn, char *const *src, size_t sn)
 int hr_policy_copy(hr_policy *dst, const hr_policy *src)
 {
 	*dst = *src;
-	dst->npaths = dst->nexclude = dst->nfrontends = 0;
+	dst->npaths = dst->nexclude = dst->nexclude_suffixes = dst->nvendored = dst->nfrontends = 0;
 	dst->syntax = dst->log_file = NULL;
 	if (copy_list(dst->paths, &dst->npaths, src->paths, src->npaths) < 0 ||
 	    copy_list(dst->exclude, &dst->nexclude, src->exclude, src->nexclude) < 0 ||
+	    copy_list(dst->exclude_suffixes, &dst->nexclude_suffixes, src->exclude_suffixes,
+		src->nexclude_suffixes) < 0 ||
+	    copy_list(dst->vendored, &dst->nvendored, src->vendored, src->nvendored) < 0 ||
 	    copy_list(dst->frontends, &dst->nfrontends, src->frontends, src->nfrontends) < 0 ||
 	    (src->syntax && !(dst->syntax = dup_str(src->syntax))) ||
 	    (src->log_file && !(dst->log_file = dup_str(src->log_file)))) {
@@ -247,6 +298,7 @@ static int set_main(hr_policy *p, const char *key, const char *value, bool appen
 	static const char *const modes[] = { "safe", "all" };
 	static const char *const adds[] = { "copy-link", "link", "off" };
 	static const char *const inl[] = { "allow", "require-reason", "deny" };
+	static const char *const gattr[] = { "honour", "include-only", "ignore" };
 	int choice, rc;
 
 	if (!strcmp(key, "paths")) {
@@ -260,6 +312,16 @@ static int set_main(hr_policy *p, const char *key, const char *value, bool appen
 	}
 	if (!strcmp(key, "exclude"))
 		return set_list(p->exclude, &p->nexclude, value, key, append, err, errlen);
+	if (!strcmp(key, "exclude-suffixes"))
+		return set_list(p->exclude_suffixes, &p->nexclude_suffixes, value, key, append, err, errlen);
+	if (!strcmp(key, "vendored"))
+		return set_list(p->vendored, &p->nvendored, value, key, append, err, errlen);
+	if (!strcmp(key, "gitattributes")) {
+		if ((rc = choose(value, key, gattr, 3, &choice, err, errlen)) < 0)
+			return rc;
+		p->gitattributes = (hr_gitattributes_mode)choice;
+		return 0;
+	}
 	if (!strcmp(key, "frontends"))
 		return set_list(p->frontends, &p->nfrontends, value, key, append, err, errlen);
 	if (!strcmp(key, "action")) {
@@ -593,7 +655,7 @@ static bool excluded_by(const char *pattern, const char *path)
 	return false;
 }
 
-bool hr_policy_matches_path(const hr_policy *p, const char *path)
+bool hr_policy_path_candidate(const hr_policy *p, const char *path)
 {
 	const char *base = strrchr(path, '/');
 	size_t blen;
@@ -612,4 +674,56 @@ bool hr_policy_matches_path(const hr_policy *p, const char *path)
 		if (excluded_by(p->exclude[i], path))
 			return false;
 	return true;
+}
+
+static bool has_excluded_suffix(const hr_policy *p, const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t blen = strlen(base);
+	for (size_t i = 0; i < p->nexclude_suffixes; i++) {
+		size_t sl = strlen(p->exclude_suffixes[i]);
+		/* the whole name is no suffix: a file called `.md` is not `x.md` */
+		if (sl < blen && strcasecmp(base + blen - sl, p->exclude_suffixes[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* under a vendored directory: the patterns tried on the leading directories only */
+static bool in_vendored_tree(const hr_policy *p, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[4096];
+	if (!slash || (size_t)(slash - path) >= sizeof(dir))
+		return false;
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash - path] = '\0';
+	for (size_t i = 0; i < p->nvendored; i++)
+		if (excluded_by(p->vendored[i], dir))
+			return true;
+	return false;
+}
+
+bool hr_policy_path_selected(const hr_policy *p, const char *path, const hr_path_attrs *attrs)
+{
+	static const hr_path_attrs none;
+	const hr_path_attrs *a = attrs && p->gitattributes != HR_GITATTR_IGNORE ? attrs : &none;
+	bool may_exclude = p->gitattributes == HR_GITATTR_HONOUR;
+
+	if (a->hook_run == HR_ATTR_TRUE)
+		return true;
+	if (may_exclude && (a->hook_run == HR_ATTR_FALSE || a->vendored == HR_ATTR_TRUE ||
+	    a->generated == HR_ATTR_TRUE))
+		return false;
+	if (has_excluded_suffix(p, path))
+		return false;
+	if (a->vendored != HR_ATTR_FALSE && in_vendored_tree(p, path))
+		return false;
+	return true;
+}
+
+bool hr_policy_matches_path(const hr_policy *p, const char *path)
+{
+	return hr_policy_path_candidate(p, path) && hr_policy_path_selected(p, path, NULL);
 }

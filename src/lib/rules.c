@@ -229,15 +229,24 @@ static const hr_rule rules[HR_RULE_COUNT] = {
 	},
 	[HR_RULE_INLINE_SUPPRESSION_REFUSED] = {
 		HR_RULE_INLINE_SUPPRESSION_REFUSED, "InlineSuppressionRefused",
-		"an inline `# check=skip=` the policy does not accept",
+		"an inline `# check=` that does not count: BuildKit would not read it, or the policy "
+		"refuses it",
 		HR_SEVERITY_ERROR, HR_FIX_NONE,
-		"With `inline-suppressions = deny` no inline suppression counts; with `require-reason` "
-		"one counts only with a reason after `//`: `# check=skip=CopyLinkMissing // needs /tmp "
-		"mode`.",
+		"A `# check=skip=` counts only where BuildKit itself would honour it: file-wide in the "
+		"directive block (docker/dockerfile 1.8 and newer), or as the first `# check=` comment "
+		"above an instruction, in column 1 (1.21 and newer); rule names and option keys are "
+		"case-sensitive, the value ends at its first space, and a value BuildKit cannot parse is "
+		"ignored. Without a `# syntax=` naming such a release none counts. A comment meant to "
+		"suppress a finding that stands is reported with the reason, and that finding is not "
+		"fixed automatically. The policy comes on top: "
+		"with `inline-suppressions = deny` none counts; with `require-reason` one counts only "
+		"with a reason, after `//` past the value's first space: `# check=skip=CopyLinkMissing "
+		"// needs /tmp mode`.",
 		"None.",
-		"# check=skip=CopyLinkMissing\nCOPY . /tmp/build",
-		"# check=skip=CopyLinkMissing // keeps /tmp world-writable\nCOPY . /tmp/build",
-		"inline suppressions are allowed, or carry a reason where one is required",
+		"# syntax=docker/dockerfile:1\nFROM alpine\n# check=skip=copylinkmissing\nCOPY . /tmp/build",
+		"# syntax=docker/dockerfile:1\nFROM alpine\n# check=skip=CopyLinkMissing // keeps /tmp "
+		"world-writable\nCOPY . /tmp/build",
+		"every `# check=` that names a rule is read by BuildKit and accepted by the policy",
 		"none",
 	},
 	[HR_RULE_LINK_EFFECT_UNKNOWN] = {
@@ -319,12 +328,26 @@ int hr_rule_explain(char **out, const hr_rule *r)
 	explain_block(&b, "Preferred", r->example_good);
 	hr_buf_printf(&b, "\nSilent when: %s.\n", r->silent_when);
 	hr_buf_printf(&b, "Fix: %s.\n\n", r->fix_text);
+	if (r->id == HR_RULE_DOCKERFILE_PARSE_ERROR || r->id == HR_RULE_UNCHECKABLE_FILE ||
+	    r->id == HR_RULE_INLINE_SUPPRESSION_REFUSED) {
+		/* `# check=` cannot silence what decides whether `# check=` counts */
+		hr_buf_printf(&b, "Suppress it:\n"
+			"    not with `# check=`: this rule is never suppressed inline\n"
+			"    in .hook-run.ini:  [rules] %s = off   (or warning, info)\n"
+			"    on the command line:  --severity %s=off\n", r->name, r->name);
+		goto done;
+	}
 	hr_buf_printf(&b, "Suppress it:\n"
-		"    for one instruction, on the line above it:  # check=skip=%s // why\n"
+		"    for one instruction, right above it in column 1:  # check=skip=%s // why\n"
+		"        (read by docker/dockerfile 1.21 and newer; only the first `# check=` above it counts)\n"
 		"    for the whole file, in the directive block:  # check=skip=%s\n"
+		"        (read by docker/dockerfile 1.8 and newer)\n"
 		"    in .hook-run.ini:  [rules] %s = off   (or warning, info)\n"
-		"    on the command line:  --severity %s=off\n",
+		"    on the command line:  --severity %s=off\n"
+		"    A `# check=` counts only with a `# syntax=` naming such a release, exactly as\n"
+		"    BuildKit reads it: the rule name as written, the value up to its first space.\n",
 		r->name, r->name, r->name, r->name);
+done:
 	hr_buf_append(&b, "", 0);
 	if (b.oom) {
 		hr_buf_free(&b);

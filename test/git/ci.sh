@@ -79,7 +79,7 @@ test_expect_success 'nothing new: said, and clean' '
 	"$HOOK_RUN" audit --range feature..feature >out &&
 	cat >expect <<-\EOF &&
 	hook-run: feature..feature adds no commit: nothing to check
-	hook-run: no Dockerfile matched (paths: Dockerfile, Dockerfile.*, *.Dockerfile, *.dockerfile, Containerfile, Containerfile.*)
+	hook-run: no Dockerfile matched (paths: Dockerfile, Dockerfile.*, *.Dockerfile, *.dockerfile, Containerfile, Containerfile.*; exclude, exclude-suffixes, vendored and .gitattributes may leave files out)
 	EOF
 	test_cmp expect out
 '

@@ -456,4 +456,13 @@ test_expect_success 'the server hook ignores HOOK_RUN=0 and SKIP' '
 	grep "CopyLinkMissing" out
 '
 
+test_expect_success 'fix-mode all: a # check= that counts only once the fix adds # syntax= is respected' '
+	new_repo r && cd r &&
+	printf "[hook-run]\naction = fix\nfix-mode = all\n" >.hook-run.ini && git add . && commit_unchecked config &&
+	write_file Dockerfile "FROM alpine\n# check=skip=CopyLinkMissing // /tmp must stay 1777\nCOPY x /tmp/\n" &&
+	git add Dockerfile && git commit -q -m df 2>err &&
+	expect_blob HEAD:Dockerfile "# syntax=docker/dockerfile:1\n\nFROM alpine\n# check=skip=CopyLinkMissing // /tmp must stay 1777\nCOPY x /tmp/\n" &&
+	grep "0 findings, 1 fixed, 1 suppressed" err
+'
+
 test_done

@@ -42,6 +42,22 @@ static const struct { const char *path; bool match; } defaults[] = {
 	{ "x/Containerfile.ci", true }, { "Dockerfile.dockerignore", false },
 	{ "app.Dockerfile.dockerignore", false }, { "README.md", false }, { "Dockerfiles/x", false },
 	{ "mydockerfile", false }, { "dockerfile", false },
+	/* names `Dockerfile.*` matches that are not Dockerfiles */
+	{ "Dockerfile.ppc64le.patch", false }, { "build/Dockerfile.template", false },
+	{ "Dockerfile.j2", false }, { "Dockerfile.in", false }, { "Dockerfile.PATCH", false },
+	{ "Dockerfile.prod.orig", false }, { "Dockerfile.rej", false }, { "Dockerfile.bak", false },
+	{ "Dockerfile.dev~", false }, { "Dockerfile.md", false }, { "Containerfile.yaml", false },
+	{ "Dockerfile.sh", false }, { "x.patch.Dockerfile", true }, { "Dockerfile.ppc64le", true },
+	{ "Dockerfile.indigo", true }, { "Dockerfile.dev.Dockerfile", true },
+	/* vendored trees */
+	{ "vendor/x/Dockerfile", false }, { "a/Vendor/Dockerfile", false },
+	{ "third_party/b/Dockerfile", false }, { "src/third-party/Dockerfile", false },
+	{ "ThirdParty/Dockerfile", false }, { "3rdparty/Dockerfile", false },
+	{ "web/node_modules/p/Dockerfile", false }, { "bower_components/x/Dockerfile", false },
+	{ "Godeps/_workspace/src/x/Dockerfile", false }, { "a/Godeps/_workspace/Dockerfile", false },
+	{ "external/x/Dockerfile", false }, { "pkg/testdata/Dockerfile", false },
+	{ "vendored/Dockerfile", true }, { "app/vendor.Dockerfile", true }, { "Godeps/Dockerfile", true },
+	{ "myvendor/Dockerfile", true }, { "docs/Dockerfile", true },
 };
 
 START_TEST(default_paths)
@@ -72,12 +88,83 @@ START_TEST(excludes)
 	ck_assert(!hr_policy_matches_path(&p, "src/Dockerfile"));
 	ck_assert(!hr_policy_matches_path(&p, "vendor/Dockerfile"));
 	ck_assert_int_eq(hr_policy_set(&p, "hook-run", "exclude", "", err, sizeof(err)), 0);
+	ck_assert(hr_policy_matches_path(&p, "src/Dockerfile"));
+	ck_assert(hr_policy_path_candidate(&p, "vendor/Dockerfile")); /* the vendored list still has it */
+	hr_policy_free(&p);
+}
+END_TEST
+
+#define U HR_ATTR_UNSPECIFIED
+#define T HR_ATTR_TRUE
+#define F HR_ATTR_FALSE
+
+/* the attributes on top of the lists, for each gitattributes mode */
+static const struct {
+	const char *path;
+	hr_path_attrs attrs;
+	bool honour, include_only, ignore;
+} attributed[] = {
+	{ "Dockerfile", { U, U, U }, true, true, true },
+	{ "Dockerfile", { F, U, U }, false, true, true },           /* -hook-run / hook-run=off */
+	{ "Dockerfile", { U, T, U }, false, true, true },           /* linguist-vendored */
+	{ "Dockerfile", { U, U, T }, false, true, true },           /* linguist-generated */
+	{ "Dockerfile", { T, T, T }, true, true, true },            /* hook-run wins */
+	{ "vendor/Dockerfile", { U, U, U }, false, false, false },
+	{ "vendor/Dockerfile", { U, F, U }, true, true, false },    /* linguist-vendored=false */
+	{ "vendor/Dockerfile", { T, U, U }, true, true, false },    /* hook-run forces it in */
+	{ "vendor/Dockerfile", { U, F, T }, false, true, false },   /* generated still excludes */
+	{ "Dockerfile.template", { U, F, U }, false, false, false }, /* not vendored, still a template */
+	{ "Dockerfile.template", { T, U, U }, true, true, false },
+};
+
+START_TEST(attribute_table)
+{
+	static const hr_gitattributes_mode modes[] = {
+		HR_GITATTR_HONOUR, HR_GITATTR_INCLUDE_ONLY, HR_GITATTR_IGNORE,
+	};
+	hr_policy p;
+	hr_policy_init(&p);
+	for (size_t m = 0; m < 3; m++) {
+		bool want = m == 0 ? attributed[_i].honour : m == 1 ? attributed[_i].include_only
+			: attributed[_i].ignore;
+		p.gitattributes = modes[m];
+		ck_assert(hr_policy_path_candidate(&p, attributed[_i].path));
+		ck_assert_msg(hr_policy_path_selected(&p, attributed[_i].path, &attributed[_i].attrs) == want,
+			"%s, mode %zu", attributed[_i].path, m);
+	}
+	hr_policy_free(&p);
+}
+END_TEST
+
+START_TEST(default_lists_opt_back_in)
+{
+	hr_policy p;
+	char err[256];
+	hr_policy_init(&p);
+	ck_assert_int_eq(hr_policy_set(&p, "hook-run", "exclude-suffixes", "", err, sizeof(err)), 0);
+	ck_assert(hr_policy_matches_path(&p, "Dockerfile.template"));
+	ck_assert_int_eq(hr_policy_set(&p, "hook-run", "exclude-suffixes", ".j2", err, sizeof(err)), 0);
+	ck_assert(hr_policy_matches_path(&p, "Dockerfile.template"));
+	ck_assert(!hr_policy_matches_path(&p, "Dockerfile.J2"));
+	ck_assert_int_eq(hr_policy_set(&p, "hook-run", "vendored", "", err, sizeof(err)), 0);
 	ck_assert(hr_policy_matches_path(&p, "vendor/Dockerfile"));
+	ck_assert_int_eq(hr_policy_append(&p, "hook-run", "vendored", "deps", err, sizeof(err)), 0);
+	ck_assert(!hr_policy_matches_path(&p, "deps/x/Dockerfile"));
+	ck_assert(hr_policy_matches_path(&p, "third_party/Dockerfile"));
+	/* a candidate is what `paths` and `exclude` say, before the lists */
+	ck_assert(hr_policy_path_candidate(&p, "deps/x/Dockerfile"));
+	ck_assert_int_eq(hr_policy_set(&p, "hook-run", "exclude", "deps", err, sizeof(err)), 0);
+	ck_assert(!hr_policy_path_candidate(&p, "deps/x/Dockerfile"));
+	/* and an explicit exclude beats a forced inclusion: it is never a candidate */
 	hr_policy_free(&p);
 }
 END_TEST
 
 static const struct { const char *section, *key, *value; int rc; const char *msg; } settings[] = {
+	{ "hook-run", "gitattributes", "include-only", 0, NULL },
+	{ "hook-run", "gitattributes", "honor", HR_EINVALID, "gitattributes: 'honor' is not one of honour, include-only, ignore" },
+	{ "hook-run", "exclude-suffixes", "", 0, NULL },
+	{ "hook-run", "vendored", "", 0, NULL },
 	{ "hook-run", "action", "fix", 0, NULL },
 	{ "hook-run", "action", "Fix", HR_EINVALID, "action: 'Fix' is not one of reject, fix" },
 	{ "hook-run", "fix-mode", "all", 0, NULL },
@@ -137,6 +224,8 @@ START_TEST(values_land)
 	hr_policy_free(&p);
 	ck_assert_uint_eq(q.max_size, 2 * 1024 * 1024);
 	ck_assert_str_eq(q.paths[0], "Dockerfile");
+	ck_assert_str_eq(q.exclude_suffixes[0], ".patch");
+	ck_assert_str_eq(q.vendored[0], "[Vv]endor");
 	hr_policy_free(&q);
 }
 END_TEST
@@ -148,6 +237,8 @@ Suite *unit_suite(void)
 	tcase_add_loop_test(tc, wildmatch_table, 0, (int)(sizeof(wild) / sizeof(wild[0])));
 	tcase_add_loop_test(tc, default_paths, 0, (int)(sizeof(defaults) / sizeof(defaults[0])));
 	tcase_add_test(tc, excludes);
+	tcase_add_loop_test(tc, attribute_table, 0, (int)(sizeof(attributed) / sizeof(attributed[0])));
+	tcase_add_test(tc, default_lists_opt_back_in);
 	tcase_add_loop_test(tc, setting_table, 0, (int)(sizeof(settings) / sizeof(settings[0])));
 	tcase_add_test(tc, values_land);
 	suite_add_tcase(s, tc);

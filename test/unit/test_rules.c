@@ -307,17 +307,19 @@ static const rule_case cases[] = {
 	/* ---- suppressions ---- */
 	{ "line suppression", SYN "FROM alpine:3.20\n# check=skip=CopyLinkMissing\nCOPY x /tmp/\n", NULL,
 	  "~CopyLinkMissing@4:1:R", NULL },
-	{ "line suppression with reason, case-insensitive rule",
+	{ "line suppression with reason", SYN "FROM alpine:3.20\n# check=skip=CopyLinkMissing // keeps /tmp 1777\nCOPY x /tmp/\n",
+	  NULL, "~CopyLinkMissing@4:1:R", NULL },
+	{ "rule names are case-sensitive, as in BuildKit",
 	  SYN "FROM alpine:3.20\n# check=skip=copylinkmissing // keeps /tmp 1777\nCOPY x /tmp/\n", NULL,
-	  "~CopyLinkMissing@4:1:R", NULL },
+	  "InlineSuppressionRefused@3:1:N CopyLinkMissing@4:1:N", NULL },
 	{ "line suppression of another rule does not apply", SYN "FROM alpine:3.20\n# check=skip=AddLinkMissing\nCOPY x /y/\n", NULL,
 	  "CopyLinkMissing@4:1:S", NULL },
 	{ "line suppression skip=all", SYN "FROM alpine:3.20\n# check=skip=all\nCOPY x /y/\n", NULL,
 	  "~CopyLinkMissing@4:1:S", NULL },
 	{ "line suppression only for the next instruction", SYN "FROM alpine:3.20\n# check=skip=CopyLinkMissing\nCOPY x /y/\nCOPY z /w/\n", NULL,
 	  "CopyLinkMissing@5:1:S ~CopyLinkMissing@4:1:S", NULL },
-	{ "a blank line breaks the link", SYN "FROM alpine:3.20\n# check=skip=CopyLinkMissing\n\nCOPY x /y/\n", NULL,
-	  "CopyLinkMissing@5:1:S", NULL },
+	{ "a blank line does not break the link (BuildKit's PrevComment)",
+	  SYN "FROM alpine:3.20\n# check=skip=CopyLinkMissing\n\nCOPY x /y/\n", NULL, "~CopyLinkMissing@5:1:S", NULL },
 	{ "among other comments", SYN "FROM alpine:3.20\n# check=skip=CopyLinkMissing\n# copy the app\nCOPY x /y/\n", NULL,
 	  "~CopyLinkMissing@5:1:S", NULL },
 	{ "file-wide suppression in the directive block",
@@ -331,11 +333,11 @@ static const rule_case cases[] = {
 	  "~CopyLinkMissing@4:1:S", SYN "FROM alpine:3.20\n# check=skip=CopyLinkMissing\nCOPY x /y/\n" },
 	{ "require-reason: without reason refused", SYN "FROM alpine:3.20\n# check=skip=CopyLinkMissing\nCOPY x /y/\n",
 	  "hook-run.inline-suppressions=require-reason",
-	  "InlineSuppressionRefused@3:1:N CopyLinkMissing@4:1:S", NULL },
+	  "InlineSuppressionRefused@3:1:N CopyLinkMissing@4:1:N", NULL },
 	{ "require-reason: with reason accepted", SYN "FROM alpine:3.20\n# check=skip=CopyLinkMissing // mode of /y\nCOPY x /y/\n",
 	  "hook-run.inline-suppressions=require-reason", "~CopyLinkMissing@4:1:S", NULL },
 	{ "deny: refused", SYN "FROM alpine:3.20\n# check=skip=CopyLinkMissing // why\nCOPY x /y/\n",
-	  "hook-run.inline-suppressions=deny", "InlineSuppressionRefused@3:1:N CopyLinkMissing@4:1:S", NULL },
+	  "hook-run.inline-suppressions=deny", "InlineSuppressionRefused@3:1:N CopyLinkMissing@4:1:N", NULL },
 	{ "deny: BuildKit-only check directive is not ours", SYN "# check=error=true\nFROM alpine:3.20\n",
 	  "hook-run.inline-suppressions=deny", "", NULL },
 
@@ -456,6 +458,43 @@ START_TEST(messages_name_the_risk)
 }
 END_TEST
 
+/* what a change adds: old findings match by rule and instruction text, counted */
+START_TEST(preexisting_findings)
+{
+	static const struct { const char *before, *after, *preexisting; } m[] = {
+		/* a comment edit: every finding is old */
+		{ "FROM alpine:3.20\nCOPY a /srv/\n", "# hi\nFROM alpine:3.20\nCOPY a /srv/\n", "SyntaxDirectiveMissing CopyLinkMissing" },
+		/* a moved line is the same instruction */
+		{ "FROM alpine:3.20\nCOPY a /srv/\nRUN true\n", "FROM alpine:3.20\nRUN true\nCOPY a /srv/\n", "SyntaxDirectiveMissing CopyLinkMissing" },
+		/* a changed instruction is new */
+		{ "FROM alpine:3.20\nCOPY a /srv/\n", "FROM alpine:3.20\nCOPY b /srv/\n", "SyntaxDirectiveMissing" },
+		/* a second copy of an old instruction is new */
+		{ "FROM alpine:3.20\nCOPY a /srv/\n", "FROM alpine:3.20\nCOPY a /srv/\nCOPY a /srv/\n", "SyntaxDirectiveMissing CopyLinkMissing" },
+		/* a new file: nothing is old */
+		{ "", "FROM alpine:3.20\nCOPY a /srv/\n", "" },
+	};
+	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		hr_policy policy;
+		hr_result *a, *b;
+		char got[512] = "";
+		hr_policy_init(&policy);
+		ck_assert_int_eq(hr_check(&b, m[i].before, strlen(m[i].before), &policy), 0);
+		ck_assert_int_eq(hr_check(&a, m[i].after, strlen(m[i].after), &policy), 0);
+		hr_result_mark_preexisting(a, b);
+		size_t off = 0;
+		for (size_t k = 0; k < a->nfindings; k++)
+			if (a->findings[k].preexisting)
+				off += (size_t)snprintf(got + off, sizeof(got) - off, "%s%s", off ? " " : "",
+					hr_rule_get(a->findings[k].rule)->name);
+		ck_assert_msg(!strcmp(got, m[i].preexisting), "case %zu: expected [%s], got [%s]", i,
+			m[i].preexisting, got);
+		hr_result_free(a);
+		hr_result_free(b);
+		hr_policy_free(&policy);
+	}
+}
+END_TEST
+
 /* overlapping edits are refused as a whole finding */
 START_TEST(fix_counts_and_exit_fields)
 {
@@ -486,6 +525,7 @@ Suite *unit_suite(void)
 	tcase_add_loop_test(tc, rule_table, 0, (int)(sizeof(cases) / sizeof(cases[0])));
 	tcase_add_test(tc, messages_name_the_risk);
 	tcase_add_test(tc, fix_counts_and_exit_fields);
+	tcase_add_test(tc, preexisting_findings);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -6,8 +6,9 @@
  * like ".hook-run.ini:7: fix-mode: 'fast' is not one of safe, all"), stops at
  * the first error, and refuses lines longer than inih's 200-byte buffer
  * instead of letting them be cut silently. A list key (paths, exclude,
- * frontends) replaces the defaults the first time a file sets it and adds
- * to them after that, so long lists can be split over several lines.
+ * exclude-suffixes, vendored, frontends) replaces the defaults the first
+ * time a file sets it and adds to them after that, so long lists can be
+ * split over several lines; set empty, it drops the defaults.
  */
 #include <ini.h>
 #include <stdio.h>
@@ -31,7 +32,7 @@ typedef struct load_ctx {
 	int error;          /* first error code */
 	char msg[512];      /* its message, without the "name:line: " prefix */
 	unsigned error_line;
-	bool seen_list[3];  /* paths, exclude, frontends already set by this file */
+	bool seen_list[5];  /* the list keys (list_keys[]) already set by this file */
 } load_ctx;
 
 static char *reader(char *str, int num, void *stream)
@@ -82,14 +83,13 @@ static int handler(void *user, const char *section, const char *name, const char
 		}
 		return 1;
 	}
-	if (!strcmp(section, "hook-run")) {
-		if (!strcmp(name, "paths"))
-			list = 0;
-		else if (!strcmp(name, "exclude"))
-			list = 1;
-		else if (!strcmp(name, "frontends"))
-			list = 2;
-	}
+	static const char *const list_keys[] = {
+		"paths", "exclude", "exclude-suffixes", "vendored", "frontends",
+	};
+	if (!strcmp(section, "hook-run"))
+		for (int i = 0; i < (int)(sizeof(list_keys) / sizeof(list_keys[0])); i++)
+			if (!strcmp(name, list_keys[i]))
+				list = i;
 	/* a list key set again (or continued) in the same file adds to it */
 	int rc = (list >= 0 && c->seen_list[list])
 		? hr_policy_append(c->policy, section, name, value, err, sizeof(err))

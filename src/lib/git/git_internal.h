@@ -32,6 +32,7 @@ struct hr_repo {
 	char **objdirs;           /* object directories added from the environment */
 	size_t nobjdirs;
 	hr_env env;               /* the hook's environment (borrowed: outlives the repo) */
+	struct hr_attrs *attrs;   /* .gitattributes readers (attr.c), made on first use */
 };
 
 /* Write "<what>: <libgit2's last message>" into err; returns `code`. */
@@ -215,6 +216,26 @@ const hr_cachetree *hr_cachetree_child(const hr_rawindex *ix, const hr_cachetree
 int hr_tree_walk_files(hr_repo *repo, git_odb *odb, hr_packs *packs, const git_oid *id, hr_pathbuf *path,
 	const hr_policy *policy, hr_keyset *blobs, hr_change *proto,
 	hr_change_fn fn, void *payload, size_t *nchanges, char *err, size_t errlen);
+
+/*
+ * Which files count, .gitattributes included (attr.c). The caller has
+ * checked hr_policy_path_candidate(); these read the attributes of the
+ * snapshot and apply hr_policy_path_selected().
+ *
+ * In a commit (NULL: a bare tree, no attributes). `hint` is what the
+ * caller knows of the directories on the way to `path`: HR_ATTRS_NONE (no
+ * .gitattributes there), HR_ATTRS_SOME, or HR_ATTRS_UNKNOWN (then the
+ * commit's trees are read through odb and packs to find out).
+ */
+enum { HR_ATTRS_UNKNOWN = -1, HR_ATTRS_NONE = 0, HR_ATTRS_SOME = 1 };
+int hr__path_selected_commit(bool *out, hr_repo *repo, const hr_policy *policy, const char *path,
+	const git_oid *commit, int hint, git_odb *odb, hr_packs *packs, char *err, size_t errlen);
+
+/* In the index being committed, read raw as `ix`. */
+int hr__path_selected_index(bool *out, hr_repo *repo, const hr_policy *policy, const char *path,
+	const hr_rawindex *ix, char *err, size_t errlen);
+
+void hr__attrs_free(struct hr_attrs *attrs);
 
 /* Hand out one change, remembering the blob's verdict in `blobs`. */
 int hr_change_emit(hr_keyset *blobs, hr_change *c, hr_change_fn fn, void *payload);

@@ -149,17 +149,28 @@ int hr_change_emit(hr_keyset *blobs, hr_change *c, hr_change_fn fn, void *payloa
 	return 0;
 }
 
-int hr_tree_walk_files(hr_repo *r, git_odb *odb, hr_packs *packs, const git_oid *id, hr_pathbuf *path,
-	const hr_policy *policy, hr_keyset *blobs, hr_change *proto,
+/*
+ * `attrs_above`: a directory above this one holds a .gitattributes. The
+ * tree's own is looked for first (it sorts early, but a name such as
+ * "+x.Dockerfile" comes before it), so a candidate knows whether any
+ * attributes can apply to it without a lookup of its own.
+ */
+static int walk_files(hr_repo *r, git_odb *odb, hr_packs *packs, const git_oid *id, hr_pathbuf *path,
+	const hr_policy *policy, hr_keyset *blobs, hr_change *proto, bool attrs_above,
 	hr_change_fn fn, void *payload, size_t *nchanges, char *err, size_t errlen)
 {
 	hr_rawtree tree;
 	hr_rawentry e;
 	size_t pos = 0;
 	int rc, more;
+	bool attrs_here = attrs_above;
 
 	if ((rc = hr_rawtree_read(&tree, odb, packs, id)) < 0)
 		return hr_git_error(rc, err, errlen, "cannot read tree '%s'", path->len ? path->ptr : "/");
+	while (!attrs_here && (more = hr_rawtree_next(&tree, &pos, &e)) > 0 && e.name[0] <= '.')
+		attrs_here = e.namelen == 14 && !memcmp(e.name, ".gitattributes", 14) &&
+			     hr_rawmode_is_file(e.mode);
+	pos = 0;
 	while (rc == 0 && (more = hr_rawtree_next(&tree, &pos, &e)) > 0) {
 		size_t saved;
 		if (e.mode != 040000 && !hr_rawmode_is_file(e.mode))
@@ -167,15 +178,21 @@ int hr_tree_walk_files(hr_repo *r, git_odb *odb, hr_packs *packs, const git_oid 
 		if ((rc = hr_pathbuf_push(path, e.name, &saved)) < 0)
 			break;
 		if (e.mode == 040000) {
-			rc = hr_tree_walk_files(r, odb, packs, e.id, path, policy, blobs, proto, fn, payload,
+			rc = walk_files(r, odb, packs, e.id, path, policy, blobs, proto, attrs_here, fn, payload,
 				nchanges, err, errlen);
-		} else if (hr_policy_matches_path(policy, path->ptr)) {
-			proto->path = path->ptr;
-			proto->blob = hr_oid_from_git(e.id);
-			proto->mode = e.mode;
-			rc = hr_change_emit(blobs, proto, fn, payload);
-			if (nchanges)
-				(*nchanges)++;
+		} else if (hr_policy_path_candidate(policy, path->ptr)) {
+			bool selected;
+			rc = hr__path_selected_commit(&selected, r, policy, path->ptr,
+				proto->commit ? hr_oid_to_git(proto->commit) : NULL,
+				attrs_here ? HR_ATTRS_SOME : HR_ATTRS_NONE, odb, packs, err, errlen);
+			if (rc == 0 && selected) {
+				proto->path = path->ptr;
+				proto->blob = hr_oid_from_git(e.id);
+				proto->mode = e.mode;
+				rc = hr_change_emit(blobs, proto, fn, payload);
+				if (nchanges)
+					(*nchanges)++;
+			}
 		}
 		hr_pathbuf_pop(path, saved);
 	}
@@ -183,6 +200,14 @@ int hr_tree_walk_files(hr_repo *r, git_odb *odb, hr_packs *packs, const git_oid 
 		rc = hr_git_error(HR_EINVALID, err, errlen, "cannot read tree '%s'", path->len ? path->ptr : "/");
 	hr_rawtree_free(&tree);
 	return rc;
+}
+
+int hr_tree_walk_files(hr_repo *r, git_odb *odb, hr_packs *packs, const git_oid *id, hr_pathbuf *path,
+	const hr_policy *policy, hr_keyset *blobs, hr_change *proto,
+	hr_change_fn fn, void *payload, size_t *nchanges, char *err, size_t errlen)
+{
+	return walk_files(r, odb, packs, id, path, policy, blobs, proto, false, fn, payload, nchanges,
+		err, errlen);
 }
 
 int hr_tree_foreach(hr_repo *r, const hr_oid *treeish, const hr_policy *policy,

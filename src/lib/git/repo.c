@@ -540,6 +540,7 @@ void hr_repo_free(hr_repo *r)
 	for (size_t i = 0; i < r->nobjdirs; i++)
 		free(r->objdirs[i]);
 	free(r->objdirs);
+	hr__attrs_free(r->attrs);
 	git_index_free(r->index);
 	git_repository_free(r->repo);
 	free(r->gitdir);

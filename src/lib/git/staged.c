@@ -253,7 +253,14 @@ static int staged_dir(staged_walk *sw, const hr_cachetree *node, const char *pre
 			sw->i++;
 			if (e->stage != 0 || !hr_rawmode_is_file(e->mode) || e->intent_to_add)
 				continue;
-			if (!hr_policy_matches_path(sw->policy, e->path))
+			if (!hr_policy_path_candidate(sw->policy, e->path))
+				continue;
+			/* the attributes of the index being committed */
+			bool selected;
+			rc = hr__path_selected_index(&selected, sw->r, sw->policy, e->path, ix, sw->err, sw->errlen);
+			if (rc < 0)
+				break;
+			if (!selected)
 				continue;
 			bool old = false;
 			for (size_t k = 0; k < np && !old; k++) {

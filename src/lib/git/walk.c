@@ -508,8 +508,14 @@ static int compare(walk *w, const hr_rawtree *tree, hr_rawtree *ptrees, size_t n
 					if (psub[k].data)
 						keep_tree(w, match[k]->id, &psub[k]);
 				hr_rawtree_free(&sub);
-			} else if (hr_policy_matches_path(w->opts->policy, w->path.ptr)) {
-				rc = found(w, &e);
+			} else if (hr_policy_path_candidate(w->opts->policy, w->path.ptr)) {
+				/* the commit's .gitattributes; for TIPS, the final tree's (emit_tip) */
+				bool selected = true;
+				if (w->opts->scope != HR_SCOPE_TIPS)
+					rc = hr__path_selected_commit(&selected, w->r, w->opts->policy, w->path.ptr,
+						w->commit, HR_ATTRS_UNKNOWN, w->odb, w->packs, w->err, w->errlen);
+				if (rc == 0 && selected)
+					rc = found(w, &e);
 			}
 			hr_pathbuf_pop(&w->path, saved);
 		}
@@ -818,7 +824,10 @@ static int emit_tip(walk *w, const git_oid *tip, const path_list *paths)
 		bool introduced = hr_mode_is_file(git_tree_entry_filemode(e)) &&
 				  hr_keyset_get(&w->pairs, key, GIT_OID_RAWSZ + plen);
 		free(key);
-		if (introduced) {
+		if (introduced)
+			rc = hr__path_selected_commit(&introduced, w->r, w->opts->policy, paths->items[i], tip,
+				HR_ATTRS_UNKNOWN, w->odb, w->packs, w->err, w->errlen);
+		if (rc == 0 && introduced) {
 			hr_change ch = {
 				.update = w->update,
 				.commit = hr_oid_from_git(tip),

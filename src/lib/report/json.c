@@ -40,6 +40,10 @@ static json_t *finding_json(const hr_reporter *r, const hr_finding *f)
 	hr_json_set(o, "end_column", json_integer(f->end_column));
 	hr_json_set(o, "message", hr_json_string(f->message, strlen(f->message)));
 	hr_json_set(o, "hint", f->hint ? hr_json_string(f->hint, strlen(f->hint)) : json_null());
+	if (r->opts.docs_url) {
+		char url[1024];
+		hr_json_set(o, "doc_url", json_string(hr_rule_doc_url(url, sizeof(url), r->opts.docs_url, f->rule)));
+	}
 	hr_json_set(o, "instruction", f->instruction
 		? hr_json_string(f->instruction->original.ptr, f->instruction->original.len) : json_null());
 	hr_json_set(o, "suppressed", json_boolean(f->suppressed));

@@ -179,3 +179,23 @@ void hr_report_print_counts(FILE *out, const hr_report_summary *s)
 	if (s->baselined)
 		fprintf(out, ", %zu hidden by the baseline", s->baselined);
 }
+
+const char *hr_rule_doc_url(char *buf, size_t bufsz, const char *base, hr_rule_id rule)
+{
+	const hr_rule *r = hr_rule_get(rule);
+	if (!bufsz)
+		return buf;
+	buf[0] = '\0';
+	if (!base || !r)
+		return buf;
+	int n = snprintf(buf, bufsz, "%s#%s", base, r->name);
+	if (n < 0 || (size_t)n >= bufsz) {
+		buf[0] = '\0';
+		return buf;
+	}
+	/* GitHub's anchor of the README's `#### RuleName` heading: lower case */
+	for (char *q = buf + strlen(base) + 1; *q; q++)
+		if (*q >= 'A' && *q <= 'Z')
+			*q = (char)(*q + 32);
+	return buf;
+}

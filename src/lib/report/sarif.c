@@ -269,7 +269,7 @@ out:
 	return rc;
 }
 
-static json_t *rule_descriptor(const hr_rule *rule)
+static json_t *rule_descriptor(const hr_rule *rule, const char *docs_url)
 {
 	json_t *d = json_object(), *cfg = json_object(), *help = json_object(), *props = json_object(),
 	       *tags = json_array();
@@ -287,6 +287,10 @@ static json_t *rule_descriptor(const hr_rule *rule)
 	hr_json_set(d, "fullDescription", text_obj(rule->description, strlen(rule->description)));
 	hr_json_set(help, "text", hr_json_string(explain, strlen(explain)));
 	hr_json_set(d, "help", help);
+	if (docs_url) {
+		char url[1024];
+		hr_json_set(d, "helpUri", json_string(hr_rule_doc_url(url, sizeof(url), docs_url, rule->id)));
+	}
 	hr_json_set(cfg, "level", json_string(level_of(rule->default_severity)));
 	hr_json_set(d, "defaultConfiguration", cfg);
 	json_array_append_new(tags, json_string("dockerfile"));
@@ -321,7 +325,7 @@ static int sarif_finish(hr_reporter *r, const hr_report_summary *s)
 	if (PACKAGE_URL[0])
 		hr_json_set(driver, "informationUri", json_string(PACKAGE_URL));
 	for (int i = 0; i < HR_RULE_COUNT; i++)
-		json_array_append_new(rules, rule_descriptor(hr_rule_get((hr_rule_id)i)));
+		json_array_append_new(rules, rule_descriptor(hr_rule_get((hr_rule_id)i), r->opts.docs_url));
 	hr_json_set(driver, "rules", rules);
 	hr_json_set(tool, "driver", driver);
 	hr_json_set(run, "tool", tool);

@@ -97,6 +97,12 @@ static int text_add(hr_reporter *r, const hr_report_item *item)
 			prefix(r);
 			fprintf(out, "    %shint: %s%s\n", c ? DIM : "", f->hint, c ? RESET : "");
 		}
+		if (r->opts.show_doc_urls && r->opts.docs_url) {
+			char url[1024];
+			prefix(r);
+			fprintf(out, "    %sdocs: %s%s\n", c ? DIM : "",
+				hr_rule_doc_url(url, sizeof(url), r->opts.docs_url, f->rule), c ? RESET : "");
+		}
 	}
 	return ferror(out) ? HR_EIO : 0;
 }
@@ -120,6 +126,11 @@ static int text_finish(hr_reporter *r, const hr_report_summary *s)
 			fputs(" (paths:", out);
 			for (size_t i = 0; i < p->npaths; i++)
 				fprintf(out, "%s %s", i ? "," : "", p->paths[i]);
+			/* a file may have matched and been left out: say where to look */
+			if (p->nexclude || p->nexclude_suffixes || p->nvendored ||
+			    p->gitattributes != HR_GITATTR_IGNORE)
+				fputs("; exclude, exclude-suffixes, vendored and .gitattributes may leave "
+				      "files out", out);
 			fputs(")", out);
 		}
 		fputs("\n", out);

@@ -361,6 +361,15 @@ void hr__base_image(hr_base_image *out, const char *ref)
 			break;
 		}
 
+	/* Windows images: mcr.microsoft.com/windows/..., dotnet/framework, servercore, nanoserver */
+	if (strstr(n, "windows") || strstr(n, "servercore") || strstr(n, "nanoserver") ||
+	    strstr(n, "dotnet/framework") || has_word(tag, "windowsservercore") || has_word(tag, "nanoserver") ||
+	    has_word(tag, "ltsc2019") || has_word(tag, "ltsc2022") || has_word(tag, "ltsc2025")) {
+		out->windows = true;
+		out->label = "a Windows image";
+		return;
+	}
+
 	hr_base_family fam = HR_FAMILY_UNKNOWN;
 	const char *image = NULL;
 	if (!strchr(n, '/')) {

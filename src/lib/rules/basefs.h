@@ -27,6 +27,7 @@ typedef struct hr_base_image {
 	const char *label;     /* for messages: "node (Debian)", "an unknown image" */
 	int usrmerge;          /* 1: /bin is a symlink; 0: a directory; -1: it depends on the tag */
 	bool user_root;        /* the image's USER is root (else unknown) */
+	bool windows;          /* a Windows image: nothing here applies */
 } hr_base_image;
 
 /** Recognise an image reference ("python:3.12-slim", "docker.io/library/alpine:3.20"). */

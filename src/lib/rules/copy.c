@@ -552,6 +552,26 @@ static bool any_archive(const hr_copy_plan *p)
 	return false;
 }
 
+/*
+ * The build context itself (".") when no root could be chosen: every
+ * candidate root must give the same answer. 1 yes, 0 no, -1 unknown.
+ */
+static int context_root_has_dir(judge *j, const char *rel)
+{
+	const hr_build_context *b = j->c->bctx;
+	int answer = -2;
+	for (size_t r = 0; b && r < b->ncandidates && r < 16; r++) {
+		unsigned fl;
+		hr_ctx_type t = b->lookup(b->data, r, rel, &fl);
+		int a = t == HR_CTX_DIR || t == HR_CTX_SYMLINK ? 1 : (t == HR_CTX_ABSENT || t == HR_CTX_FILE) ? 0 : -1;
+		if (answer == -2)
+			answer = a;
+		else if (answer != a)
+			return -1;
+	}
+	return answer == -2 ? -1 : answer;
+}
+
 /* does the copied directory hold `rel` as a directory? 1 yes, 0 no, -1 unknown */
 static int source_has_dir(judge *j, const char *rel)
 {
@@ -560,6 +580,15 @@ static int source_has_dir(judge *j, const char *rel)
 		const hr_copy_source *s = &j->p->src[i];
 		if (s->type == HR_SRCT_FILE)
 			continue;
+		if (s->kind == HR_SRC_CONTEXT && s->type == HR_SRCT_DIR && s->rel && !*s->rel &&
+		    j->c->bctx && j->c->bctx_root < 0) {
+			int a = context_root_has_dir(j, rel);
+			if (a == 1)
+				return 1;
+			if (a < 0)
+				answer = -1;
+			continue;
+		}
 		if (s->kind == HR_SRC_CONTEXT && s->type == HR_SRCT_DIR && j->c->bctx && j->c->bctx_root >= 0 && s->rel) {
 			unsigned fl;
 			const char *q = *s->rel ? hr__strf(j->c, "%s/%s", s->rel, rel) : rel;

@@ -82,4 +82,6 @@ void hr__check_input(hr_check_ctx *c)
 	}
 	if (!parse_errors)
 		check_stages(c);
+	/* BuildKit reads the check directive before it parses the file */
+	hr__check_check_directive(c);
 }

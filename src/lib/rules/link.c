@@ -410,6 +410,11 @@ static void missing_finding(hr_check_ctx *c, hr_stage *st, const hr_instruction 
 			unknown_sentence(c, p, d2f ? d2f : unk ? unk : &v.changes[0], &st->fs));
 		hint = hr__strf(c, "write the destination as %.*s/ if it is a directory (or the full file path), "
 			"then add --link; or write --link=false", (int)p->dest->text.len, p->dest->text.ptr);
+	} else if (st->image.windows) {
+		safety = HR_FIX_RISKY;
+		effect = "hook-run cannot prove --link safe: the stage is built on a Windows image, and its model "
+			 "covers Linux images only";
+		hint = "decide: add --link, or write --link=false";
 	} else if (*meta) {
 		safety = HR_FIX_RISKY;
 		effect = hr__strf(c, "adding --link %s", meta);

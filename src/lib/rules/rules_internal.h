@@ -42,6 +42,32 @@ const char *hr__strf(hr_check_ctx *c, const char *fmt, ...) __attribute__((forma
 /* Add an edit (replace [start,end) with text) to f's fix. */
 void hr__edit(hr_check_ctx *c, hr_finding *f, size_t start, size_t end, const char *text, size_t len);
 
+/* Which Dockerfile frontend the honoured `# syntax=` selects (syntax.c). */
+typedef enum hr_frontend_kind {
+	HR_FRONTEND_NONE = 0, /* no `# syntax=`: the builder's bundled frontend, version unknown */
+	HR_FRONTEND_OTHER,    /* not docker/dockerfile, a digest without a tag, a tag we cannot read */
+	HR_FRONTEND_LATEST,   /* docker/dockerfile with a floating tag (1, 1-labs, latest...) */
+	HR_FRONTEND_VERSION,  /* docker/dockerfile MAJOR.MINOR[...] */
+} hr_frontend_kind;
+
+/*
+ * The frontend of `df`: its kind, the version for HR_FRONTEND_VERSION, and
+ * the reference as written (for messages; empty for HR_FRONTEND_NONE). A
+ * digest-pinned reference counts by its tag: the tag is what the file
+ * claims, and a file could claim the same with the tag alone.
+ */
+hr_frontend_kind hr__syntax_frontend(const hr_dockerfile *df, unsigned *major, unsigned *minor,
+	hr_str *ref);
+
+/*
+ * Inline suppressions (suppress.c): a file-wide `# check=` value BuildKit
+ * refuses to build becomes a DockerfileParseError (run with the input
+ * checks, so such a file is not judged further); the suppressions
+ * themselves are applied once every rule has run.
+ */
+void hr__check_check_directive(hr_check_ctx *c);
+void hr__apply_suppressions(hr_check_ctx *c);
+
 /* Rule families */
 void hr__check_input(hr_check_ctx *c);  /* DockerfileParseError, UncheckableFile (binary) */
 void hr__check_syntax(hr_check_ctx *c); /* Syntax* */

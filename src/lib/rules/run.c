@@ -929,8 +929,14 @@ static void do_ln(runner *r, const sword *w, size_t n, bool maybe)
 		bool into_dir = !no_target_dir && (nops > 2 || (ll && last->text[ll - 1] == '/') ||
 			(f.type == HR_FS_DIR && !f.symlink));
 		if (!no_target_dir && nops == 2 && f.type == HR_FS_UNKNOWN && !f.symlink) {
-			/* a directory or not: either way something becomes a link */
+			/* the link itself, or a link inside an existing directory: either
+			 * way a linked copy there may replace a symlink */
 			hr__fs_taint(c, &r->st->fs, dest, why);
+			hr_fs_node *x = hr__fs_node(c, &r->st->fs, dest);
+			if (x) {
+				x->type = HR_FS_MAYBE_SYMLINK;
+				x->target = NULL;
+			}
 			return;
 		}
 		for (size_t i = 0; i + 1 < nops; i++) {

@@ -281,6 +281,8 @@ static void start_stage(hr_check_ctx *c, hr_stage *st, size_t index, const hr_in
 	st->image_base = true;
 	hr__base_image(&st->image, expanded);
 	hr__base_fill(c, &st->fs, &st->image);
+	if (st->image.windows)
+		hr__fs_opaque(c, &st->fs, "a Windows image: hook-run's model covers Linux images only");
 	if (st->image.family != HR_FAMILY_UNKNOWN && st->image.user_root)
 		st->user = hr__owner_root();
 	else

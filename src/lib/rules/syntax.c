@@ -144,6 +144,42 @@ static bool tag_too_old(const hr_policy *p, const char *tag, size_t n)
 	return minor < p->min_minor;
 }
 
+hr_frontend_kind hr__syntax_frontend(const hr_dockerfile *df, unsigned *major, unsigned *minor,
+	hr_str *ref)
+{
+	static const char *const floating[] = { "latest", "labs", "master", "master-labs" };
+	frontend_ref r;
+
+	*major = *minor = 0;
+	ref->ptr = "";
+	ref->len = 0;
+	if (!df->syntax)
+		return HR_FRONTEND_NONE;
+	split_ref(df->syntax->value.ptr, df->syntax->value.len, &r);
+	ref->ptr = r.ref;
+	ref->len = r.ref_len;
+	if (!is_docker_dockerfile(&r))
+		return HR_FRONTEND_OTHER;
+	if (!r.has_tag) /* no tag means latest; a bare digest says nothing */
+		return r.has_digest ? HR_FRONTEND_OTHER : HR_FRONTEND_LATEST;
+	const char *tag = r.ref + r.tag_start, *end = r.ref + r.tag_end;
+	size_t n = r.tag_end - r.tag_start;
+	for (size_t i = 0; i < sizeof(floating) / sizeof(floating[0]); i++)
+		if (strlen(floating[i]) == n && strncmp(tag, floating[i], n) == 0)
+			return HR_FRONTEND_LATEST;
+	const char *q = tag;
+	if (!parse_num(&q, end, major))
+		return HR_FRONTEND_OTHER;
+	if (q == end || *q == '-') /* "1", "1-labs": the newest release of that major */
+		return *major >= 1 ? HR_FRONTEND_LATEST : HR_FRONTEND_OTHER;
+	if (*q != '.')
+		return HR_FRONTEND_OTHER;
+	q++;
+	if (!parse_num(&q, end, minor))
+		return HR_FRONTEND_OTHER;
+	return HR_FRONTEND_VERSION;
+}
+
 /* The tag the fixer writes: the tag of the configured syntax, or NULL. */
 static const char *configured_tag(const hr_policy *p, size_t *len)
 {
