@@ -102,11 +102,11 @@ remote_lines() {
 # (its standard error in INI.err) and wait until its socket answers.
 # DAEMON_PID is its process id; stop_daemon stops it (SIGTERM, drained).
 start_daemon() {
-	started_before=$(grep -c "listening on" "$1.err" 2>/dev/null || true)
+	started_before=$(daemon_starts "$1")
 	"$HOOK_RUN" serve --config "$1" 2>>"$1.err" &
 	DAEMON_PID=$!
 	tries=0
-	while [ "$(grep -c "listening on" "$1.err" 2>/dev/null || true)" = "${started_before:-0}" ]; do
+	while [ "$(daemon_starts "$1")" = "$started_before" ]; do
 		tries=$((tries + 1))
 		if [ "$tries" -gt 200 ] || ! kill -0 "$DAEMON_PID" 2>/dev/null; then
 			echo "the daemon did not start:" >&2
@@ -115,6 +115,13 @@ start_daemon() {
 		fi
 		sleep 0.05
 	done
+}
+
+# daemon_starts INI: how many times a daemon of INI said it listens (0 when
+# its log does not exist yet)
+daemon_starts() {
+	n=$(grep -c "listening on" "$1.err" 2>/dev/null) || n=0
+	echo "${n:-0}"
 }
 
 stop_daemon() {
