@@ -45,7 +45,8 @@ enum hr_verdict_code {
 typedef struct hr_cache hr_cache;
 
 typedef struct hr_cache_stats {
-	uint64_t hits, misses;      /* lookups of this process */
+	uint64_t hits, misses;      /* blob lookups of this process */
+	uint64_t commit_hits, commit_misses; /* commit records replayed, or not found */
 	uint64_t stores, store_errors;
 	uint64_t emptied;           /* times the full map was emptied */
 	bool discarded;             /* a foreign or corrupt file was removed at open */
@@ -64,6 +65,15 @@ typedef struct hr_cache_stats {
  */
 int hr_cache_open(hr_cache **out, const char *path, size_t map_size, const hr_oid *scope,
 	char *err, size_t errlen);
+
+/**
+ * hr_walk_opts.commit_get / commit_put over the cache (`arg` is the
+ * hr_cache): what each commit introduces under the scope's policy, so a
+ * fork's or a mirror's first push of a history judged before is not
+ * compared tree by tree again.
+ */
+int hr_cache_commit_get(void *arg, const hr_oid *commit, unsigned char **record, size_t *len);
+void hr_cache_commit_put(void *arg, const hr_oid *commit, const unsigned char *record, size_t len);
 
 /** Judge under a new scope from now on (a reloaded policy). */
 void hr_cache_set_scope(hr_cache *cache, const hr_oid *scope);

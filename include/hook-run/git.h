@@ -287,6 +287,17 @@ typedef struct hr_walk_opts {
 	double (*clock)(void *);  /* the clock for `deadline`, called with clock_arg;
 	                             NULL: hr_git_now */
 	void *clock_arg;
+	/*
+	 * What each commit introduces, remembered across walks (the daemon's
+	 * verdict cache): `commit_get` hands back the record an earlier walk
+	 * stored for a commit (malloc'd, freed by the walk; return -1 for
+	 * none), which is replayed instead of comparing the commit's trees;
+	 * `commit_put` is offered the record of each commit compared. A record
+	 * that does not parse is ignored. NULL: none.
+	 */
+	int (*commit_get)(void *arg, const hr_oid *commit, unsigned char **record, size_t *len);
+	void (*commit_put)(void *arg, const hr_oid *commit, const unsigned char *record, size_t len);
+	void *commit_arg;
 } hr_walk_opts;
 
 typedef struct hr_walk_stats {
@@ -295,6 +306,7 @@ typedef struct hr_walk_stats {
 	size_t blobs;             /* distinct blobs among them */
 	size_t skipped_refs;      /* deletions and refs that point at a blob */
 	size_t trees;             /* trees read to compare commits with their parents */
+	size_t replayed;          /* commits whose changes came from commit_get */
 } hr_walk_stats;
 
 /**

@@ -117,6 +117,8 @@ void hr_serve_counters_add(hr_serve_counters *into, const hr_serve_counters *fro
 	into->refused += from->refused;
 	into->cache_hits += from->cache_hits;
 	into->cache_misses += from->cache_misses;
+	into->commit_hits += from->commit_hits;
+	into->commit_misses += from->commit_misses;
 	into->blobs_read += from->blobs_read;
 	into->audit_errors += from->audit_errors;
 	into->duration_us += from->duration_us;
@@ -181,6 +183,8 @@ int hr_serve_format_status(hr_bytes *b, hr_serve_shared *s, bool prom)
 			(unsigned long long)atomic_load(&s->cache_bytes),
 			lookups ? 100.0 * (double)t.cache_hits / (double)lookups : 0.0,
 			(unsigned long long)t.cache_hits, (unsigned long long)lookups);
+		addf(b, "commits from the cache: %llu of %llu\n", (unsigned long long)t.commit_hits,
+			(unsigned long long)(t.commit_hits + t.commit_misses));
 		addf(b, "quarantined blobs: %u\n", quarantined);
 		addf(b, "audit log errors: %llu\n", (unsigned long long)t.audit_errors);
 		return 0;
@@ -215,8 +219,11 @@ int hr_serve_format_status(hr_bytes *b, hr_serve_shared *s, bool prom)
 	addf(b, "# HELP hook_run_cache_lookups_total Verdict cache lookups, by result.\n"
 		"# TYPE hook_run_cache_lookups_total counter\n"
 		"hook_run_cache_lookups_total{result=\"hit\"} %llu\n"
-		"hook_run_cache_lookups_total{result=\"miss\"} %llu\n",
-		(unsigned long long)t.cache_hits, (unsigned long long)t.cache_misses);
+		"hook_run_cache_lookups_total{result=\"miss\"} %llu\n"
+		"hook_run_cache_lookups_total{result=\"commit-hit\"} %llu\n"
+		"hook_run_cache_lookups_total{result=\"commit-miss\"} %llu\n",
+		(unsigned long long)t.cache_hits, (unsigned long long)t.cache_misses,
+		(unsigned long long)t.commit_hits, (unsigned long long)t.commit_misses);
 	addf(b, "# HELP hook_run_cache_entries Records in the verdict cache.\n"
 		"# TYPE hook_run_cache_entries gauge\nhook_run_cache_entries %llu\n",
 		(unsigned long long)atomic_load(&s->cache_entries));

@@ -36,6 +36,7 @@ typedef struct hr_serve_counters {
 	uint64_t busy;           /* answered busy (the per-repository limit) */
 	uint64_t refused;        /* refused (outside the roots, malformed, version) */
 	uint64_t cache_hits, cache_misses;
+	uint64_t commit_hits, commit_misses;  /* commit records replayed, or not found */
 	uint64_t blobs_read;
 	uint64_t audit_errors;   /* decisions the audit log could not take */
 	uint64_t duration_us;    /* total time judging */

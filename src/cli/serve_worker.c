@@ -464,6 +464,8 @@ static void judge_push(hr_serve_worker *w, int conn, hr_proto_request *r, int di
 		cnt->rejected++;
 	cnt->cache_hits += after.hits - before.hits;
 	cnt->cache_misses += after.misses - before.misses;
+	cnt->commit_hits += after.commit_hits - before.commit_hits;
+	cnt->commit_misses += after.commit_misses - before.commit_misses;
 	cnt->blobs_read += v.blobs_read;
 	count_duration(cnt, secs);
 	if (cache) {

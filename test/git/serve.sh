@@ -183,17 +183,33 @@ test_expect_success 'a daemon of another protocol version: auto checks here, req
 	grep "requires it" out
 '
 
-test_expect_success 'the verdict cache: hits on a second repository, a corrupt file discarded' '
+test_expect_success 'the verdict cache: blobs and commits of a second repository, a corrupt file discarded' '
 	serve_setup "cache = $PWD/cache.mdb" && daemon_up &&
 	good_commit && git push origin main >out 2>&1 &&
 	git init -q --bare ../fork.git && (cd ../fork.git && "$HOOK_RUN" install --pre-receive >/dev/null) &&
 	git push ../fork.git main >out 2>&1 &&
 	status >st && grep "hit rate 50.0% (1 of 2 lookups)" st &&
+	grep "^commits from the cache: 1 of 3" st && grep "^cache: 4 entries" st &&
 	stop_daemon &&
 	head -c 8192 /dev/urandom >../cache.mdb &&
 	daemon_up && grep "was not ours or not sound: discarded" ../hook-run.ini.err &&
 	git push -f ../fork.git HEAD~1:main >out 2>&1 && git push ../fork.git main >out 2>&1 &&
-	status >st && grep "cache: 2 entries" st
+	status >st && grep "cache: 3 entries" st
+'
+
+test_expect_success 'a warm cache changes no byte of the report' '
+	serve_setup "cache = $PWD/cache.mdb" && daemon_up &&
+	good_commit one && bad_commit two && good_commit three && write_file two/Dockerfile "$GOOD" &&
+	git add . && commit_unchecked "fix two" &&
+	test_expect_code 1 git push origin main >cold.out 2>&1 &&
+	for r in warm local; do
+		git init -q --bare ../$r.git && (cd ../$r.git && "$HOOK_RUN" install --pre-receive >/dev/null) || return 1
+	done &&
+	test_expect_code 1 git push ../warm.git main >warm.out 2>&1 &&
+	HOOK_RUN_CONFIG= test_expect_code 1 git push ../local.git main >local.out 2>&1 &&
+	remote_lines warm.out >warm.lines && remote_lines local.out >local.lines &&
+	test_cmp local.lines warm.lines &&
+	status >st && grep "^commits from the cache: 4 of 9" st
 '
 
 test_expect_success 'a full audit log: reject refuses the push, accept lets it in and counts' '

@@ -192,6 +192,8 @@ void hr_cache_set_scope(hr_cache *c, const hr_oid *scope)
 	c->scope = *scope;
 }
 
+static void put_record(hr_cache *c, char kind, const hr_oid *id, const unsigned char *record, size_t len);
+
 static void make_key(unsigned char *key, const hr_cache *c, char kind, const hr_oid *id)
 {
 	memcpy(key, c->scope.id, HR_OID_RAWSZ);
@@ -224,6 +226,53 @@ long hr_cache_blob_get(hr_cache *c, const hr_oid *blob, unsigned char *out, size
 	return len;
 }
 
+/* ---- commits: what each one introduces (walk.c's records) ---------- */
+
+int hr_cache_commit_get(void *arg, const hr_oid *commit, unsigned char **out, size_t *len)
+{
+	hr_cache *c = arg;
+	unsigned char key[2 * HR_OID_RAWSZ + 1];
+	MDB_txn *txn = NULL;
+	MDB_val k = { sizeof(key), key }, v;
+	int found = -1;
+
+	if (!c || c->broken)
+		return -1;
+	make_key(key, c, 'c', commit);
+	int rc = mdb_txn_begin(c->env, NULL, MDB_RDONLY, &txn);
+	if (rc == 0) {
+		rc = mdb_get(txn, c->dbi, &k, &v);
+		if (rc == 0 && v.mv_size >= 1 && ((const char *)v.mv_data)[0] == 'C' &&
+		    (*out = malloc(v.mv_size)) != NULL) {
+			*len = v.mv_size - 1;
+			memcpy(*out, (const char *)v.mv_data + 1, *len);
+			found = 0;
+		}
+		mdb_txn_abort(txn);
+	}
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		c->broken = true;
+	if (found == 0)
+		c->stats.commit_hits++;
+	else
+		c->stats.commit_misses++;
+	return found;
+}
+
+void hr_cache_commit_put(void *arg, const hr_oid *commit, const unsigned char *record, size_t len)
+{
+	hr_cache *c = arg;
+	unsigned char *val = malloc(len + 1);
+	if (!val) {
+		c->stats.store_errors++;
+		return;
+	}
+	val[0] = 'C';
+	memcpy(val + 1, record, len);
+	put_record(c, 'c', commit, val, len + 1);
+	free(val);
+}
+
 void hr_cache_count(hr_cache *c, bool hit)
 {
 	if (!c)
@@ -234,7 +283,7 @@ void hr_cache_count(hr_cache *c, bool hit)
 		c->stats.misses++;
 }
 
-void hr_cache_blob_put(hr_cache *c, const hr_oid *blob, const unsigned char *record, size_t len)
+static void put_record(hr_cache *c, char kind, const hr_oid *id, const unsigned char *record, size_t len)
 {
 	unsigned char key[2 * HR_OID_RAWSZ + 1];
 	MDB_txn *txn = NULL;
@@ -242,7 +291,7 @@ void hr_cache_blob_put(hr_cache *c, const hr_oid *blob, const unsigned char *rec
 
 	if (!c || c->broken)
 		return;
-	make_key(key, c, 'b', blob);
+	make_key(key, c, kind, id);
 	int rc = mdb_txn_begin(c->env, NULL, 0, &txn);
 	if (rc == 0) {
 		rc = mdb_put(txn, c->dbi, &k, &v, 0);
@@ -272,6 +321,11 @@ void hr_cache_blob_put(hr_cache *c, const hr_oid *blob, const unsigned char *rec
 		c->stats.stores++;
 	else
 		c->stats.store_errors++;
+}
+
+void hr_cache_blob_put(hr_cache *c, const hr_oid *blob, const unsigned char *record, size_t len)
+{
+	put_record(c, 'b', blob, record, len);
 }
 
 void hr_cache_stats_get(hr_cache *c, hr_cache_stats *out)

@@ -297,6 +297,9 @@ int hr_engine_prereceive(hr_verdict *v, const hr_prereceive_request *req)
 		.deadline = judge.deadline,
 		.clock = hr_budget_clock_read,
 		.clock_arg = &clock,
+		.commit_get = req->cache ? hr_cache_commit_get : NULL,
+		.commit_put = req->cache ? hr_cache_commit_put : NULL,
+		.commit_arg = req->cache,
 	};
 	hr_walk_stats stats;
 	double t0 = hr_git_now();
@@ -309,6 +312,9 @@ int hr_engine_prereceive(hr_verdict *v, const hr_prereceive_request *req)
 		fprintf(req->errout, "hook-run: stats: %zu commits, %zu trees read, %zu changes, %zu distinct blobs, "
 			"%zu blobs read, %zu refs skipped\n", stats.commits, stats.trees, stats.changes,
 			stats.blobs, judge.blobs_read, stats.skipped_refs);
+		if (req->cache)
+			fprintf(req->errout, "hook-run: stats: %zu commits from the cache, %zu blobs from the cache\n",
+				stats.replayed, judge.cache_hits);
 		fflush(req->errout);
 	}
 	bool timed_out = wrc == HR_ETIMEOUT;

@@ -163,11 +163,50 @@ typedef struct walk {
 	pool pool;            /* objects kept from one commit for the next */
 	size_t update;        /* the update being walked */
 	const git_oid *commit;
+	unsigned char *rec;   /* the record of the commit being compared (commit_put) */
+	size_t reclen, reccap;
+	bool recording;
+	bool rec_oom;
 } walk;
+
+/* Append to the commit's record: mode (4), blob (20), path length (2), path. */
+static void record_change(walk *w, const hr_rawentry *e)
+{
+	size_t plen = w->path.len, need = 4 + GIT_OID_RAWSZ + 2 + plen;
+	if (!w->recording || w->rec_oom)
+		return;
+	if (plen > 0xffff || w->reclen + need > (1u << 20)) {
+		w->rec_oom = true; /* a commit too big to remember: compared each time */
+		return;
+	}
+	if (need > w->reccap - w->reclen) {
+		size_t cap = w->reccap ? w->reccap : 1024;
+		while (cap - w->reclen < need)
+			cap *= 2;
+		unsigned char *b = realloc(w->rec, cap);
+		if (!b) {
+			w->rec_oom = true;
+			return;
+		}
+		w->rec = b;
+		w->reccap = cap;
+	}
+	unsigned char *p = w->rec + w->reclen;
+	p[0] = (unsigned char)(e->mode >> 24);
+	p[1] = (unsigned char)(e->mode >> 16);
+	p[2] = (unsigned char)(e->mode >> 8);
+	p[3] = (unsigned char)e->mode;
+	memcpy(p + 4, e->id->id, GIT_OID_RAWSZ);
+	p[4 + GIT_OID_RAWSZ] = (unsigned char)(plen >> 8);
+	p[5 + GIT_OID_RAWSZ] = (unsigned char)plen;
+	memcpy(p + 6 + GIT_OID_RAWSZ, w->path.ptr, plen);
+	w->reclen += need;
+}
 
 static int found(walk *w, const hr_rawentry *e)
 {
 	const git_oid *id = e->id;
+	record_change(w, e);
 	w->stats->changes++;
 	if (w->opts->scope == HR_SCOPE_TIPS) {
 		/* remember (blob, path); hand out later from the final trees */
@@ -533,7 +572,81 @@ next:
 	return rc;
 }
 
+/*
+ * Hand out a commit's changes from its record (see hr_walk_opts.commit_get)
+ * instead of comparing trees. Returns 1 when replayed, 0 when the record
+ * does not parse (nothing was handed out then: it is checked whole before
+ * the first change goes out), or a negative error from the callback.
+ */
+static int replay_commit(walk *w, const rawcommit *c, const unsigned char *rec, size_t len)
+{
+	size_t pos = 0;
+	while (pos < len) {
+		if (len - pos < 6 + GIT_OID_RAWSZ)
+			return 0;
+		size_t plen = (size_t)rec[pos + 4 + GIT_OID_RAWSZ] << 8 | rec[pos + 5 + GIT_OID_RAWSZ];
+		if (plen == 0 || plen > len - pos - 6 - GIT_OID_RAWSZ ||
+		    memchr(rec + pos + 6 + GIT_OID_RAWSZ, '\0', plen))
+			return 0;
+		pos += 6 + GIT_OID_RAWSZ + plen;
+	}
+	w->commit = &c->id;
+	for (pos = 0; pos < len;) {
+		git_oid id;
+		hr_rawentry e = { .id = &id };
+		e.mode = (unsigned)rec[pos] << 24 | (unsigned)rec[pos + 1] << 16 | (unsigned)rec[pos + 2] << 8 |
+			 rec[pos + 3];
+		memcpy(id.id, rec + pos + 4, GIT_OID_RAWSZ);
+		size_t plen = (size_t)rec[pos + 4 + GIT_OID_RAWSZ] << 8 | rec[pos + 5 + GIT_OID_RAWSZ];
+		if (w->path.cap < plen + 1) {
+			char *np = realloc(w->path.ptr, plen + 1);
+			if (!np)
+				return HR_ENOMEM;
+			w->path.ptr = np;
+			w->path.cap = plen + 1;
+		}
+		memcpy(w->path.ptr, rec + pos + 6 + GIT_OID_RAWSZ, plen);
+		w->path.ptr[plen] = '\0';
+		w->path.len = plen;
+		int rc = found(w, &e);
+		if (rc < 0)
+			return rc;
+		pos += 6 + GIT_OID_RAWSZ + plen;
+	}
+	w->path.len = 0;
+	if (w->path.ptr)
+		w->path.ptr[0] = '\0';
+	w->stats->commits++;
+	w->stats->replayed++;
+	return 1;
+}
+
+static int compare_commit(walk *w, const rawcommit *c);
+
 static int visit_commit(walk *w, const rawcommit *c)
+{
+	const hr_oid *id = hr_oid_from_git(&c->id);
+	if (w->opts->commit_get) {
+		unsigned char *rec = NULL;
+		size_t len = 0;
+		if (w->opts->commit_get(w->opts->commit_arg, id, &rec, &len) == 0) {
+			int rc = replay_commit(w, c, rec, len);
+			free(rec);
+			if (rc != 0)
+				return rc < 0 ? rc : 0;
+		}
+	}
+	w->recording = w->opts->commit_put != NULL;
+	w->reclen = 0;
+	w->rec_oom = false;
+	int rc = compare_commit(w, c);
+	if (rc == 0 && w->recording && !w->rec_oom)
+		w->opts->commit_put(w->opts->commit_arg, id, w->rec ? w->rec : (const unsigned char *)"", w->reclen);
+	w->recording = false;
+	return rc;
+}
+
+static int compare_commit(walk *w, const rawcommit *c)
 {
 	hr_rawtree tree = { 0 }, ptrees[MAX_PARENTS];
 	git_oid ptree_ids[MAX_PARENTS];
@@ -932,6 +1045,7 @@ out:
 	free(tips);
 	free(kinds);
 	free(w.path.ptr);
+	free(w.rec);
 	pool_free(&w.pool);
 	hr_packs_free(w.packs);
 	git_odb_free(w.odb);
