@@ -80,6 +80,9 @@ void hr_cache_set_scope(hr_cache *cache, const hr_oid *scope);
 
 void hr_cache_stats_get(hr_cache *cache, hr_cache_stats *out);
 
+/** Commit the records written so far (they are written in batches). */
+void hr_cache_flush(hr_cache *cache);
+
 void hr_cache_close(hr_cache *cache);
 
 /**
@@ -118,7 +121,7 @@ typedef struct hr_judge {
 	hr_repo *repo;
 	const hr_policy *policy;
 	hr_baseline *baseline;         /* or NULL */
-	hr_reporter *reporter;
+	hr_reporter *reporter;         /* NULL: judge and count, print nothing */
 	hr_report_summary *summary;
 	FILE *errout;                  /* where errors go (standard error of the hook) */
 	const hr_ref_update *updates;  /* ref names for the report, or NULL */

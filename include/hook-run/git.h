@@ -162,6 +162,13 @@ bool hr_repo_path_ignored(hr_repo *repo, const char *path);
 int hr_repo_config_bool(bool *out, hr_repo *repo, const char *key, bool dflt,
 	char *err, size_t errlen);
 
+/**
+ * Every branch and tag (refs/heads/, refs/tags/) peeled to the commit or
+ * tree it names, in ref order: *names (malloc'd strings) and *ids, *n of
+ * them. Tags of blobs are left out.
+ */
+int hr_repo_refs(char ***names, hr_oid **ids, size_t *n, hr_repo *repo, char *err, size_t errlen);
+
 /** Is the repository a shallow clone (its history cut short)? */
 bool hr_repo_is_shallow(hr_repo *repo);
 
@@ -369,6 +376,9 @@ int hr_repo_context_new(hr_repo_context **out, hr_build_context *view, hr_repo *
 	const hr_oid *treeish, const char *dockerfile, char *err, size_t errlen);
 
 void hr_repo_context_free(hr_repo_context *ctx);
+
+/** How many candidate roots hr_repo_context_new() offers for `dockerfile`. */
+size_t hr_repo_context_candidates(const char *dockerfile);
 
 /* ---- merging a fix into a working file ------------------------------ */
 

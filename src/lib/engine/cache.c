@@ -52,6 +52,9 @@
 struct hr_cache {
 	MDB_env *env;
 	MDB_dbi dbi;
+	MDB_txn *wtxn;            /* writes not committed yet (a batch), or NULL */
+	unsigned pending;         /* puts in it */
+	double wstart;            /* when it began (hr_git_now) */
 	hr_oid scope;
 	bool broken;              /* a read failed: every lookup misses from now on */
 	hr_cache_stats stats;
@@ -181,6 +184,7 @@ void hr_cache_close(hr_cache *c)
 {
 	if (!c)
 		return;
+	hr_cache_flush(c);
 	if (c->env)
 		mdb_env_close(c->env);
 	free(c->path);
@@ -211,15 +215,16 @@ long hr_cache_blob_get(hr_cache *c, const hr_oid *blob, unsigned char *out, size
 	if (!c || c->broken)
 		return -1;
 	make_key(key, c, 'b', blob);
-	int rc = mdb_txn_begin(c->env, NULL, MDB_RDONLY, &txn);
+	int rc = c->wtxn ? 0 : mdb_txn_begin(c->env, NULL, MDB_RDONLY, &txn);
 	if (rc == 0) {
-		rc = mdb_get(txn, c->dbi, &k, &v);
+		rc = mdb_get(c->wtxn ? c->wtxn : txn, c->dbi, &k, &v);
 		/* a record is 'c' and what follows; anything else is not ours */
 		if (rc == 0 && v.mv_size >= 1 && v.mv_size <= cap && ((const char *)v.mv_data)[0] == 'c') {
 			memcpy(out, v.mv_data, v.mv_size);
 			len = (long)v.mv_size;
 		}
-		mdb_txn_abort(txn);
+		if (txn)
+			mdb_txn_abort(txn);
 	}
 	if (rc != 0 && rc != MDB_NOTFOUND)
 		c->broken = true;
@@ -239,16 +244,17 @@ int hr_cache_commit_get(void *arg, const hr_oid *commit, unsigned char **out, si
 	if (!c || c->broken)
 		return -1;
 	make_key(key, c, 'c', commit);
-	int rc = mdb_txn_begin(c->env, NULL, MDB_RDONLY, &txn);
+	int rc = c->wtxn ? 0 : mdb_txn_begin(c->env, NULL, MDB_RDONLY, &txn);
 	if (rc == 0) {
-		rc = mdb_get(txn, c->dbi, &k, &v);
+		rc = mdb_get(c->wtxn ? c->wtxn : txn, c->dbi, &k, &v);
 		if (rc == 0 && v.mv_size >= 1 && ((const char *)v.mv_data)[0] == 'C' &&
 		    (*out = malloc(v.mv_size)) != NULL) {
 			*len = v.mv_size - 1;
 			memcpy(*out, (const char *)v.mv_data + 1, *len);
 			found = 0;
 		}
-		mdb_txn_abort(txn);
+		if (txn)
+			mdb_txn_abort(txn);
 	}
 	if (rc != 0 && rc != MDB_NOTFOUND)
 		c->broken = true;
@@ -283,44 +289,75 @@ void hr_cache_count(hr_cache *c, bool hit)
 		c->stats.misses++;
 }
 
+/*
+ * Writes go in batches: one write transaction takes up to 1024 records or
+ * 20 ms, whichever comes first (a commit per record costs more than the
+ * check it saves), and hr_cache_flush() ends it. LMDB has one writer at a
+ * time, so a batch never stays open long: other processes wait for their
+ * writes at most that long, and their reads never wait.
+ */
+#define BATCH_RECORDS 1024
+#define BATCH_SECONDS 0.02
+
+void hr_cache_flush(hr_cache *c)
+{
+	if (!c || !c->wtxn)
+		return;
+	int rc = mdb_txn_commit(c->wtxn);
+	c->wtxn = NULL;
+	if (rc == 0)
+		c->stats.stores += c->pending;
+	else
+		c->stats.store_errors += c->pending;
+	c->pending = 0;
+}
+
 static void put_record(hr_cache *c, char kind, const hr_oid *id, const unsigned char *record, size_t len)
 {
 	unsigned char key[2 * HR_OID_RAWSZ + 1];
-	MDB_txn *txn = NULL;
 	MDB_val k = { sizeof(key), key }, v = { len, (void *)record };
 
 	if (!c || c->broken)
 		return;
 	make_key(key, c, kind, id);
-	int rc = mdb_txn_begin(c->env, NULL, 0, &txn);
-	if (rc == 0) {
-		rc = mdb_put(txn, c->dbi, &k, &v, 0);
-		if (rc == MDB_MAP_FULL) {
-			/* full: empty it (keeping the marker) and store this one */
-			MDB_val mk = { sizeof(MARKER_KEY) - 1, (void *)MARKER_KEY };
-			MDB_val mv = { sizeof(MARKER_VALUE) - 1, (void *)MARKER_VALUE };
-			mdb_txn_abort(txn);
-			txn = NULL;
-			rc = mdb_txn_begin(c->env, NULL, 0, &txn);
-			if (rc == 0)
-				rc = mdb_drop(txn, c->dbi, 0);
-			if (rc == 0)
-				rc = mdb_put(txn, c->dbi, &mk, &mv, 0);
-			if (rc == 0)
-				rc = mdb_put(txn, c->dbi, &k, &v, 0);
-			c->stats.emptied++;
-		}
-		if (rc == 0) {
-			rc = mdb_txn_commit(txn);
-			txn = NULL;
-		}
-		if (txn)
-			mdb_txn_abort(txn);
+	int rc = 0;
+	if (!c->wtxn) {
+		rc = mdb_txn_begin(c->env, NULL, 0, &c->wtxn);
+		c->wstart = hr_git_now();
+		if (rc != 0)
+			c->wtxn = NULL;
 	}
 	if (rc == 0)
-		c->stats.stores++;
-	else
-		c->stats.store_errors++;
+		rc = mdb_put(c->wtxn, c->dbi, &k, &v, 0);
+	if (rc == MDB_MAP_FULL) {
+		/* full: empty it (keeping the marker) and store this one; the batch is lost */
+		MDB_val mk = { sizeof(MARKER_KEY) - 1, (void *)MARKER_KEY };
+		MDB_val mv = { sizeof(MARKER_VALUE) - 1, (void *)MARKER_VALUE };
+		mdb_txn_abort(c->wtxn);
+		c->stats.store_errors += c->pending;
+		c->pending = 0;
+		rc = mdb_txn_begin(c->env, NULL, 0, &c->wtxn);
+		if (rc != 0)
+			c->wtxn = NULL;
+		if (rc == 0)
+			rc = mdb_drop(c->wtxn, c->dbi, 0);
+		if (rc == 0)
+			rc = mdb_put(c->wtxn, c->dbi, &mk, &mv, 0);
+		if (rc == 0)
+			rc = mdb_put(c->wtxn, c->dbi, &k, &v, 0);
+		c->stats.emptied++;
+	}
+	if (rc != 0) {
+		if (c->wtxn)
+			mdb_txn_abort(c->wtxn);
+		c->wtxn = NULL;
+		c->stats.store_errors += c->pending + 1;
+		c->pending = 0;
+		return;
+	}
+	c->pending++;
+	if (c->pending >= BATCH_RECORDS || hr_git_now() - c->wstart > BATCH_SECONDS)
+		hr_cache_flush(c);
 }
 
 void hr_cache_blob_put(hr_cache *c, const hr_oid *blob, const unsigned char *record, size_t len)
@@ -330,6 +367,7 @@ void hr_cache_blob_put(hr_cache *c, const hr_oid *blob, const unsigned char *rec
 
 void hr_cache_stats_get(hr_cache *c, hr_cache_stats *out)
 {
+	hr_cache_flush(c);
 	MDB_stat st;
 	MDB_envinfo info;
 	*out = c->stats;

@@ -371,6 +371,7 @@ int hr_engine_prereceive(hr_verdict *v, const hr_prereceive_request *req)
 		fflush(notes);
 	}
 out:
+	hr_cache_flush(req->cache);
 	if (out != req->out) {
 		fclose(out);
 		emit_kept(req->out, kept, kept_len, rc != HR_VERDICT_ACCEPT ? HR_GITLAB_ERROR_PREFIX : NULL);

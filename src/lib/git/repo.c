@@ -647,3 +647,64 @@ bool hr_repo_path_ignored(hr_repo *r, const char *path)
 	}
 	return ignored == 1;
 }
+
+int hr_repo_refs(char ***names, hr_oid **ids, size_t *n, hr_repo *r, char *err, size_t errlen)
+{
+	static const char *const globs[] = { "refs/heads/*", "refs/tags/*" };
+	size_t count = 0, cap = 0;
+	char **nm = NULL;
+	hr_oid *id = NULL;
+	int rc = 0;
+
+	*names = NULL;
+	*ids = NULL;
+	*n = 0;
+	for (size_t g = 0; g < 2 && rc == 0; g++) {
+		git_reference_iterator *it = NULL;
+		git_reference *ref;
+		if (git_reference_iterator_glob_new(&it, r->repo, globs[g]) < 0) {
+			rc = hr_git_error(HR_EGIT, err, errlen, "cannot list %s", globs[g]);
+			break;
+		}
+		while (rc == 0 && git_reference_next(&ref, it) == 0) {
+			git_object *obj = NULL;
+			if (git_reference_peel(&obj, ref, GIT_OBJECT_ANY) == 0 &&
+			    (git_object_type(obj) == GIT_OBJECT_COMMIT || git_object_type(obj) == GIT_OBJECT_TREE)) {
+				if (count == cap) {
+					size_t ncap = cap ? cap * 2 : 16;
+					char **a = realloc(nm, ncap * sizeof(char *));
+					hr_oid *b = a ? realloc(id, ncap * sizeof(hr_oid)) : NULL;
+					if (a)
+						nm = a;
+					if (b)
+						id = b;
+					if (!a || !b)
+						rc = HR_ENOMEM;
+					else
+						cap = ncap;
+				}
+				if (rc == 0 && (nm[count] = strdup(git_reference_name(ref))) != NULL) {
+					memcpy(id[count].id, git_object_id(obj)->id, HR_OID_RAWSZ);
+					count++;
+				} else if (rc == 0) {
+					rc = HR_ENOMEM;
+				}
+			}
+			git_error_clear();
+			git_object_free(obj);
+			git_reference_free(ref);
+		}
+		git_reference_iterator_free(it);
+	}
+	if (rc < 0) {
+		for (size_t i = 0; i < count; i++)
+			free(nm[i]);
+		free(nm);
+		free(id);
+		return rc;
+	}
+	*names = nm;
+	*ids = id;
+	*n = count;
+	return 0;
+}
