@@ -53,26 +53,10 @@ static bool is_bare_repo(const char *dir)
 	return is_file(dir, "HEAD", false) && is_file(dir, "objects", true) && is_file(dir, "refs", true);
 }
 
-static int add_path(hr_pathlist *l, const char *path)
-{
-	if (l->len == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		char **items = realloc(l->items, cap * sizeof(char *));
-		if (!items)
-			return -1;
-		l->items = items;
-		l->cap = cap;
-	}
-	if (!(l->items[l->len] = strdup(path)))
-		return -1;
-	l->len++;
-	return 0;
-}
-
 static int find_repos(hr_pathlist *out, const char *dir, int depth)
 {
 	if (is_bare_repo(dir) || is_file(dir, ".git", true) || is_file(dir, ".git", false))
-		return add_path(out, dir);
+		return hr_pathlist_add(out, dir);
 	if (depth > 16)
 		return 0;
 	DIR *d = opendir(dir);
@@ -170,7 +154,7 @@ static int judge_repo(fleet *f, const char *path, const char *name, bool all_ref
 	size_t failing_before = f->summary->failing;
 	for (size_t i = 0; i < refs.n && rc == 0; i++) {
 		snprintf(buf, sizeof(buf), "%s %s", name, refs.names[i]);
-		if (add_path(&f->labels, buf) < 0) {
+		if (hr_pathlist_add(&f->labels, buf) < 0) {
 			rc = HR_ENOMEM;
 			break;
 		}

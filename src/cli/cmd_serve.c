@@ -296,10 +296,6 @@ typedef struct worker {
 	uint64_t generation;
 } worker;
 
-typedef struct ctl_note {
-	char kind;
-	uint64_t dev, ino;
-} ctl_note;
 
 typedef struct supervisor {
 	const char *config_path;
@@ -535,7 +531,7 @@ static void reload(supervisor *s, char *reply, size_t replylen)
 
 static void handle_note(supervisor *s, worker *w)
 {
-	ctl_note n;
+	hr_serve_note n;
 	ssize_t got = recv(w->ctl, &n, sizeof(n), MSG_DONTWAIT);
 	if (got != (ssize_t)sizeof(n))
 		return; /* EOF or garbage: the reaper deals with the process */

@@ -281,7 +281,7 @@ void hr_pathlist_free(hr_pathlist *l)
 	l->len = l->cap = 0;
 }
 
-static int pathlist_add(hr_pathlist *l, const char *path)
+int hr_pathlist_add(hr_pathlist *l, const char *path)
 {
 	if (l->len == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 16;
@@ -375,7 +375,7 @@ static int walk(find_ctx *f, const char *base, const char *rel, int depth)
 		bool take;
 		if ((rc = matches(f, relpath, &take)) != 0 || !take)
 			continue;
-		if (pathlist_add(f->out, !strcmp(base, ".") ? relpath : full) < 0) {
+		if (hr_pathlist_add(f->out, !strcmp(base, ".") ? relpath : full) < 0) {
 			hr_cli_error("out of memory");
 			rc = HR_EXIT_ERROR;
 		}

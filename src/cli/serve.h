@@ -81,6 +81,17 @@ typedef struct hr_serve_shared {
 	hr_serve_slot slots[HR_SERVE_SLOTS];
 } hr_serve_shared;
 
+/*
+ * A note between a worker and the supervisor (SOCK_SEQPACKET, one per
+ * packet): 'a' admit the repository (dev, ino)? (answered 'y' or 'n'),
+ * 'd' done with it, 'i' idle, 'x' exiting (recycled), 'R' reload
+ * (answered 'y' or 'n' and a line of text).
+ */
+typedef struct hr_serve_note {
+	char kind;
+	uint64_t dev, ino;
+} hr_serve_note;
+
 /* What a worker is started with. */
 typedef struct hr_serve_worker {
 	hr_serve_shared *shared;

@@ -224,14 +224,10 @@ static const char *check_paths(const hr_serve_worker *w, const hr_proto_request 
 
 /* ---- the supervisor's side of the conversation ----------------------- */
 
-typedef struct ctl_note {
-	char kind;               /* 'a' admit, 'd' done, 'R' reload, 'x' exiting (recycle) */
-	uint64_t dev, ino;
-} ctl_note;
 
 static bool admit(hr_serve_worker *w, dev_t dev, ino_t ino)
 {
-	ctl_note n = { 'a', (uint64_t)dev, (uint64_t)ino };
+	hr_serve_note n = { 'a', (uint64_t)dev, (uint64_t)ino };
 	char reply = 'n';
 	if (send(w->control, &n, sizeof(n), MSG_NOSIGNAL) != (ssize_t)sizeof(n))
 		return false;
@@ -242,7 +238,7 @@ static bool admit(hr_serve_worker *w, dev_t dev, ino_t ino)
 
 static void note(hr_serve_worker *w, char kind)
 {
-	ctl_note n = { kind, 0, 0 };
+	hr_serve_note n = { kind, 0, 0 };
 	(void)!send(w->control, &n, sizeof(n), MSG_NOSIGNAL);
 }
 
@@ -539,7 +535,7 @@ static void serve_connection(hr_serve_worker *w, int conn, hr_cache *cache)
 		answer_text(conn, (const char *)text.data, text.len, 0);
 		hr_bytes_free(&text);
 	} else if (!strcmp(r.command, "reload")) {
-		ctl_note n = { 'R', 0, 0 };
+		hr_serve_note n = { 'R', 0, 0 };
 		char reply[1200] = "";
 		ssize_t got = -1;
 		if (send(w->control, &n, sizeof(n), MSG_NOSIGNAL) == (ssize_t)sizeof(n))
