@@ -573,14 +573,25 @@ next:
 }
 
 /*
- * Hand out a commit's changes from its record (see hr_walk_opts.commit_get)
- * instead of comparing trees. Returns 1 when replayed, 0 when the record
- * does not parse (nothing was handed out then: it is checked whole before
- * the first change goes out), or a negative error from the callback.
+ * A commit's record (hr_walk_opts.commit_get/put): its parents (a count,
+ * then their ids), so that the walk goes on without reading the commit,
+ * then the changes it introduces, as record_change() writes them.
+ *
+ * Hand out a commit's changes from its record instead of comparing trees;
+ * its parents are copied into `parents` (*np of them). Returns 1 when
+ * replayed, 0 when the record does not parse (nothing was handed out then:
+ * it is checked whole before the first change goes out), or a negative
+ * error from the callback.
  */
-static int replay_commit(walk *w, const rawcommit *c, const unsigned char *rec, size_t len)
+static int replay_commit(walk *w, const git_oid *id, const unsigned char *rec, size_t len,
+	git_oid *parents, size_t *np)
 {
-	size_t pos = 0;
+	if (len < 1 || rec[0] > MAX_PARENTS || len < 1 + (size_t)rec[0] * GIT_OID_RAWSZ)
+		return 0;
+	*np = rec[0];
+	for (size_t k = 0; k < *np; k++)
+		memcpy(parents[k].id, rec + 1 + k * GIT_OID_RAWSZ, GIT_OID_RAWSZ);
+	size_t start = 1 + *np * GIT_OID_RAWSZ, pos = start;
 	while (pos < len) {
 		if (len - pos < 6 + GIT_OID_RAWSZ)
 			return 0;
@@ -590,19 +601,19 @@ static int replay_commit(walk *w, const rawcommit *c, const unsigned char *rec, 
 			return 0;
 		pos += 6 + GIT_OID_RAWSZ + plen;
 	}
-	w->commit = &c->id;
-	for (pos = 0; pos < len;) {
-		git_oid id;
-		hr_rawentry e = { .id = &id };
+	w->commit = id;
+	for (pos = start; pos < len;) {
+		git_oid blob;
+		hr_rawentry e = { .id = &blob };
 		e.mode = (unsigned)rec[pos] << 24 | (unsigned)rec[pos + 1] << 16 | (unsigned)rec[pos + 2] << 8 |
 			 rec[pos + 3];
-		memcpy(id.id, rec + pos + 4, GIT_OID_RAWSZ);
+		memcpy(blob.id, rec + pos + 4, GIT_OID_RAWSZ);
 		size_t plen = (size_t)rec[pos + 4 + GIT_OID_RAWSZ] << 8 | rec[pos + 5 + GIT_OID_RAWSZ];
 		if (w->path.cap < plen + 1) {
-			char *np = realloc(w->path.ptr, plen + 1);
-			if (!np)
+			char *p = realloc(w->path.ptr, plen + 1);
+			if (!p)
 				return HR_ENOMEM;
-			w->path.ptr = np;
+			w->path.ptr = p;
 			w->path.cap = plen + 1;
 		}
 		memcpy(w->path.ptr, rec + pos + 6 + GIT_OID_RAWSZ, plen);
@@ -621,27 +632,45 @@ static int replay_commit(walk *w, const rawcommit *c, const unsigned char *rec, 
 	return 1;
 }
 
+/* Replay the record of commit `id` when there is one: 1 replayed, 0 not, <0 error. */
+static int try_record(walk *w, const git_oid *id, git_oid *parents, size_t *np)
+{
+	unsigned char *rec = NULL;
+	size_t len = 0;
+	if (!w->opts->commit_get || w->opts->commit_get(w->opts->commit_arg, hr_oid_from_git(id), &rec, &len) != 0)
+		return 0;
+	int rc = replay_commit(w, id, rec, len, parents, np);
+	free(rec);
+	return rc;
+}
+
 static int compare_commit(walk *w, const rawcommit *c);
 
 static int visit_commit(walk *w, const rawcommit *c)
 {
 	const hr_oid *id = hr_oid_from_git(&c->id);
-	if (w->opts->commit_get) {
-		unsigned char *rec = NULL;
-		size_t len = 0;
-		if (w->opts->commit_get(w->opts->commit_arg, id, &rec, &len) == 0) {
-			int rc = replay_commit(w, c, rec, len);
-			free(rec);
-			if (rc != 0)
-				return rc < 0 ? rc : 0;
-		}
-	}
-	w->recording = w->opts->commit_put != NULL;
+	w->recording = w->opts->commit_put != NULL && c->np <= MAX_PARENTS;
 	w->reclen = 0;
 	w->rec_oom = false;
+	if (w->recording) {
+		/* the parents first: a replay walks on without reading the commit */
+		size_t need = 1 + c->np * GIT_OID_RAWSZ;
+		unsigned char *b = need > w->reccap ? realloc(w->rec, need > 1024 ? need : 1024) : w->rec;
+		if (!b) {
+			w->rec_oom = true;
+		} else {
+			if (need > w->reccap)
+				w->reccap = need > 1024 ? need : 1024;
+			w->rec = b;
+			b[0] = (unsigned char)c->np;
+			for (size_t k = 0; k < c->np; k++)
+				memcpy(b + 1 + k * GIT_OID_RAWSZ, c->parents[k].id, GIT_OID_RAWSZ);
+			w->reclen = need;
+		}
+	}
 	int rc = compare_commit(w, c);
 	if (rc == 0 && w->recording && !w->rec_oom)
-		w->opts->commit_put(w->opts->commit_arg, id, w->rec ? w->rec : (const unsigned char *)"", w->reclen);
+		w->opts->commit_put(w->opts->commit_arg, id, w->rec, w->reclen);
 	w->recording = false;
 	return rc;
 }
@@ -746,6 +775,16 @@ static int walk_update(walk *w, const git_oid *tip)
 		*v = 1;
 		if ((rc = check_deadline(w)) < 0)
 			break;
+		git_oid parents[MAX_PARENTS];
+		size_t np = 0;
+		if ((rc = try_record(w, &id, parents, &np)) != 0) {
+			if (rc < 0)
+				break;
+			rc = 0;
+			for (size_t k = np; k-- > 0;)
+				PUSH(&parents[k]);
+			continue;
+		}
 		rawcommit *c = NULL;
 		int grc = load_commit(w, &c, &id);
 		if (grc < 0) {
