@@ -355,7 +355,7 @@ static int spawn_worker(supervisor *s)
 	atomic_store(&sl->generation, s->gen.number);
 	atomic_store(&sl->rss, 0);
 	fflush(NULL);
-	pid_t pid = fork();
+	pid_t parent = getpid(), pid = fork();
 	if (pid < 0) {
 		close(sv[0]);
 		close(sv[1]);
@@ -369,7 +369,7 @@ static int spawn_worker(supervisor *s)
 		close_range(4, ~0U, 0);
 		atomic_store(&sl->pid, getpid());
 		hr_serve_worker w = {
-			.shared = s->shared, .slot = sl, .control = 3, .config = &s->gen.serve,
+			.shared = s->shared, .slot = sl, .control = 3, .supervisor = parent, .config = &s->gen.serve,
 			.policy = &s->gen.policy, .generation = s->gen.number, .scope = &s->gen.scope,
 			.build = &s->build, .config_path = s->config_path,
 		};

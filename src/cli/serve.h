@@ -97,6 +97,7 @@ typedef struct hr_serve_worker {
 	hr_serve_shared *shared;
 	hr_serve_slot *slot;
 	int control;                 /* socketpair end: connections in, notes out */
+	pid_t supervisor;            /* the parent (which may be pid 1 in a container) */
 	const hr_serve_config *config;
 	const hr_policy *policy;     /* this worker's generation, for its whole life */
 	uint64_t generation;

@@ -187,8 +187,10 @@ static const char *check_paths(const hr_serve_worker *w, const hr_proto_request 
 	const char *alts = hr_env_value(&env, "GIT_ALTERNATE_OBJECT_DIRECTORIES");
 	char **dirs = NULL;
 	size_t ndirs = 0;
+	/* a malformed list: nothing from it is checked here, and the engine
+	   refuses it (as in process) before reading anything */
 	if (alts && hr_alternates_split(&dirs, &ndirs, alts) < 0)
-		return NULL; /* malformed: the engine refuses it as in process */
+		ndirs = 0;
 	ok = true;
 	for (size_t i = 0; i < ndirs; i++) {
 		char *res = *dirs[i] ? resolve_in(r->cwd, dirs[i]) : NULL;
@@ -570,8 +572,8 @@ void hr_serve_worker_run(hr_serve_worker *w)
 	signal(SIGALRM, SIG_DFL);
 	/* the supervisor gone (kill -9): finish what we hold, take nothing new */
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	if (getppid() == 1)
-		_exit(0);
+	if (getppid() != w->supervisor)
+		_exit(0); /* it died before the line above took effect */
 
 	const char *knob = getenv("HOOK_RUN_TEST_WORKER_STALL");
 	test_stall = knob ? strtod(knob, NULL) : 0;
