@@ -134,4 +134,34 @@ test_expect_success 'pre-commit try-repo runs the hook from the repository' '
 	grep "Dockerfile:2:1: error: COPY without --link" out
 '
 
+# hook-run-from-source: a hook repository holding the whole source, and no
+# hook-run on PATH; the first run builds it (once), the second reuses it
+srcrepo=$TEST_TMP/srcrepo
+mkdir -p "$srcrepo"
+if git -C "$TOP_SRCDIR" rev-parse --git-dir >/dev/null 2>&1; then
+	(cd "$TOP_SRCDIR" && git ls-files -z | xargs -0 cp --parents -t "$srcrepo")
+else
+	cp -R "$TOP_SRCDIR/." "$srcrepo/" && rm -rf "$srcrepo/_build" "$srcrepo/_check"
+fi
+(cd "$srcrepo" && git init -q . && git add -A && git commit -q -m source)
+srcrev=$(cd "$srcrepo" && git rev-parse HEAD)
+nopath=$(echo "$PATH" | sed "s|$TEST_TMP/bin:||")
+
+test_expect_success 'hook-run-from-source builds hook-run once, without it on PATH' '
+	git init -q user2 &&
+	printf "%s" "$BAD" >user2/Dockerfile &&
+	printf "repos:\n  - repo: %s\n    rev: %s\n    hooks:\n      - id: hook-run-from-source\n" \
+		"$srcrepo" "$srcrev" >user2/.pre-commit-config.yaml &&
+	cd user2 &&
+	git add Dockerfile .pre-commit-config.yaml &&
+	! env PATH="$nopath" sh -c "command -v hook-run" &&
+	test_expect_code 1 env PATH="$nopath" pre-commit run --files Dockerfile >../out1 2>&1 &&
+	test_expect_code 1 env PATH="$nopath" pre-commit run --files Dockerfile >../out2 2>&1 &&
+	cd .. &&
+	grep "building hook-run once" out1 &&
+	grep "Dockerfile:2:1: error: COPY without --link" out1 &&
+	! grep "building hook-run once" out2 &&
+	grep "Dockerfile:2:1: error: COPY without --link" out2
+'
+
 test_done
