@@ -744,7 +744,7 @@ static int run_daemon(const char *config_path)
 	fprintf(stderr, "hook-run serve: %s, generation 1, %u workers, listening on %s\n", PACKAGE_VERSION,
 		s.gen.serve.workers, s.activated ? "the socket systemd passed" : s.gen.serve.socket);
 
-	double last_mem = 0;
+	double last_mem = 0, last_metrics = 0;
 	for (;;) {
 		struct pollfd p[2 + HR_SERVE_SLOTS];
 		size_t np = 0;
@@ -816,6 +816,17 @@ static int run_daemon(const char *config_path)
 		if (t - last_mem > 0.5) {
 			sum_memory(&s);
 			last_mem = t;
+		}
+		if (s.gen.serve.metrics && t - last_metrics > 10) {
+			/* for node_exporter's textfile collector: the whole file replaced at once */
+			hr_bytes text = { 0 };
+			char werr[512];
+			if (hr_serve_format_status(&text, s.shared, true) == 0 &&
+			    hr_file_write_atomic(s.gen.serve.metrics, (const char *)text.data, text.len, werr,
+				    sizeof(werr)) < 0)
+				fprintf(stderr, "hook-run serve: %s\n", werr);
+			hr_bytes_free(&text);
+			last_metrics = t;
 		}
 		atomic_store(&s.shared->workers_alive, (unsigned)s.nworkers);
 	}

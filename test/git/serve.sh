@@ -409,7 +409,9 @@ test_expect_success 'install --server --daemon: the hook names the server file, 
 '
 
 test_expect_success 'status and metrics' '
-	serve_setup && daemon_up &&
+	serve_setup "metrics-file = $PWD/metrics.prom" && daemon_up &&
+	for i in 1 2 3 4 5 6 7 8 9 10; do test -f ../metrics.prom && break; sleep 0.2; done &&
+	grep "^hook_run_up 1" ../metrics.prom &&
 	status >st &&
 	grep "^hook-run serve " st && grep "^policy generation: 1" st && grep "^workers: 2 alive" st &&
 	status --metrics >m &&
