@@ -63,54 +63,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) b = 1; printf "%.2f", a /
 
 echo "git-bench: generating $COMMITS commits over $FILES files..."
 t0=$(ms)
-git init -q --bare --initial-branch=main "$WORK/repo.git"
-awk -v commits="$COMMITS" -v files="$FILES" -v attrs="${BENCH_ATTRIBUTES:-0}" '
-function path(i) {
-	if (i % 200 == 0)
-		return sprintf("svc%03d/mod%02d/app%05d/Dockerfile", i % 100, int(i / 100) % 10, i)
-	return sprintf("svc%03d/mod%02d/file%05d.txt", i % 100, int(i / 100) % 10, i)
-}
-function content(i, rev,   bad) {
-	if (i % 200 != 0)
-		return sprintf("file %d, revision %d\n", i, rev)
-	bad = (rev % 10 == 9)
-	return sprintf("# syntax=docker/dockerfile:1\nFROM alpine:3.%d\nWORKDIR /app\nCOPY %s--from=build /out/app%d /app/\nRUN echo revision %d\n",
-		rev % 20, bad ? "" : "--link ", i, rev)
-}
-function blob(p, data) {
-	printf "M 100644 inline %s\ndata %d\n%s\n", p, length(data), data
-}
-BEGIN {
-	srand(42)
-	t = 1500000000
-	printf "commit refs/heads/main\ncommitter Bench <bench@example.com> %d +0000\ndata 7\ninitial\n", t
-	for (i = 0; i < files; i++)
-		blob(path(i), content(i, 0))
-	if (attrs) {
-		blob(".gitattributes", "*.txt text\nsvc000/mod01/** linguist-vendored\n")
-		for (i = 0; i < 100; i++)
-			blob(sprintf("svc%03d/.gitattributes", i), "*.txt -diff\n")
-	}
-	ndocker = int((files + 199) / 200)
-	for (c = 1; c < commits; c++) {
-		printf "commit refs/heads/main\ncommitter Bench <bench@example.com> %d +0000\ndata %d\ncommit %d\n",
-			t + c, length("commit " c), c
-		n = 1 + c % 3
-		for (k = 0; k < n; k++) {
-			i = int(rand() * files)
-			blob(path(i), content(i, c))
-		}
-		if (c % 10 == 0) {
-			i = 200 * int(rand() * ndocker)
-			if (i < files)
-				blob(path(i), content(i, c))
-		}
-	}
-}' | MALLOC_TOP_PAD_=268435456 git -C "$WORK/repo.git" fast-import --quiet
-# (a large malloc top pad: fast-import otherwise spends its time in brk())
-# packed the way git packs a served repository (fast-import's own pack has
-# forward delta chains, which no clone or push produces)
-git -C "$WORK/repo.git" repack -a -d -f -q
+sh "$(dirname "$0")/gen-history.sh" "$WORK/repo.git" "$COMMITS" "$FILES"
 tip=$(git -C "$WORK/repo.git" rev-parse main)
 gen_ms=$(($(ms) - t0))
 ndocker=$(git -C "$WORK/repo.git" ls-tree -r --name-only main | grep -c '/Dockerfile$' || true)

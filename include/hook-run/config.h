@@ -22,6 +22,19 @@ int hr_config_load_file(hr_policy *p, const char *path, char *err, size_t errlen
 int hr_config_load_buffer(hr_policy *p, const char *data, size_t len, const char *name,
 	char *err, size_t errlen);
 
+struct hr_serve_config;
+
+/**
+ * hr_config_load_file() that also fills `serve` (NULL: checked, then
+ * dropped) from the [serve] section, and hands back the file's bytes
+ * (malloc'd, when `bytes` is not NULL) for the verdict cache's scope.
+ */
+int hr_config_load_file_serve(hr_policy *p, struct hr_serve_config *serve, const char *path,
+	char **bytes, size_t *nbytes, char *err, size_t errlen);
+
+int hr_config_load_buffer_serve(hr_policy *p, struct hr_serve_config *serve, const char *data,
+	size_t len, const char *name, char *err, size_t errlen);
+
 /** The file name looked for at a repository's root. */
 #define HR_CONFIG_FILE_NAME ".hook-run.ini"
 

@@ -28,6 +28,7 @@
 #define HOOK_RUN_GIT_H
 
 #include "hook-run/common.h"
+#include "hook-run/env.h"
 #include "hook-run/policy.h"
 #include "hook-run/check.h"
 
@@ -82,7 +83,25 @@ typedef struct hr_repo hr_repo;
  */
 int hr_repo_open(hr_repo **out, const char *start_dir, char *err, size_t errlen);
 
+/**
+ * hr_repo_open() with the hook's environment and current directory given
+ * as a value (env.h) instead of the process's: what the engine and the
+ * daemon use. Relative paths in `env` and `start_dir` are taken against
+ * env->cwd. `env` and its strings must outlive the repository (later reads
+ * of GIT_CONFIG_PARAMETERS and friends use it).
+ */
+int hr_repo_open_env(hr_repo **out, const hr_env *env, const char *start_dir,
+	char *err, size_t errlen);
+
 void hr_repo_free(hr_repo *repo);
+
+/**
+ * Split a GIT_ALTERNATE_OBJECT_DIRECTORIES value as hr_repo_open reads it
+ * (':'-separated, entries possibly C-quoted). *out is a malloc'd array of
+ * malloc'd strings (empty entries included). HR_EINVALID for a malformed
+ * quote.
+ */
+int hr_alternates_split(char ***out, size_t *n, const char *list);
 
 /** Absolute git directory, with a trailing '/'. */
 const char *hr_repo_gitdir(const hr_repo *repo);
@@ -142,6 +161,13 @@ bool hr_repo_path_ignored(hr_repo *repo, const char *path);
  */
 int hr_repo_config_bool(bool *out, hr_repo *repo, const char *key, bool dflt,
 	char *err, size_t errlen);
+
+/**
+ * Every branch and tag (refs/heads/, refs/tags/) peeled to the commit or
+ * tree it names, in ref order: *names (malloc'd strings) and *ids, *n of
+ * them. Tags of blobs are left out.
+ */
+int hr_repo_refs(char ***names, hr_oid **ids, size_t *n, hr_repo *repo, char *err, size_t errlen);
 
 /** Is the repository a shallow clone (its history cut short)? */
 bool hr_repo_is_shallow(hr_repo *repo);
@@ -265,7 +291,20 @@ typedef struct hr_walk_opts {
 	double deadline;          /* clock value after which the walk stops with
 	                             HR_ETIMEOUT (0: none); checked before each commit
 	                             and while the new commits are listed */
-	double (*clock)(void);    /* the clock for `deadline`; NULL: hr_git_now */
+	double (*clock)(void *);  /* the clock for `deadline`, called with clock_arg;
+	                             NULL: hr_git_now */
+	void *clock_arg;
+	/*
+	 * What each commit introduces, remembered across walks (the daemon's
+	 * verdict cache): `commit_get` hands back the record an earlier walk
+	 * stored for a commit (malloc'd, freed by the walk; return -1 for
+	 * none), which is replayed instead of comparing the commit's trees;
+	 * `commit_put` is offered the record of each commit compared. A record
+	 * that does not parse is ignored. NULL: none.
+	 */
+	int (*commit_get)(void *arg, const hr_oid *commit, unsigned char **record, size_t *len);
+	void (*commit_put)(void *arg, const hr_oid *commit, const unsigned char *record, size_t len);
+	void *commit_arg;
 } hr_walk_opts;
 
 typedef struct hr_walk_stats {
@@ -274,6 +313,7 @@ typedef struct hr_walk_stats {
 	size_t blobs;             /* distinct blobs among them */
 	size_t skipped_refs;      /* deletions and refs that point at a blob */
 	size_t trees;             /* trees read to compare commits with their parents */
+	size_t replayed;          /* commits whose changes came from commit_get */
 } hr_walk_stats;
 
 /**
@@ -312,6 +352,12 @@ double hr_git_now(void);
 int hr_tree_foreach(hr_repo *repo, const hr_oid *treeish, const hr_policy *policy,
 	hr_change_fn fn, void *payload, char *err, size_t errlen);
 
+/**
+ * A digest of `len` bytes (git's blob id of them: SHA-1 over "blob LEN\0"
+ * and the bytes), for cache keys: the policy's and the build's identity.
+ */
+int hr_hash_bytes(hr_oid *out, const void *data, size_t len);
+
 /** The version of the libgit2 hook-run runs with. */
 void hr_git_library_version(int *major, int *minor, int *rev);
 
@@ -330,6 +376,9 @@ int hr_repo_context_new(hr_repo_context **out, hr_build_context *view, hr_repo *
 	const hr_oid *treeish, const char *dockerfile, char *err, size_t errlen);
 
 void hr_repo_context_free(hr_repo_context *ctx);
+
+/** How many candidate roots hr_repo_context_new() offers for `dockerfile`. */
+size_t hr_repo_context_candidates(const char *dockerfile);
 
 /* ---- merging a fix into a working file ------------------------------ */
 

@@ -34,6 +34,7 @@ int hr_cmd_precommit(int argc, char **argv);      /* cmd_precommit.c */
 int hr_cmd_premergecommit(int argc, char **argv); /* cmd_precommit.c */
 int hr_cmd_prereceive(int argc, char **argv);
 int hr_cmd_audit(int argc, char **argv);          /* also `hook-run --all` */
+int hr_cmd_serve(int argc, char **argv);          /* cmd_serve.c, serve_worker.c */
 int hr_cmd_install(int argc, char **argv);
 int hr_cmd_uninstall(int argc, char **argv);
 

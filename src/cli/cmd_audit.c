@@ -36,7 +36,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "audit_repos.h"
 #include "cli.h"
 #include "gitcmd.h"
 #include "hook-run/context.h"
@@ -48,6 +50,7 @@ static void usage(FILE *out)
 	fputs("usage: hook-run audit [options] [--history] [REV]\n"
 	      "       hook-run audit [options] --range BASE..HEAD|BASE...HEAD\n"
 	      "       hook-run audit [options] --worktree\n"
+	      "       hook-run audit [options] --repos ROOT [--jobs N] [--all-refs]\n"
 	      "       hook-run --all [options] [REV]\n\n"
 	      "Check every Dockerfile of a revision (default HEAD), read from the object\n"
 	      "store; --worktree reads the working tree instead (tracked and not-ignored\n"
@@ -58,6 +61,10 @@ static void usage(FILE *out)
 	      "judged (of the working tree with --worktree).\n"
 	      "Exit 0 clean, 1 findings, 2 usage or configuration, 3 git error.\n\n"
 	      "  --worktree           the working tree instead of a revision\n"
+	      "  --repos ROOT         every repository under ROOT: its default branch (with\n"
+	      "                       --all-refs every branch and tag), N at a time (--jobs,\n"
+	      "                       default: the processors), one report; the server's\n"
+	      "                       policy (--config), never the repositories' own files\n"
 	      "  --history            every commit reachable from REV\n"
 	      "  --range RANGE        BASE..HEAD or BASE...HEAD (a side left out is HEAD):\n"
 	      "                       the commits HEAD adds to BASE\n"
@@ -191,9 +198,15 @@ int hr_cmd_audit(int argc, char **argv)
 		{ "range", required_argument, NULL, 'r' },
 		{ "scope", required_argument, NULL, 's' },
 		{ "stats", no_argument, NULL, 'S' },
+		{ "repos", required_argument, NULL, 'R' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "all-refs", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	const char *repos_root = NULL;
+	unsigned jobs = 0;
+	bool all_refs = false;
 	hr_cli_common common;
 	hr_repo *repo = NULL;
 	hr_reporter *reporter = NULL;
@@ -220,6 +233,18 @@ int hr_cmd_audit(int argc, char **argv)
 		case 'r': range_spec = optarg; break;
 		case 's': scope_arg = optarg; break;
 		case 'S': show_stats = true; break;
+		case 'R': repos_root = optarg; break;
+		case 'A': all_refs = true; break;
+		case 'j': {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+			if (*end || !*optarg || v < 1 || v > 256) {
+				hr_cli_error("audit: --jobs '%s' is not a number from 1 to 256", optarg);
+				return HR_EXIT_USAGE;
+			}
+			jobs = (unsigned)v;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			return HR_EXIT_OK;
@@ -235,10 +260,20 @@ int hr_cmd_audit(int argc, char **argv)
 		: range_spec && (rev || history || worktree) ? "--range takes no revision, --history or --worktree"
 		: scope_arg && !range_spec ? "--scope goes with --range"
 		: NULL;
+	if (!conflict && repos_root && (rev || history || worktree || range_spec))
+		conflict = "--repos takes no revision, --history, --worktree or --range";
+	if (!conflict && !repos_root && (jobs || all_refs))
+		conflict = "--jobs and --all-refs go with --repos";
 	if (conflict) {
 		hr_cli_error("audit: %s", conflict);
 		usage(stderr);
 		return HR_EXIT_USAGE;
+	}
+	if (repos_root) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		rc = hr_cli_audit_repos(&common, repos_root, jobs ? jobs : cpus > 0 ? (unsigned)cpus : 1, all_refs);
+		hr_cli_common_free(&common);
+		return rc;
 	}
 	if ((rc = hr_cli_repo_open(&repo, NULL)) != 0)
 		goto out;
@@ -319,10 +354,11 @@ int hr_cmd_audit(int argc, char **argv)
 	} else {
 		/* the range's one "update", so that findings name the range as pre-receive names a ref */
 		hr_ref_update span = { .old_oid = rg.base, .new_oid = rg.head, .ref = (char *)range_spec };
-		hr_change_checker checker = {
+		hr_judge checker = {
 			.repo = repo,
-			.common = &common,
 			.policy = &common.policy,
+			.baseline = common.baseline,
+			.errout = stderr,
 			.reporter = reporter,
 			.summary = &summary,
 			.updates = range_spec ? &span : NULL,
@@ -339,12 +375,12 @@ int hr_cmd_audit(int argc, char **argv)
 				wo.hide = &rg.base;
 				wo.nhide = 1;
 			}
-			src = hr_walk(repo, range_spec ? &span : &tip, 1, &wo, hr_cli_check_change, &checker,
+			src = hr_walk(repo, range_spec ? &span : &tip, 1, &wo, hr_judge_change, &checker,
 				&stats, err, sizeof(err));
 			if (show_stats)
 				hr_cli_print_walk_stats(&stats, &checker);
 		} else {
-			src = hr_tree_foreach(repo, &oid, &common.policy, hr_cli_check_change, &checker,
+			src = hr_tree_foreach(repo, &oid, &common.policy, hr_judge_change, &checker,
 				err, sizeof(err));
 		}
 		if (src < 0) {

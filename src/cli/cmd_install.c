@@ -44,6 +44,7 @@ extern const struct {
 #define MARKER "# hook-run: managed hook"
 #define CHAIN_SUFFIX ".hook-run-chained"
 #define PLACEHOLDER "'@HOOK_RUN@'"
+#define CONFIG_PLACEHOLDER "'@HOOK_RUN_CONFIG@'"
 
 enum { WANT_PRE_COMMIT = 1, WANT_PRE_RECEIVE = 2, WANT_SERVER = 4 };
 
@@ -73,7 +74,7 @@ static void usage(FILE *out, bool un)
 		      "Remove the hooks `hook-run install` wrote (all of them by default) and put\n"
 		      "back any hook they chained. Hooks that are not hook-run's are left alone.\n", out);
 	else
-		fputs("usage: hook-run install [--pre-commit] [--pre-receive] [--server] [--chain]\n\n"
+		fputs("usage: hook-run install [--pre-commit] [--pre-receive] [--server [--daemon FILE]] [--chain]\n\n"
 		      "Write hook-run's hooks into the hooks directory (core.hooksPath, or\n"
 		      "GITDIR/hooks). Default: --pre-commit (pre-commit and pre-merge-commit),\n"
 		      "or --pre-receive in a bare repository. An existing hook that is not\n"
@@ -82,6 +83,9 @@ static void usage(FILE *out, bool un)
 		      "  --pre-receive        the pre-receive hook (servers)\n"
 		      "  --server             --pre-receive, plus a commented hook-run.ini in the\n"
 		      "                       git directory for the server's policy\n"
+		      "  --daemon FILE        with --server: the hook judges with FILE, the server's\n"
+		      "                       configuration, whose [serve] socket names the daemon\n"
+		      "                       (`hook-run serve`); no hook-run.ini is written\n"
 		      "  --chain              keep an existing hook and run it before hook-run\n", out);
 }
 
@@ -126,37 +130,49 @@ static bool exists(const char *path)
 }
 
 /* The script for `name` with the binary's path quoted for sh. */
-static char *render(const char *name, const char *binary)
+/* `text` with the first `placeholder` replaced by `value` shell-quoted (malloc'd) */
+static char *substitute(const char *text, const char *placeholder, const char *value)
 {
-	const char *text = NULL;
-	for (size_t i = 0; hr_hook_scripts[i].name; i++)
-		if (!strcmp(hr_hook_scripts[i].name, name))
-			text = hr_hook_scripts[i].text;
-	const char *at = text ? strstr(text, PLACEHOLDER) : NULL;
+	const char *at = strstr(text, placeholder);
 	if (!at)
-		return NULL;
-	size_t blen = strlen(binary), quotes = 0;
-	for (size_t i = 0; i < blen; i++)
-		quotes += binary[i] == '\'';
-	size_t tlen = strlen(text), plen = strlen(PLACEHOLDER);
-	char *out = malloc(tlen - plen + blen + quotes * 3 + 3);
+		return strdup(text);
+	size_t vlen = strlen(value), quotes = 0;
+	for (size_t i = 0; i < vlen; i++)
+		quotes += value[i] == '\'';
+	size_t tlen = strlen(text), plen = strlen(placeholder);
+	char *out = malloc(tlen - plen + vlen + quotes * 3 + 3);
 	if (!out)
 		return NULL;
 	size_t w = (size_t)(at - text);
 	memcpy(out, text, w);
 	out[w++] = '\'';
-	for (size_t i = 0; i < blen; i++) {
-		if (binary[i] == '\'') {
+	for (size_t i = 0; i < vlen; i++) {
+		if (value[i] == '\'') {
 			memcpy(out + w, "'\\''", 4);
 			w += 4;
 		} else {
-			out[w++] = binary[i];
+			out[w++] = value[i];
 		}
 	}
 	out[w++] = '\'';
 	size_t rest = tlen - (size_t)(at - text) - plen;
 	memcpy(out + w, at + plen, rest);
 	out[w + rest] = '\0';
+	return out;
+}
+
+/* a hook script with hook-run's path and the configuration it names (or "") */
+static char *render(const char *name, const char *binary, const char *config)
+{
+	const char *text = NULL;
+	for (size_t i = 0; hr_hook_scripts[i].name; i++)
+		if (!strcmp(hr_hook_scripts[i].name, name))
+			text = hr_hook_scripts[i].text;
+	if (!text || !strstr(text, PLACEHOLDER))
+		return NULL;
+	char *first = substitute(text, PLACEHOLDER, binary);
+	char *out = first ? substitute(first, CONFIG_PLACEHOLDER, config ? config : "") : NULL;
+	free(first);
 	return out;
 }
 
@@ -187,9 +203,10 @@ static char *self_path(const char *argv0)
 	return p ? p : strdup("hook-run");
 }
 
-static int parse(int argc, char **argv, bool un, unsigned *want, bool *chain)
+static int parse(int argc, char **argv, bool un, unsigned *want, bool *chain, const char **daemon)
 {
 	static const struct option opts[] = {
+		{ "daemon", required_argument, NULL, 'd' },
 		{ "pre-commit", no_argument, NULL, 'c' },
 		{ "pre-receive", no_argument, NULL, 'r' },
 		{ "server", no_argument, NULL, 's' },
@@ -215,6 +232,11 @@ static int parse(int argc, char **argv, bool un, unsigned *want, bool *chain)
 				goto bad;
 			*chain = true;
 			break;
+		case 'd':
+			if (un)
+				goto bad;
+			*daemon = optarg;
+			break;
 		case 'h':
 			usage(stdout, un);
 			return -1;
@@ -226,6 +248,15 @@ bad:
 	}
 	if (optind < argc) {
 		hr_cli_error("%s: unexpected argument '%s'", argv[0], argv[optind]);
+		return HR_EXIT_USAGE;
+	}
+	if (*daemon && !(*want & WANT_SERVER)) {
+		hr_cli_error("%s: --daemon goes with --server", argv[0]);
+		return HR_EXIT_USAGE;
+	}
+	if (*daemon && (*daemon)[0] != '/') {
+		hr_cli_error("%s: --daemon '%s': the server's configuration must be an absolute path", argv[0],
+			*daemon);
 		return HR_EXIT_USAGE;
 	}
 	return 0;
@@ -251,7 +282,8 @@ int hr_cmd_install(int argc, char **argv)
 	const char *names[4];
 	unsigned want;
 	bool chain;
-	int rc = parse(argc, argv, false, &want, &chain);
+	const char *daemon = NULL;
+	int rc = parse(argc, argv, false, &want, &chain, &daemon);
 
 	if (rc)
 		return rc < 0 ? HR_EXIT_OK : rc;
@@ -293,7 +325,7 @@ int hr_cmd_install(int argc, char **argv)
 	}
 	for (size_t i = 0; names[i] && rc == 0; i++) {
 		char *path = join(dir, names[i], NULL), *chained = join(dir, names[i], CHAIN_SUFFIX);
-		char *text = render(names[i], binary);
+		char *text = render(names[i], binary, daemon);
 		int state = path ? hook_state(path) : -1;
 		if (!path || !chained || !text) {
 			hr_cli_error("out of memory");
@@ -315,7 +347,10 @@ int hr_cmd_install(int argc, char **argv)
 		free(path);
 		free(chained);
 	}
-	if (rc == 0 && (want & WANT_SERVER)) {
+	if (rc == 0 && daemon)
+		printf("hook-run: the pre-receive hook judges with %s; with a [serve] socket there, "
+			"`hook-run serve` judges its pushes\n", daemon);
+	if (rc == 0 && (want & WANT_SERVER) && !daemon) {
 		char *ini = join(hr_repo_commondir(repo), "hook-run.ini", NULL);
 		if (ini && !exists(ini)) {
 			if (hr_file_write_atomic(ini, server_ini, sizeof(server_ini) - 1, err, sizeof(err)) < 0) {
@@ -343,7 +378,8 @@ int hr_cmd_uninstall(int argc, char **argv)
 	const char *names[4];
 	unsigned want;
 	bool chain;
-	int rc = parse(argc, argv, true, &want, &chain);
+	const char *daemon = NULL;
+	int rc = parse(argc, argv, true, &want, &chain, &daemon);
 
 	if (rc)
 		return rc < 0 ? HR_EXIT_OK : rc;

@@ -1,56 +1,44 @@
 /*
- * cmd_prereceive.c - `hook-run pre-receive`: the server-side gate.
+ * cmd_prereceive.c - `hook-run pre-receive`: the server-side gate's face.
  *
- * git runs it with the pushed objects in a quarantine directory (visible
- * through GIT_OBJECT_DIRECTORY / GIT_QUARANTINE_PATH, which hr_repo_open
- * adds) and the ref updates on standard input. Every line is read and
- * parsed before anything is judged; one malformed line rejects the push.
- * hr_walk() then hands out what the push adds (scope commits: every new
- * commit; tips: the final trees) and each distinct blob is checked once.
+ * What the hook does (open the repository from the hook environment, walk
+ * what the push adds, check, decide, log, render) is the engine's
+ * (src/lib/engine/prereceive.c, engine.h); this file gathers its inputs:
+ * the options, standard input, the environment as a value, and the policy
+ * source (--config FILE, $HOOK_RUN_CONFIG, or hook-run.ini in the
+ * repository's git directory; never a file from the pushed commits), and
+ * writes to the process's standard output and error.
  *
- * The policy is the server's: --config FILE, $HOOK_RUN_CONFIG, or
- * hook-run.ini in the repository's git directory; never a file from the
- * pushed commits (a pusher would write their own rules). Nothing is
- * written: no ref, no object (the log of server.c is the one file).
- *
- * The report goes to standard output, which git relays as `remote:` lines:
- * findings grouped by ref, each naming the commit, path, line and rule,
- * with the local command that fixes it. Nothing at all is printed for a
- * push without a Dockerfile to check.
- *
- * Around the check, for the platforms that run it (server.h):
- *  - GitLab (GL_ID set): the web interface shows only lines that start
- *    with "GL-HOOK-ERR: ". The text report is kept in memory and, when the
- *    push is rejected, every line of it gets the prefix; an accepted push
- *    prints as anywhere else.
- *  - The push-option bypass: `git push -o hook-run.skip[=REASON]` skips
- *    the check only when the policy says push-option-skip = on AND the
- *    repository advertises push options (receive.advertisePushOptions, in
- *    its configuration or on receive-pack's command line), and only once
- *    the bypass is logged (a log file that cannot be written refuses it).
- *    A refused request is said and logged, and the push is checked.
- *  - The time budget ([pre-receive] timeout, from the moment the hook
- *    starts): the walk and the blob loop read the clock before each commit
- *    and each blob and stop past the deadline. Findings already made
- *    reject the push (exit 1) whatever happens next; otherwise
- *    on-timeout = deny rejects it (exit 4) and allow accepts it with a
- *    warning that says it was not checked.
- *  - Rejections, bypasses and timeouts are logged with the pusher's name
- *    (syslog, or [pre-receive] log-file).
+ * When the server's configuration names a daemon ([serve] socket, see
+ * cmd_serve.c), the push goes to it instead, and its answer (the same
+ * bytes the engine would print here, in the same order, and the exit code)
+ * is replayed. Whatever goes wrong on that path (no socket, refused,
+ * slow, another version, busy, another user's socket, a daemon that dies
+ * mid-answer) leads to one of two things only: daemon = auto checks the
+ * push here with the budget that is left and says so once on standard
+ * error; daemon = require rejects it. No failure of the daemon can accept
+ * a push: only its well-formed answer "exit=0" does, or this process's
+ * own check.
  *
  * Exit 0 accepts, 1 rejects (findings), 2 for bad input or configuration,
  * 3 for a git error (missing objects), 4 when the budget ran out (deny).
  */
+#include <fcntl.h>
 #include <getopt.h>
-#include <stdarg.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "gitcmd.h"
-#include "server.h"
+#include "serve.h"
+#include "hook-run/config.h"
+#include "hook-run/engine.h"
 #include "hook-run/fileio.h"
+
+extern char **environ;
 
 static void usage(FILE *out)
 {
@@ -72,65 +60,161 @@ static void usage(FILE *out)
 	fputs(hr_common_options_help, out);
 }
 
-/*
- * A line that explains a rejection, on standard error (where the early
- * errors go too), with GitLab's prefix when GitLab runs the hook.
- */
-static void reject_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void reject_line(const char *fmt, ...)
-{
-	va_list ap;
-	const char *gl_id = getenv("GL_ID");
-	if (gl_id && *gl_id)
-		fputs(HR_GITLAB_ERROR_PREFIX, stderr);
-	fputs("hook-run: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
+/* The policy source of the in-process hook: the layered configuration. */
+typedef struct cli_policy {
+	hr_cli_common *common;
+	const char *scope_arg;   /* --scope, or NULL */
+	bool loaded;
+} cli_policy;
 
-/* Print the kept text report, each line with `prefix` (NULL: none). */
-static void emit_kept(const char *text, size_t len, const char *prefix)
+static int load_policy(const hr_policy **out, const char *commondir, FILE *errout, void *arg)
 {
-	size_t pos = 0;
-	while (pos < len) {
-		const char *nl = memchr(text + pos, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - (text + pos)) + 1 : len - pos;
-		if (prefix)
-			fputs(prefix, stdout);
-		fwrite(text + pos, 1, n, stdout);
-		if (!nl)
-			fputc('\n', stdout);
-		pos += n;
-	}
-	fflush(stdout);
-}
-
-/* Why a requested push-option bypass is refused, or NULL when it is allowed. */
-static const char *skip_refusal(const hr_policy *policy, hr_repo *repo, char *buf, size_t buflen)
-{
-	char err[512];
-	bool advertised = false;
-	if (!policy->push_option_skip)
-		return "this server does not allow it (push-option-skip = off)";
-	if (hr_repo_config_bool(&advertised, repo, "receive.advertisePushOptions", false, err, sizeof(err)) < 0) {
-		snprintf(buf, buflen, "receive.advertisePushOptions cannot be read (%s)", err);
-		return buf;
-	}
-	if (!advertised)
-		return "the repository does not advertise push options (receive.advertisePushOptions is off)";
-	return NULL;
-}
-
-/* Log an event; a failure is said on standard error and otherwise ignored. */
-static void log_event(const hr_policy *policy, hr_repo *repo, const hr_server_env *senv, const char *event,
-	const hr_ref_update *updates, size_t nupdates, const char *detail)
-{
+	cli_policy *p = arg;
 	char err[1024];
-	if (hr_server_log(policy, hr_repo_commondir(repo), senv, event, updates, nupdates, detail, false,
-		    err, sizeof(err)) < 0)
-		hr_cli_error("%s", err);
+	size_t n = strlen(commondir);
+	char *server_file = malloc(n + sizeof("hook-run.ini"));
+	int rc;
+
+	(void)errout; /* hr_cli_* print on standard error, which errout is here */
+	if (!server_file) {
+		hr_cli_error("out of memory");
+		return HR_EXIT_ERROR;
+	}
+	memcpy(server_file, commondir, n);
+	memcpy(server_file + n, "hook-run.ini", sizeof("hook-run.ini"));
+	rc = hr_cli_policy_layered(p->common, server_file, NULL, 0, NULL);
+	free(server_file);
+	p->loaded = true;
+	if (rc != 0)
+		return rc;
+	if (p->scope_arg && hr_policy_set(&p->common->policy, "pre-receive", "scope", p->scope_arg,
+		    err, sizeof(err)) < 0) {
+		hr_cli_error("--scope: %s", err);
+		return HR_EXIT_USAGE;
+	}
+	*out = &p->common->policy;
+	return 0;
+}
+
+/*
+ * The daemon's path. Returns the exit code when the daemon judged the push
+ * (or when daemon = require rejects it for want of one), or -1 to judge it
+ * here. The flags that make this hook's policy its own (--config is the
+ * daemon's file, but --set, --severity, --scope, --baseline, --no-config
+ * are not) keep it in process.
+ */
+static int try_daemon(const hr_cli_common *common, bool own_flags, const hr_env *env, bool show_stats,
+	const hr_report_opts *ro, const char *input, size_t input_len, double started)
+{
+	char err[1024], why[1024], cwd[PATH_MAX], server_file[PATH_MAX + 16];
+	const char *file = common->config_path;
+	const char *test_socket = hr_env_value(env, "HOOK_RUN_TEST_SERVE_SOCKET");
+	char *config_abs = NULL;
+	hr_serve_config cfg;
+	hr_policy policy;
+	int rc = -1, dir_fd = -1, q_fd = -1;
+	char **vars = NULL;
+	size_t nvars = 0;
+
+	if (own_flags || common->no_config)
+		return -1;
+	if (!file)
+		file = hr_env_value(env, "HOOK_RUN_CONFIG");
+	if (!file) {
+		/* the repository's git directory, as the engine finds it: GIT_DIR, else here */
+		const char *gd = hr_env_value(env, "GIT_DIR");
+		char *real = realpath(gd ? gd : ".", NULL);
+		if (real) {
+			snprintf(server_file, sizeof(server_file), "%s/hook-run.ini", real);
+			free(real);
+			if (access(server_file, F_OK) == 0)
+				file = server_file;
+		}
+	}
+	if (!file && !test_socket)
+		return -1;
+	hr_serve_config_init(&cfg);
+	if (hr_policy_init(&policy) < 0)
+		return -1;
+	/* a broken file: the in-process path says so exactly as it always did */
+	if (file && hr_config_load_file_serve(&policy, &cfg, file, NULL, NULL, err, sizeof(err)) < 0)
+		goto out;
+	if (test_socket) {
+		/* tests: every push through the daemon at this socket, or rejected */
+		free(cfg.socket);
+		cfg.socket = strdup(test_socket);
+		cfg.mode = HR_DAEMON_REQUIRE;
+	}
+	if (!cfg.socket || cfg.mode == HR_DAEMON_OFF)
+		goto out;
+	if (file && !(config_abs = realpath(file, NULL)))
+		goto out; /* unreadable: in process, with its message */
+	if (!getcwd(cwd, sizeof(cwd)) ||
+	    (dir_fd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		snprintf(why, sizeof(why), "the hook's directory cannot be opened");
+		goto failed;
+	}
+	const char *q = hr_env_value(env, "GIT_QUARANTINE_PATH");
+	if (q && (q_fd = open(q, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		snprintf(why, sizeof(why), "the quarantine directory cannot be opened");
+		goto failed;
+	}
+	for (char *const *v = env->vars; v && *v; v++)
+		nvars++;
+	if (!(vars = calloc(nvars + 1, sizeof(char *)))) {
+		snprintf(why, sizeof(why), "out of memory");
+		goto failed;
+	}
+	nvars = 0;
+	for (char *const *v = env->vars; v && *v; v++)
+		if (hr_client_env_wanted(*v))
+			vars[nvars++] = *v;
+	double budget = policy.timeout_ms / 1000.0, now = hr_git_now();
+	hr_proto_request r = {
+		.cwd = cwd, .config = config_abs, .env = vars, .nenv = nvars, .format = common->format,
+		.color = ro->color,
+		.quiet = common->quiet, .stats = show_stats, .fixed_elapsed = ro->fixed_elapsed,
+		.elapsed = ro->elapsed, .used = now - started,
+		.input = (unsigned char *)(uintptr_t)input, .input_len = input_len,
+	};
+	snprintf(r.command, sizeof(r.command), "pre-receive");
+	/* the daemon stops at the budget and still renders: a little more to answer */
+	double deadline = budget > 0 ? started + budget + 5 : now + 600;
+	r.deadline_ms = (unsigned)((deadline - now) * 1000);
+	hr_client_call call = {
+		.config = &cfg, .socket = cfg.socket, .request = &r, .dir_fd = dir_fd, .quarantine_fd = q_fd,
+		.deadline = deadline,
+	};
+	hr_proto_answer a;
+	if (hr_client_run(&a, &call, why, sizeof(why)) == HR_CLIENT_OK) {
+		rc = hr_client_replay(&a) == 0 ? a.exit_code : HR_EXIT_ERROR;
+		/* an answer that could not be replayed whole never accepts */
+		hr_proto_answer_free(&a);
+		goto out;
+	}
+failed:
+	if (hr_env_value(env, "GL_ID"))
+		fputs("GL-HOOK-ERR: ", stderr);
+	if (cfg.mode == HR_DAEMON_REQUIRE) {
+		fprintf(stderr, "hook-run: push rejected: the daemon at %s cannot judge it (%s), and this server "
+			"requires it (daemon = require)\n", cfg.socket, why);
+		rc = HR_EXIT_ERROR;
+	} else {
+		fprintf(stderr, "hook-run: the daemon at %s cannot judge this push (%s): checking it here\n",
+			cfg.socket, why);
+		rc = -1;
+	}
+	fflush(stderr);
+out:
+	if (dir_fd >= 0)
+		close(dir_fd);
+	if (q_fd >= 0)
+		close(q_fd);
+	free(vars);
+	free(config_abs);
+	hr_policy_free(&policy);
+	hr_serve_config_free(&cfg);
+	return rc;
 }
 
 int hr_cmd_prereceive(int argc, char **argv)
@@ -143,17 +227,11 @@ int hr_cmd_prereceive(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	/* the budget counts from here: git's clock for the hook is already running */
-	double started = hr_cli_budget_clock();
+	double started = hr_git_now();
 	hr_cli_common common;
-	hr_repo *repo = NULL;
-	hr_reporter *reporter = NULL;
-	hr_ref_update *updates = NULL;
-	hr_server_env senv = { 0 };
-	size_t nupdates = 0;
-	char *input = NULL, *server_file = NULL, *kept = NULL;
-	size_t input_len = 0, kept_len = 0;
-	FILE *out = stdout;
-	char err[1024] = "", note[1024], detail[1024];
+	char *input = NULL;
+	size_t input_len = 0;
+	char err[1024] = "";
 	const char *scope_arg = NULL;
 	bool show_stats = false;
 	int c, rc;
@@ -186,176 +264,48 @@ int hr_cmd_prereceive(int argc, char **argv)
 		return HR_EXIT_USAGE;
 	}
 
+	hr_env env = { .vars = environ, .cwd = NULL };
+	/* line-buffered: what goes to standard output and error reaches git in
+	   the order it was written, as the daemon's client replays it */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	/* all of standard input first: a malformed line rejects the whole push */
 	rc = hr_file_read(&input, &input_len, "-", 0, err, sizeof(err));
 	if (rc < 0) {
-		reject_line("%s; push rejected", err);
-		rc = HR_EXIT_ERROR;
-		goto out;
-	}
-	rc = hr_ref_updates_parse(&updates, &nupdates, input, input_len, err, sizeof(err));
-	if (rc < 0) {
-		reject_line("%s; push rejected", rc == HR_ENOMEM ? "out of memory" : err);
-		rc = rc == HR_ENOMEM ? HR_EXIT_ERROR : HR_EXIT_USAGE;
-		goto out;
-	}
-	if ((rc = hr_cli_repo_open(&repo, NULL)) != 0) {
-		reject_line("push rejected: hook-run cannot open the repository");
-		goto out;
-	}
-
-	const char *common_dir = hr_repo_commondir(repo);
-	size_t n = strlen(common_dir);
-	server_file = malloc(n + sizeof("hook-run.ini"));
-	if (!server_file) {
-		rc = HR_EXIT_ERROR;
-		goto out;
-	}
-	memcpy(server_file, common_dir, n);
-	memcpy(server_file + n, "hook-run.ini", sizeof("hook-run.ini"));
-	if ((rc = hr_cli_policy_layered(&common, server_file, NULL, 0, NULL)) != 0) {
-		reject_line("push rejected: the server's hook-run configuration is broken (see above)");
-		goto out;
-	}
-	if (scope_arg && hr_policy_set(&common.policy, "pre-receive", "scope", scope_arg, err, sizeof(err)) < 0) {
-		hr_cli_error("--scope: %s", err);
-		rc = HR_EXIT_USAGE;
-		goto out;
-	}
-	const hr_policy *policy = &common.policy;
-	if (hr_server_env_read(&senv, common_dir) < 0) {
-		hr_cli_error("out of memory");
+		if (hr_env_value(&env, "GL_ID"))
+			fputs("GL-HOOK-ERR: ", stderr);
+		fprintf(stderr, "hook-run: %s; push rejected\n", err);
 		rc = HR_EXIT_ERROR;
 		goto out;
 	}
 
-	/* GitLab: keep the text report, to prefix its lines if the push is rejected */
-	bool keep = senv.gitlab && common.format == HR_FORMAT_TEXT;
-	if (keep && !(out = open_memstream(&kept, &kept_len))) {
-		hr_cli_error("out of memory");
-		out = stdout;
-		rc = HR_EXIT_ERROR;
-		goto out;
-	}
-	FILE *notes = common.format == HR_FORMAT_TEXT ? out : stderr;
 	hr_report_opts ro;
-	hr_cli_report_opts(&common, &ro, out);
-	ro.fix_command = "hook-run fix";
-	ro.silent_no_match = true;
-	if (hr_reporter_new(&reporter, &ro) < 0) {
-		hr_cli_error("the %s format is not available yet", hr_format_name(common.format));
-		rc = HR_EXIT_USAGE;
+	hr_cli_report_opts(&common, &ro, stdout);
+	bool own_flags = common.noverrides || common.baseline || scope_arg;
+	if ((rc = try_daemon(&common, own_flags, &env, show_stats, &ro, input, input_len, started)) >= 0)
 		goto out;
-	}
-	hr_report_summary summary = { .what = "pushed file" };
-
-	/* the push-option bypass */
-	const char *skip_reason = NULL;
-	if (hr_server_skip_requested(&skip_reason)) {
-		char why[600];
-		const char *refused = skip_refusal(policy, repo, why, sizeof(why));
-		detail[0] = '\0';
-		if (!refused) {
-			if (skip_reason) {
-				snprintf(detail, sizeof(detail), "reason=");
-				hr_server_log_value(detail, sizeof(detail), skip_reason);
-			}
-			if (hr_server_log(policy, common_dir, &senv, "bypass", updates, nupdates,
-				    *detail ? detail : NULL, true, err, sizeof(err)) < 0) {
-				snprintf(why, sizeof(why), "the bypass cannot be logged (%s)", err);
-				refused = why;
-			}
-		}
-		if (!refused) {
-			snprintf(note, sizeof(note), "push option hook-run.skip: the check was bypassed for %s; "
-				"the bypass is logged", senv.pusher);
-			summary.note = note;
-			rc = hr_reporter_finish(reporter, &summary) < 0 ? HR_EXIT_ERROR : HR_EXIT_OK;
-			goto out;
-		}
-		fprintf(notes, "hook-run: push option hook-run.skip ignored: %s; the push is checked\n", refused);
-		snprintf(detail, sizeof(detail), "why=");
-		hr_server_log_value(detail, sizeof(detail), refused);
-		log_event(policy, repo, &senv, "skip-refused", updates, nupdates, detail);
-	}
-
-	double budget = policy->timeout_ms / 1000.0;
-	hr_change_checker checker = {
-		.repo = repo,
-		.common = &common,
-		.policy = policy,
-		.reporter = reporter,
-		.summary = &summary,
-		.updates = updates,
-		.show_commit = true,
-		.deadline = budget > 0 ? started + budget : 0,
+	cli_policy source = { .common = &common, .scope_arg = scope_arg };
+	hr_prereceive_request req = {
+		.env = &env,
+		.uid = (unsigned long)getuid(),
+		.input = input,
+		.input_len = input_len,
+		.policy = load_policy,
+		.policy_arg = &source,
+		.format = common.format,
+		.color = ro.color,
+		.quiet = common.quiet,
+		.show_stats = show_stats,
+		.baseline = common.baseline,
+		.fixed_elapsed = ro.fixed_elapsed,
+		.elapsed = ro.elapsed,
+		.used = hr_git_now() - started,
+		.out = stdout,
+		.errout = stderr,
 	};
-	hr_walk_opts wo = {
-		.policy = policy,
-		.scope = policy->scope,
-		.hide_all_refs = true,
-		.deadline = checker.deadline,
-		.clock = hr_cli_budget_clock,
-	};
-	hr_walk_stats stats;
-	double t0 = hr_cli_now();
-	int wrc = hr_walk(repo, updates, nupdates, &wo, hr_cli_check_change, &checker, &stats,
-		err, sizeof(err));
-	summary.elapsed = hr_cli_now() - t0;
-	if (show_stats)
-		hr_cli_print_walk_stats(&stats, &checker);
-	bool timed_out = wrc == HR_ETIMEOUT;
-	if (wrc < 0 && !timed_out) {
-		rc = hr_cli_git_failure(wrc, err, &checker);
-		reject_line("push rejected: hook-run could not check it");
-		goto out;
-	}
-
-	char unchecked[256] = "";
-	if (timed_out)
-		snprintf(unchecked, sizeof(unchecked), "the time budget (%gs) ran out after %zu commit%s, "
-			"so the rest of the push was not checked", budget, stats.commits,
-			stats.commits == 1 ? "" : "s");
-	if (summary.failing) {
-		snprintf(note, sizeof(note), "push rejected: %zu finding%s in %zu commit%s; fix them with "
-			"`hook-run fix PATH`, amend or rebase, and push again%s%s",
-			summary.failing, summary.failing == 1 ? "" : "s", checker.bad_commits,
-			checker.bad_commits == 1 ? "" : "s", timed_out ? "; " : "", unchecked);
-		summary.note = note;
-		rc = HR_EXIT_FINDINGS;
-		snprintf(detail, sizeof(detail), "findings=%zu commits=%zu%s", summary.failing,
-			checker.bad_commits, timed_out ? " timeout=yes" : "");
-		log_event(policy, repo, &senv, "reject", updates, nupdates, detail);
-	} else if (timed_out && policy->on_timeout == HR_ON_TIMEOUT_DENY) {
-		snprintf(note, sizeof(note), "push rejected: %s (on-timeout = deny); push fewer commits at "
-			"a time, or ask the administrator to raise [pre-receive] timeout", unchecked);
-		summary.note = note;
-		rc = HR_EXIT_TIMEOUT;
-		snprintf(detail, sizeof(detail), "outcome=deny budget=%gs commits=%zu", budget, stats.commits);
-		log_event(policy, repo, &senv, "timeout", updates, nupdates, detail);
-	} else if (timed_out) {
-		snprintf(note, sizeof(note), "WARNING: %s; the push is ACCEPTED UNCHECKED (on-timeout = allow)",
-			unchecked);
-		summary.note = note;
-		rc = HR_EXIT_OK;
-		snprintf(detail, sizeof(detail), "outcome=allow budget=%gs commits=%zu", budget, stats.commits);
-		log_event(policy, repo, &senv, "timeout", updates, nupdates, detail);
-	} else {
-		rc = HR_EXIT_OK;
-	}
-	if (hr_reporter_finish(reporter, &summary) < 0 || checker.error)
-		rc = HR_EXIT_ERROR;
+	hr_verdict verdict;
+	rc = hr_engine_prereceive(&verdict, &req);
+	hr_verdict_free(&verdict);
 out:
-	if (out != stdout) {
-		fclose(out);
-		emit_kept(kept, kept_len, rc != HR_EXIT_OK ? HR_GITLAB_ERROR_PREFIX : NULL);
-	}
-	free(kept);
-	hr_reporter_free(reporter);
-	hr_ref_updates_free(updates, nupdates);
-	hr_server_env_free(&senv);
-	hr_repo_free(repo);
-	free(server_file);
 	free(input);
 	hr_cli_common_free(&common);
 	return rc;

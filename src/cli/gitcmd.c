@@ -52,94 +52,14 @@ int hr_cli_policy_layered(hr_cli_common *c, const char *server_file,
 	return hr_cli_apply_overrides(c);
 }
 
-int hr_cli_check_change(const hr_change *c, void *payload)
-{
-	hr_change_checker *k = payload;
-	const hr_policy *policy = k->policy;
-	char err[1024], commit_hex[HR_OID_HEXSZ + 1];
-	char *data = NULL;
-	size_t len = 0;
-	hr_result *res = NULL;
-	int verdict;
-
-	if (c->seen == 1) {
-		k->summary->files_checked++;
-		return 1; /* this blob was clean wherever it was seen */
-	}
-	if (k->deadline > 0 && hr_cli_budget_clock() > k->deadline) {
-		k->timed_out = true;
-		return HR_ETIMEOUT;
-	}
-	k->blobs_read++;
-	int rc = hr_repo_blob_read(&data, &len, k->repo, c->blob, policy->max_size, err, sizeof(err));
-	if (rc == HR_ETOOBIG) {
-		snprintf(err, sizeof(err), "larger than max-size (%zu bytes, limit %zu): not read", len,
-			policy->max_size);
-		rc = hr_check_skipped(&res, err, policy);
-	} else if (rc < 0) {
-		hr_cli_error("%s: %s", c->path, err);
-		k->error = true;
-		return rc;
-	} else {
-		/* the repository shows which sources are files and which are folders */
-		hr_repo_context *ctx = NULL;
-		hr_build_context view;
-		const hr_oid *tree = c->commit ? c->commit : k->context_tree;
-		bool have = (tree || k->context_index) &&
-			hr_repo_context_new(&ctx, &view, k->repo, tree, c->path, err, sizeof(err)) == 0;
-		rc = hr_check_ext(&res, data, len, policy, have ? &view : NULL);
-		hr_repo_context_free(ctx);
-	}
-	if (rc < 0) {
-		hr_cli_error("cannot check '%s': %s", c->path, hr_error_str(rc));
-		k->error = true;
-		free(data);
-		return rc;
-	}
-	/* the verdict remembered for the blob is the baseline's business: the
-	   baseline is keyed by path, so the same blob elsewhere may show again */
-	size_t findings = hr_result_count(res, HR_SEVERITY_INFO);
-	verdict = findings ? 2 : 1;
-	hr_report_item item = { .path = c->path, .result = res };
-	if (k->updates)
-		item.ref = k->updates[c->update].ref;
-	if (k->show_commit && c->commit) {
-		hr_oid_fmt(commit_hex, c->commit);
-		item.commit = commit_hex;
-	}
-	size_t failing_before = k->summary->failing;
-	if (hr_cli_report_file(k->common, k->reporter, &item, findings > 0, k->summary) < 0)
-		k->error = true;
-	bool failing = k->summary->failing > failing_before;
-	if (failing && c->commit && (!k->last_bad_commit || !hr_oid_equal(&k->last_bad, c->commit))) {
-		k->last_bad = *c->commit;
-		k->last_bad_commit = &k->last_bad;
-		k->bad_commits++;
-	}
-	hr_result_free(res);
-	free(data);
-	return verdict;
-}
-
-void hr_cli_print_walk_stats(const hr_walk_stats *stats, const hr_change_checker *checker)
+void hr_cli_print_walk_stats(const hr_walk_stats *stats, const hr_judge *checker)
 {
 	fprintf(stderr, "hook-run: stats: %zu commits, %zu trees read, %zu changes, %zu distinct blobs, "
 		"%zu blobs read, %zu refs skipped\n", stats->commits, stats->trees, stats->changes,
 		stats->blobs, checker->blobs_read, stats->skipped_refs);
 }
 
-double hr_cli_budget_clock(void)
-{
-	static double fake = 1000; /* a test clock: readings are counted, not timed */
-	const char *step = getenv("HOOK_RUN_TEST_CLOCK_STEP");
-	if (step && *step) {
-		fake += strtod(step, NULL);
-		return fake;
-	}
-	return hr_git_now();
-}
-
-int hr_cli_git_failure(int rc, const char *err, const hr_change_checker *checker)
+int hr_cli_git_failure(int rc, const char *err, const hr_judge *checker)
 {
 	if (!(checker && checker->error))
 		hr_cli_error("%s", err && *err ? err : hr_error_str(rc));

@@ -30,6 +30,7 @@ static const hr_command commands[] = {
 	{ "pre-commit", hr_cmd_precommit, "the pre-commit hook: check (or fix) what is staged" },
 	{ "pre-merge-commit", hr_cmd_premergecommit, "the pre-merge-commit hook: check a merge (never fixes)" },
 	{ "pre-receive", hr_cmd_prereceive, "the server hook: check what a push adds" },
+	{ "serve", hr_cmd_serve, "the daemon for servers with many repositories (status, reload)" },
 	{ "audit", hr_cmd_audit, "check every Dockerfile of a revision, the working tree or a history" },
 	{ "install", hr_cmd_install, "install the git hooks (core.hooksPath honoured)" },
 	{ "uninstall", hr_cmd_uninstall, "remove the git hooks, restoring chained ones" },

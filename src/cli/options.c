@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "hook-run/git.h"
 #include "options.h"
+#include "hook-run/engine.h"
 #include "hook-run/config.h"
 
 const char hr_common_options_help[] =
@@ -293,24 +294,7 @@ void hr_cli_report_opts(const hr_cli_common *c, hr_report_opts *opts, FILE *out)
 int hr_cli_report_file(hr_cli_common *c, hr_reporter *r, const hr_report_item *item, bool print,
 	hr_report_summary *summary)
 {
-	hr_baseline_view view;
-	hr_report_item shown = *item;
-	int rc = hr_baseline_filter(&view, c->baseline, item->path, item->result);
-	if (rc < 0)
-		return rc;
-	if (item->result)
-		shown.result = &view.result;
-	if (print)
-		rc = hr_reporter_add(r, &shown);
-	summary->files_checked++;
-	if (shown.result) {
-		summary->findings += hr_result_count(shown.result, HR_SEVERITY_INFO);
-		summary->failing += hr_result_count(shown.result, c->policy.fail_on);
-		summary->suppressed += shown.result->nsuppressed;
-	}
-	summary->baselined += view.hidden;
-	hr_baseline_view_free(&view);
-	return rc;
+	return hr_report_file(r, c->baseline, c->policy.fail_on, item, print, summary);
 }
 
 void hr_pathlist_free(hr_pathlist *l)
@@ -322,7 +306,7 @@ void hr_pathlist_free(hr_pathlist *l)
 	l->len = l->cap = 0;
 }
 
-static int pathlist_add(hr_pathlist *l, const char *path)
+int hr_pathlist_add(hr_pathlist *l, const char *path)
 {
 	if (l->len == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 16;
@@ -416,7 +400,7 @@ static int walk(find_ctx *f, const char *base, const char *rel, int depth)
 		bool take;
 		if ((rc = matches(f, relpath, &take)) != 0 || !take)
 			continue;
-		if (pathlist_add(f->out, !strcmp(base, ".") ? relpath : full) < 0) {
+		if (hr_pathlist_add(f->out, !strcmp(base, ".") ? relpath : full) < 0) {
 			hr_cli_error("out of memory");
 			rc = HR_EXIT_ERROR;
 		}

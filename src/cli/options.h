@@ -111,6 +111,9 @@ typedef struct hr_pathlist {
 
 void hr_pathlist_free(hr_pathlist *l);
 
+/* Append a copy of `path`. 0, or -1 out of memory. */
+int hr_pathlist_add(hr_pathlist *l, const char *path);
+
 /*
  * The Dockerfiles under `dir` by the policy's patterns and, inside a git
  * working tree, its .gitattributes, sorted; `.git` directories are skipped.

@@ -95,3 +95,58 @@ new_server() {
 remote_lines() {
 	sed -n 's/^remote: //p' "$1" | sed -e 's/[[:space:]]*$//' -e 's/ in [0-9.]*s$/ in Ns/'
 }
+
+# ---- the daemon (hook-run serve) ------------------------------------------
+
+# start_daemon INI: run `hook-run serve --config INI` in the background
+# (its standard error in INI.err) and wait until its socket answers.
+# DAEMON_PID is its process id; stop_daemon stops it (SIGTERM, drained).
+start_daemon() {
+	started_before=$(daemon_starts "$1")
+	"$HOOK_RUN" serve --config "$1" 2>>"$1.err" &
+	DAEMON_PID=$!
+	tries=0
+	while [ "$(daemon_starts "$1")" = "$started_before" ]; do
+		tries=$((tries + 1))
+		if [ "$tries" -gt 200 ] || ! kill -0 "$DAEMON_PID" 2>/dev/null; then
+			echo "the daemon did not start:" >&2
+			cat "$1.err" >&2
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+# daemon_starts INI: how many times a daemon of INI said it listens (0 when
+# its log does not exist yet)
+daemon_starts() {
+	n=$(grep -c "listening on" "$1.err" 2>/dev/null) || n=0
+	echo "${n:-0}"
+}
+
+stop_daemon() {
+	if [ -n "${DAEMON_PID:-}" ]; then
+		kill "$DAEMON_PID" 2>/dev/null
+		wait "$DAEMON_PID" 2>/dev/null
+		DAEMON_PID=
+	fi
+	return 0
+}
+
+# HOOK_RUN_TEST_VIA_DAEMON=1: every pre-receive hook of this script sends its
+# push to one daemon (daemon = require: a push it cannot judge is rejected),
+# which judges it with the configuration the hook would have used. The
+# scripts' expected transcripts are unchanged: the same bytes and exit codes
+# through the daemon as in process.
+if [ "${HOOK_RUN_TEST_VIA_DAEMON:-}" = 1 ]; then
+	mkdir -m 700 "$TEST_TMP/run"
+	printf '[serve]\nsocket = %s/run/hook-run.sock\nroots = %s\nworkers = 2\nper-repository = 64\n' \
+		"$TEST_TMP" "$TEST_TMP" >"$TEST_TMP/serve.ini"
+	if ! start_daemon "$TEST_TMP/serve.ini"; then
+		echo "Bail out! the daemon did not start"
+		exit 1
+	fi
+	HOOK_RUN_TEST_SERVE_SOCKET="$TEST_TMP/run/hook-run.sock"
+	export HOOK_RUN_TEST_SERVE_SOCKET
+	trap 'stop_daemon; rm -rf "$TEST_TMP"' EXIT
+fi

@@ -17,11 +17,13 @@
 
 #include "hook-run/config.h"
 #include "hook-run/fileio.h"
+#include "hook-run/serve.h"
 
 #define INI_LINE_MAX 199 /* INI_MAX_LINE - 1 in Debian's inih */
 
 typedef struct load_ctx {
 	hr_policy *policy;
+	hr_serve_config *serve; /* where [serve] goes (a scratch copy when the caller has none) */
 	const char *name;
 	const char *data;
 	size_t len;
@@ -70,6 +72,17 @@ static int handler(void *user, const char *section, const char *name, const char
 
 	if (c->error)
 		return 0;
+	if (!strcmp(section, "serve")) {
+		/* the daemon's section: checked wherever it appears, used by who asks */
+		int src = hr_serve_config_set(c->serve, name, value, err, sizeof(err));
+		if (src != 0) {
+			c->error = src == HR_ENOMEM ? HR_ENOMEM : HR_EINVALID;
+			c->error_line = c->line;
+			snprintf(c->msg, sizeof(c->msg), "%s", err[0] ? err : hr_error_str(src));
+			return 0;
+		}
+		return 1;
+	}
 	static const char *const list_keys[] = {
 		"paths", "exclude", "exclude-suffixes", "vendored", "frontends",
 	};
@@ -95,14 +108,24 @@ static int handler(void *user, const char *section, const char *name, const char
 int hr_config_load_buffer(hr_policy *p, const char *data, size_t len, const char *name,
 	char *err, size_t errlen)
 {
+	return hr_config_load_buffer_serve(p, NULL, data, len, name, err, errlen);
+}
+
+int hr_config_load_buffer_serve(hr_policy *p, hr_serve_config *serve, const char *data, size_t len,
+	const char *name, char *err, size_t errlen)
+{
 	load_ctx c;
+	hr_serve_config scratch;
 	memset(&c, 0, sizeof(c));
+	hr_serve_config_init(&scratch);
+	c.serve = serve ? serve : &scratch;
 	c.policy = p;
 	c.name = name;
 	c.data = data;
 	c.len = len;
 
 	int line = ini_parse_stream(reader, &c, handler, &c);
+	hr_serve_config_free(&scratch);
 	if (c.error) {
 		snprintf(err, errlen, "%s:%u: %s", name, c.error_line, c.msg);
 		return c.error;
@@ -121,6 +144,12 @@ int hr_config_load_buffer(hr_policy *p, const char *data, size_t len, const char
 
 int hr_config_load_file(hr_policy *p, const char *path, char *err, size_t errlen)
 {
+	return hr_config_load_file_serve(p, NULL, path, NULL, NULL, err, errlen);
+}
+
+int hr_config_load_file_serve(hr_policy *p, hr_serve_config *serve, const char *path,
+	char **bytes, size_t *nbytes, char *err, size_t errlen)
+{
 	char *data;
 	size_t len;
 	char ferr[512];
@@ -129,7 +158,12 @@ int hr_config_load_file(hr_policy *p, const char *path, char *err, size_t errlen
 		snprintf(err, errlen, "%s", ferr);
 		return rc;
 	}
-	rc = hr_config_load_buffer(p, data, len, path, err, errlen);
-	free(data);
+	rc = hr_config_load_buffer_serve(p, serve, data, len, path, err, errlen);
+	if (rc == 0 && bytes) {
+		*bytes = data;
+		*nbytes = len;
+	} else {
+		free(data);
+	}
 	return rc;
 }

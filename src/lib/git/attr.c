@@ -136,7 +136,7 @@ static bool global_attributes(hr_repo *r, struct hr_attrs *a)
 		found = file_exists(path.ptr);
 	} else if (!found) {
 		/* git's default: $XDG_CONFIG_HOME/git/attributes, else ~/.config/git/attributes */
-		const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+		const char *xdg = hr_env_get(&r->env, "XDG_CONFIG_HOME"), *home = hr_env_get(&r->env, "HOME");
 		char buf[4096];
 		int len = xdg && *xdg ? snprintf(buf, sizeof(buf), "%s/git/attributes", xdg)
 			: home ? snprintf(buf, sizeof(buf), "%s/.config/git/attributes", home) : -1;

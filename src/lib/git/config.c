@@ -110,9 +110,9 @@ static bool sq_word(const char **p, char *out)
  * The last value GIT_CONFIG_PARAMETERS gives `key`: *found, and *value
  * (malloc'd; NULL for a bare key). HR_EINVALID when it cannot be parsed.
  */
-static int from_parameters(bool *found, char **value, const char *key)
+static int from_parameters(const hr_env *e, bool *found, char **value, const char *key)
 {
-	const char *env = getenv("GIT_CONFIG_PARAMETERS");
+	const char *env = hr_env_get(e, "GIT_CONFIG_PARAMETERS");
 	int rc = 0;
 	if (!env || !*env)
 		return 0;
@@ -174,9 +174,9 @@ out:
 }
 
 /* The last value GIT_CONFIG_COUNT / GIT_CONFIG_KEY_<n> / _VALUE_<n> give `key`. */
-static int from_count(bool *found, char **value, const char *key)
+static int from_count(const hr_env *e, bool *found, char **value, const char *key)
 {
-	const char *count = getenv("GIT_CONFIG_COUNT");
+	const char *count = hr_env_get(e, "GIT_CONFIG_COUNT");
 	char name[64];
 	if (!count || !*count)
 		return 0;
@@ -186,9 +186,9 @@ static int from_count(bool *found, char **value, const char *key)
 		return HR_EINVALID;
 	for (unsigned long i = 0; i < n; i++) {
 		snprintf(name, sizeof(name), "GIT_CONFIG_KEY_%lu", i);
-		const char *k = getenv(name);
+		const char *k = hr_env_get(e, name);
 		snprintf(name, sizeof(name), "GIT_CONFIG_VALUE_%lu", i);
-		const char *v = getenv(name);
+		const char *v = hr_env_get(e, name);
 		if (!k || !v)
 			return HR_EINVALID; /* git refuses to run then */
 		if (!key_equal(k, strlen(k), key))
@@ -221,11 +221,11 @@ int hr_repo_config_bool(bool *out, hr_repo *repo, const char *key, bool dflt,
 	}
 	git_error_clear();
 
-	if ((rc = from_count(&found, &value, key)) < 0) {
+	if ((rc = from_count(&repo->env, &found, &value, key)) < 0) {
 		snprintf(err, errlen, "cannot read GIT_CONFIG_COUNT and its GIT_CONFIG_KEY_<n> variables");
 		goto out;
 	}
-	if ((rc = from_parameters(&found, &value, key)) < 0) {
+	if ((rc = from_parameters(&repo->env, &found, &value, key)) < 0) {
 		snprintf(err, errlen, "cannot read GIT_CONFIG_PARAMETERS");
 		goto out;
 	}

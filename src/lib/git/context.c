@@ -306,3 +306,18 @@ void hr_git_library_version(int *major, int *minor, int *rev)
 {
 	git_libgit2_version(major, minor, rev);
 }
+
+size_t hr_repo_context_candidates(const char *dockerfile)
+{
+	/* as hr_repo_context_new makes them: the folder, then each parent */
+	size_t n = 1;
+	for (const char *p = dockerfile; *p; p++)
+		n += *p == '/';
+	return n < MAX_ROOTS ? n : MAX_ROOTS;
+}
+
+int hr_hash_bytes(hr_oid *out, const void *data, size_t len)
+{
+	/* git's blob hash: a stable SHA-1 of the bytes, with nothing to link but libgit2 */
+	return git_odb_hash((git_oid *)(void *)out, data, len, GIT_OBJECT_BLOB) < 0 ? HR_EGIT : 0;
+}

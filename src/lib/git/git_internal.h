@@ -11,6 +11,7 @@
 #include <git2.h>
 
 #include "hook-run/git.h"
+#include "hook-run/env.h"
 
 /* one replacement made by hr_staged_replace(), replayed into index.lock */
 typedef struct hr_replacement {
@@ -30,6 +31,7 @@ struct hr_repo {
 	size_t nrepl;
 	char **objdirs;           /* object directories added from the environment */
 	size_t nobjdirs;
+	hr_env env;               /* the hook's environment (borrowed: outlives the repo) */
 	struct hr_attrs *attrs;   /* .gitattributes readers (attr.c), made on first use */
 };
 

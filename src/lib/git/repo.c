@@ -145,19 +145,17 @@ _Static_assert(sizeof(git_oid) == sizeof(hr_oid), "git_oid is not a bare SHA-1")
 
 /* ---- paths ---------------------------------------------------------- */
 
-static const char *env(const char *name)
-{
-	const char *v = getenv(name);
-	return v && *v ? v : NULL;
-}
-
-/* `path` made absolute against the current directory (not resolved). */
-static char *absolute(const char *path)
+/*
+ * `path` made absolute against the hook's current directory (the env's
+ * `cwd`, else the process's), not resolved.
+ */
+static char *absolute(const hr_env *e, const char *path)
 {
 	if (path[0] == '/')
 		return strdup(path);
-	char cwd[PATH_MAX];
-	if (!getcwd(cwd, sizeof(cwd)))
+	char buf[PATH_MAX];
+	const char *cwd = e && e->cwd ? e->cwd : getcwd(buf, sizeof(buf));
+	if (!cwd)
 		return NULL;
 	size_t a = strlen(cwd), b = strlen(path);
 	char *out = malloc(a + b + 2);
@@ -174,9 +172,9 @@ static char *absolute(const char *path)
  * the realpath of its directory plus its last component (an index file
  * that git has not written yet).
  */
-static char *canonical(const char *path)
+static char *canonical(const hr_env *e, const char *path)
 {
-	char *abs = absolute(path), *out = NULL;
+	char *abs = absolute(e, path), *out = NULL;
 	if (!abs)
 		return NULL;
 	out = realpath(abs, NULL);
@@ -216,9 +214,17 @@ static char *with_slash(const char *path)
 	return out;
 }
 
-static bool same_dir(const char *a, const char *b)
+/* realpath() of `path` taken relative to the hook's current directory */
+static char *resolve(const hr_env *e, const char *path)
 {
-	char *ra = realpath(a, NULL), *rb = realpath(b, NULL);
+	char *abs = absolute(e, path), *out = abs ? realpath(abs, NULL) : NULL;
+	free(abs);
+	return out;
+}
+
+static bool same_dir(const hr_env *e, const char *a, const char *b)
+{
+	char *ra = resolve(e, a), *rb = resolve(e, b);
 	bool same = ra && rb && strcmp(ra, rb) == 0;
 	free(ra);
 	free(rb);
@@ -240,7 +246,7 @@ typedef struct dirlist {
 static int add_objdir(hr_repo *r, git_odb *odb, dirlist *added, const char *dir,
 	const char *from, char *err, size_t errlen)
 {
-	char *real = realpath(dir, NULL);
+	char *real = resolve(&r->env, dir);
 	if (!real) {
 		snprintf(err, errlen, "%s names '%s': %s", from, dir, strerror(errno));
 		return HR_EINVALID;
@@ -253,7 +259,7 @@ static int add_objdir(hr_repo *r, git_odb *odb, dirlist *added, const char *dir,
 	}
 	memcpy(own, r->commondir, clen);
 	memcpy(own + clen, "objects", 8);
-	bool skip = same_dir(real, own);
+	bool skip = same_dir(&r->env, real, own);
 	free(own);
 	for (size_t i = 0; !skip && i < added->len; i++)
 		skip = strcmp(added->items[i], real) == 0;
@@ -341,11 +347,36 @@ fail:
 	return NULL;
 }
 
+int hr_alternates_split(char ***out, size_t *n, const char *list)
+{
+	char **items = NULL;
+	size_t count = 0;
+	*out = NULL;
+	*n = 0;
+	for (const char *p = list; p && *p;) {
+		bool bad;
+		char *dir = next_alternate(&p, &bad);
+		char **grown = dir ? realloc(items, (count + 1) * sizeof(char *)) : NULL;
+		if (!grown) {
+			free(dir);
+			for (size_t i = 0; i < count; i++)
+				free(items[i]);
+			free(items);
+			return dir || !bad ? HR_ENOMEM : HR_EINVALID;
+		}
+		items = grown;
+		items[count++] = dir;
+	}
+	*out = items;
+	*n = count;
+	return 0;
+}
+
 static int add_object_dirs(hr_repo *r, char *err, size_t errlen)
 {
-	const char *objdir = env("GIT_OBJECT_DIRECTORY");
-	const char *quarantine = env("GIT_QUARANTINE_PATH");
-	const char *alts = env("GIT_ALTERNATE_OBJECT_DIRECTORIES");
+	const char *objdir = hr_env_value(&r->env, "GIT_OBJECT_DIRECTORY");
+	const char *quarantine = hr_env_value(&r->env, "GIT_QUARANTINE_PATH");
+	const char *alts = hr_env_value(&r->env, "GIT_ALTERNATE_OBJECT_DIRECTORIES");
 	git_odb *odb = NULL;
 	dirlist added = { .len = 0 };
 	int rc = 0;
@@ -387,14 +418,22 @@ static void set_global_options(void)
 	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
 }
 
+extern char **environ;
+
 int hr_repo_open(hr_repo **out, const char *start_dir, char *err, size_t errlen)
 {
-	const char *git_dir = env("GIT_DIR");
-	const char *work_tree = env("GIT_WORK_TREE");
-	const char *common_dir = env("GIT_COMMON_DIR");
-	const char *index_file = env("GIT_INDEX_FILE");
+	const hr_env process = { .vars = environ, .cwd = NULL };
+	return hr_repo_open_env(out, &process, start_dir, err, errlen);
+}
+
+int hr_repo_open_env(hr_repo **out, const hr_env *e, const char *start_dir, char *err, size_t errlen)
+{
+	const char *git_dir = hr_env_value(e, "GIT_DIR");
+	const char *work_tree = hr_env_value(e, "GIT_WORK_TREE");
+	const char *common_dir = hr_env_value(e, "GIT_COMMON_DIR");
+	const char *index_file = hr_env_value(e, "GIT_INDEX_FILE");
 	hr_repo *r;
-	char *path = NULL;
+	char *path = NULL, *start_abs = NULL;
 	int rc, grc;
 
 	*out = NULL;
@@ -406,9 +445,10 @@ int hr_repo_open(hr_repo **out, const char *start_dir, char *err, size_t errlen)
 		git_libgit2_shutdown();
 		return HR_ENOMEM;
 	}
+	r->env = *e;
 
 	if (git_dir) {
-		path = realpath(git_dir, NULL);
+		path = resolve(e, git_dir);
 		if (!path) {
 			snprintf(err, errlen, "GIT_DIR='%s': %s", git_dir, strerror(errno));
 			rc = HR_ENOTFOUND;
@@ -422,7 +462,11 @@ int hr_repo_open(hr_repo **out, const char *start_dir, char *err, size_t errlen)
 		}
 	} else {
 		const char *start = start_dir ? start_dir : ".";
-		grc = git_repository_open_ext(&r->repo, start, 0, env("GIT_CEILING_DIRECTORIES"));
+		if (!(start_abs = absolute(e, start))) {
+			rc = HR_ENOMEM;
+			goto fail;
+		}
+		grc = git_repository_open_ext(&r->repo, start_abs, 0, hr_env_value(e, "GIT_CEILING_DIRECTORIES"));
 		if (grc < 0) {
 			rc = hr_git_error(grc == GIT_ENOTFOUND ? HR_ENOTFOUND : HR_EGIT, err, errlen,
 				"not a git repository (nor any parent up to the mount point) at '%s'", start);
@@ -430,7 +474,7 @@ int hr_repo_open(hr_repo **out, const char *start_dir, char *err, size_t errlen)
 		}
 	}
 	if (work_tree) {
-		char *wt = realpath(work_tree, NULL);
+		char *wt = resolve(e, work_tree);
 		if (!wt) {
 			snprintf(err, errlen, "GIT_WORK_TREE='%s': %s", work_tree, strerror(errno));
 			rc = HR_EINVALID;
@@ -453,7 +497,7 @@ int hr_repo_open(hr_repo **out, const char *start_dir, char *err, size_t errlen)
 		rc = HR_ENOMEM;
 		goto fail;
 	}
-	if (common_dir && !same_dir(common_dir, r->commondir)) {
+	if (common_dir && !same_dir(e, common_dir, r->commondir)) {
 		snprintf(err, errlen, "GIT_COMMON_DIR='%s' is not the common directory of '%s' (%s): "
 			"hook-run cannot combine them", common_dir, r->gitdir, r->commondir);
 		rc = HR_EINVALID;
@@ -462,7 +506,7 @@ int hr_repo_open(hr_repo **out, const char *start_dir, char *err, size_t errlen)
 	if ((rc = add_object_dirs(r, err, errlen)) < 0)
 		goto fail;
 	if (index_file) {
-		r->index_path = canonical(index_file);
+		r->index_path = canonical(e, index_file);
 	} else {
 		size_t n = strlen(r->gitdir);
 		if ((r->index_path = malloc(n + 6)) != NULL) {
@@ -476,10 +520,12 @@ int hr_repo_open(hr_repo **out, const char *start_dir, char *err, size_t errlen)
 		goto fail;
 	}
 	free(path);
+	free(start_abs);
 	*out = r;
 	return 0;
 fail:
 	free(path);
+	free(start_abs);
 	hr_repo_free(r);
 	return rc;
 }
@@ -600,4 +646,65 @@ bool hr_repo_path_ignored(hr_repo *r, const char *path)
 		return false;
 	}
 	return ignored == 1;
+}
+
+int hr_repo_refs(char ***names, hr_oid **ids, size_t *n, hr_repo *r, char *err, size_t errlen)
+{
+	static const char *const globs[] = { "refs/heads/*", "refs/tags/*" };
+	size_t count = 0, cap = 0;
+	char **nm = NULL;
+	hr_oid *id = NULL;
+	int rc = 0;
+
+	*names = NULL;
+	*ids = NULL;
+	*n = 0;
+	for (size_t g = 0; g < 2 && rc == 0; g++) {
+		git_reference_iterator *it = NULL;
+		git_reference *ref;
+		if (git_reference_iterator_glob_new(&it, r->repo, globs[g]) < 0) {
+			rc = hr_git_error(HR_EGIT, err, errlen, "cannot list %s", globs[g]);
+			break;
+		}
+		while (rc == 0 && git_reference_next(&ref, it) == 0) {
+			git_object *obj = NULL;
+			if (git_reference_peel(&obj, ref, GIT_OBJECT_ANY) == 0 &&
+			    (git_object_type(obj) == GIT_OBJECT_COMMIT || git_object_type(obj) == GIT_OBJECT_TREE)) {
+				if (count == cap) {
+					size_t ncap = cap ? cap * 2 : 16;
+					char **a = realloc(nm, ncap * sizeof(char *));
+					hr_oid *b = a ? realloc(id, ncap * sizeof(hr_oid)) : NULL;
+					if (a)
+						nm = a;
+					if (b)
+						id = b;
+					if (!a || !b)
+						rc = HR_ENOMEM;
+					else
+						cap = ncap;
+				}
+				if (rc == 0 && (nm[count] = strdup(git_reference_name(ref))) != NULL) {
+					memcpy(id[count].id, git_object_id(obj)->id, HR_OID_RAWSZ);
+					count++;
+				} else if (rc == 0) {
+					rc = HR_ENOMEM;
+				}
+			}
+			git_error_clear();
+			git_object_free(obj);
+			git_reference_free(ref);
+		}
+		git_reference_iterator_free(it);
+	}
+	if (rc < 0) {
+		for (size_t i = 0; i < count; i++)
+			free(nm[i]);
+		free(nm);
+		free(id);
+		return rc;
+	}
+	*names = nm;
+	*ids = id;
+	*n = count;
+	return 0;
 }

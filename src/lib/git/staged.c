@@ -87,7 +87,7 @@ static int on_mergehead(const git_oid *id, void *payload)
  */
 static int add_pre_merge_heads(parents *p, hr_repo *r, char *err, size_t errlen)
 {
-	const char *action = getenv("GIT_REFLOG_ACTION");
+	const char *action = hr_env_get(&r->env, "GIT_REFLOG_ACTION");
 	int rc = 0;
 
 	if (!action)

@@ -163,11 +163,50 @@ typedef struct walk {
 	pool pool;            /* objects kept from one commit for the next */
 	size_t update;        /* the update being walked */
 	const git_oid *commit;
+	unsigned char *rec;   /* the record of the commit being compared (commit_put) */
+	size_t reclen, reccap;
+	bool recording;
+	bool rec_oom;
 } walk;
+
+/* Append to the commit's record: mode (4), blob (20), path length (2), path. */
+static void record_change(walk *w, const hr_rawentry *e)
+{
+	size_t plen = w->path.len, need = 4 + GIT_OID_RAWSZ + 2 + plen;
+	if (!w->recording || w->rec_oom)
+		return;
+	if (plen > 0xffff || w->reclen + need > (1u << 20)) {
+		w->rec_oom = true; /* a commit too big to remember: compared each time */
+		return;
+	}
+	if (need > w->reccap - w->reclen) {
+		size_t cap = w->reccap ? w->reccap : 1024;
+		while (cap - w->reclen < need)
+			cap *= 2;
+		unsigned char *b = realloc(w->rec, cap);
+		if (!b) {
+			w->rec_oom = true;
+			return;
+		}
+		w->rec = b;
+		w->reccap = cap;
+	}
+	unsigned char *p = w->rec + w->reclen;
+	p[0] = (unsigned char)(e->mode >> 24);
+	p[1] = (unsigned char)(e->mode >> 16);
+	p[2] = (unsigned char)(e->mode >> 8);
+	p[3] = (unsigned char)e->mode;
+	memcpy(p + 4, e->id->id, GIT_OID_RAWSZ);
+	p[4 + GIT_OID_RAWSZ] = (unsigned char)(plen >> 8);
+	p[5 + GIT_OID_RAWSZ] = (unsigned char)plen;
+	memcpy(p + 6 + GIT_OID_RAWSZ, w->path.ptr, plen);
+	w->reclen += need;
+}
 
 static int found(walk *w, const hr_rawentry *e)
 {
 	const git_oid *id = e->id;
+	record_change(w, e);
 	w->stats->changes++;
 	if (w->opts->scope == HR_SCOPE_TIPS) {
 		/* remember (blob, path); hand out later from the final trees */
@@ -533,7 +572,110 @@ next:
 	return rc;
 }
 
+/*
+ * A commit's record (hr_walk_opts.commit_get/put): its parents (a count,
+ * then their ids), so that the walk goes on without reading the commit,
+ * then the changes it introduces, as record_change() writes them.
+ *
+ * Hand out a commit's changes from its record instead of comparing trees;
+ * its parents are copied into `parents` (*np of them). Returns 1 when
+ * replayed, 0 when the record does not parse (nothing was handed out then:
+ * it is checked whole before the first change goes out), or a negative
+ * error from the callback.
+ */
+static int replay_commit(walk *w, const git_oid *id, const unsigned char *rec, size_t len,
+	git_oid *parents, size_t *np)
+{
+	if (len < 1 || rec[0] > MAX_PARENTS || len < 1 + (size_t)rec[0] * GIT_OID_RAWSZ)
+		return 0;
+	*np = rec[0];
+	for (size_t k = 0; k < *np; k++)
+		memcpy(parents[k].id, rec + 1 + k * GIT_OID_RAWSZ, GIT_OID_RAWSZ);
+	size_t start = 1 + *np * GIT_OID_RAWSZ, pos = start;
+	while (pos < len) {
+		if (len - pos < 6 + GIT_OID_RAWSZ)
+			return 0;
+		size_t plen = (size_t)rec[pos + 4 + GIT_OID_RAWSZ] << 8 | rec[pos + 5 + GIT_OID_RAWSZ];
+		if (plen == 0 || plen > len - pos - 6 - GIT_OID_RAWSZ ||
+		    memchr(rec + pos + 6 + GIT_OID_RAWSZ, '\0', plen))
+			return 0;
+		pos += 6 + GIT_OID_RAWSZ + plen;
+	}
+	w->commit = id;
+	for (pos = start; pos < len;) {
+		git_oid blob;
+		hr_rawentry e = { .id = &blob };
+		e.mode = (unsigned)rec[pos] << 24 | (unsigned)rec[pos + 1] << 16 | (unsigned)rec[pos + 2] << 8 |
+			 rec[pos + 3];
+		memcpy(blob.id, rec + pos + 4, GIT_OID_RAWSZ);
+		size_t plen = (size_t)rec[pos + 4 + GIT_OID_RAWSZ] << 8 | rec[pos + 5 + GIT_OID_RAWSZ];
+		if (w->path.cap < plen + 1) {
+			char *p = realloc(w->path.ptr, plen + 1);
+			if (!p)
+				return HR_ENOMEM;
+			w->path.ptr = p;
+			w->path.cap = plen + 1;
+		}
+		memcpy(w->path.ptr, rec + pos + 6 + GIT_OID_RAWSZ, plen);
+		w->path.ptr[plen] = '\0';
+		w->path.len = plen;
+		int rc = found(w, &e);
+		if (rc < 0)
+			return rc;
+		pos += 6 + GIT_OID_RAWSZ + plen;
+	}
+	w->path.len = 0;
+	if (w->path.ptr)
+		w->path.ptr[0] = '\0';
+	w->stats->commits++;
+	w->stats->replayed++;
+	return 1;
+}
+
+/* Replay the record of commit `id` when there is one: 1 replayed, 0 not, <0 error. */
+static int try_record(walk *w, const git_oid *id, git_oid *parents, size_t *np)
+{
+	unsigned char *rec = NULL;
+	size_t len = 0;
+	if (!w->opts->commit_get || w->opts->commit_get(w->opts->commit_arg, hr_oid_from_git(id), &rec, &len) != 0)
+		return 0;
+	int rc = replay_commit(w, id, rec, len, parents, np);
+	free(rec);
+	return rc;
+}
+
+static int compare_commit(walk *w, const rawcommit *c);
+
 static int visit_commit(walk *w, const rawcommit *c)
+{
+	const hr_oid *id = hr_oid_from_git(&c->id);
+	w->recording = w->opts->commit_put != NULL && c->np <= MAX_PARENTS;
+	w->reclen = 0;
+	w->rec_oom = false;
+	if (w->recording) {
+		/* the parents first: a replay walks on without reading the commit */
+		size_t need = 1 + c->np * GIT_OID_RAWSZ;
+		unsigned char *b = need > w->reccap ? realloc(w->rec, need > 1024 ? need : 1024) : w->rec;
+		if (!b) {
+			w->rec_oom = true;
+		} else {
+			if (need > w->reccap)
+				w->reccap = need > 1024 ? need : 1024;
+			w->rec = b;
+			b[0] = (unsigned char)c->np;
+			for (size_t k = 0; k < c->np; k++)
+				memcpy(b + 1 + k * GIT_OID_RAWSZ, c->parents[k].id, GIT_OID_RAWSZ);
+			w->reclen = need;
+		}
+	}
+	int rc = compare_commit(w, c);
+	if (rc == 0 && w->recording && !w->rec_oom)
+		w->opts->commit_put(w->opts->commit_arg, id, w->rec, w->reclen);
+	w->recording = false;
+	return rc;
+}
+
+static int compare_commit(walk *w, const rawcommit *c)
 {
 	hr_rawtree tree = { 0 }, ptrees[MAX_PARENTS];
 	git_oid ptree_ids[MAX_PARENTS];
@@ -591,7 +733,7 @@ static int check_deadline(walk *w)
 {
 	if (w->opts->deadline <= 0)
 		return 0;
-	double now = w->opts->clock ? w->opts->clock() : hr_git_now();
+	double now = w->opts->clock ? w->opts->clock(w->opts->clock_arg) : hr_git_now();
 	if (now <= w->opts->deadline)
 		return 0;
 	snprintf(w->err, w->errlen, "time budget exhausted after %zu commits", w->stats->commits);
@@ -633,6 +775,16 @@ static int walk_update(walk *w, const git_oid *tip)
 		*v = 1;
 		if ((rc = check_deadline(w)) < 0)
 			break;
+		git_oid parents[MAX_PARENTS];
+		size_t np = 0;
+		if ((rc = try_record(w, &id, parents, &np)) != 0) {
+			if (rc < 0)
+				break;
+			rc = 0;
+			for (size_t k = np; k-- > 0;)
+				PUSH(&parents[k]);
+			continue;
+		}
 		rawcommit *c = NULL;
 		int grc = load_commit(w, &c, &id);
 		if (grc < 0) {
@@ -932,6 +1084,7 @@ out:
 	free(tips);
 	free(kinds);
 	free(w.path.ptr);
+	free(w.rec);
 	pool_free(&w.pool);
 	hr_packs_free(w.packs);
 	git_odb_free(w.odb);

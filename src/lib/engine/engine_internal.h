@@ -1,18 +1,24 @@
 /*
- * server.h - what a server-side hook knows about where it runs: the
+ * engine_internal.h - what the engine's files share.
+ *
+ * The server hook's surroundings (serverenv.c): what a server-side hook knows about where it runs: the
  * platform (GitLab, Gitea/Forgejo, GitHub Enterprise Server, gitolite or
  * plain git over ssh) from the variables each sets, who pushed, the
  * repository's name, the push options git passed on, and the log of
  * bypasses, rejections and timeouts (syslog, or a file appended to).
  *
- * Nothing here decides anything: cmd_prereceive.c does.
+ * Nothing here decides anything: prereceive.c does.
  */
-#ifndef HOOK_RUN_CLI_SERVER_H
-#define HOOK_RUN_CLI_SERVER_H
+#ifndef HOOK_RUN_ENGINE_INTERNAL_H
+#define HOOK_RUN_ENGINE_INTERNAL_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <sys/types.h>
+
+#include "hook-run/engine.h"
+#include "hook-run/env.h"
 #include "hook-run/git.h"
 #include "hook-run/policy.h"
 
@@ -38,9 +44,10 @@ typedef struct hr_server_env {
  * Enterprise Server), GL_USER (gitolite), USER, LOGNAME, else the process's
  * user id. The repository is
  * GL_PROJECT_PATH, GITEA_REPO_USER_NAME/GITEA_REPO_NAME, GITHUB_REPO_NAME,
- * else `gitdir` without its trailing '/'. Returns 0 or HR_ENOMEM.
+ * else `gitdir` without its trailing '/'. `uid` is the pusher's process
+ * user (the hook's; a daemon's client's). Returns 0 or HR_ENOMEM.
  */
-int hr_server_env_read(hr_server_env *out, const char *gitdir);
+int hr_server_env_read(hr_server_env *out, const hr_env *env, uid_t uid, const char *gitdir);
 void hr_server_env_free(hr_server_env *env);
 
 /*
@@ -49,7 +56,7 @@ void hr_server_env_free(hr_server_env *env);
  * when the repository advertises push options. *reason is the text after
  * '=' or NULL. The last such option counts.
  */
-bool hr_server_skip_requested(const char **reason);
+bool hr_server_skip_requested(const hr_env *env, const char **reason);
 
 /*
  * Log one event ("bypass", "reject", ...) as one line: to `policy->log_file`
@@ -75,5 +82,20 @@ int hr_server_log(const hr_policy *policy, const char *gitdir, const hr_server_e
 
 /* Append `value` to `buf` (NUL-terminated, `cap` bytes), quoted if needed. */
 void hr_server_log_value(char *buf, size_t cap, const char *value);
+
+/* ---- the verdict cache, as the judge uses it (cache.c) ---- */
+
+/*
+ * The record of `blob` judged clean under the cache's scope, copied into
+ * `out` (at most `cap` bytes): the build context's answers the check
+ * depended on (judge.c). Returns its length, or -1 when there is none.
+ */
+long hr_cache_blob_get(hr_cache *cache, const hr_oid *blob, unsigned char *out, size_t cap);
+
+/** Record `blob` as clean with `record`; a failure to write is counted, never an error. */
+void hr_cache_blob_put(hr_cache *cache, const hr_oid *blob, const unsigned char *record, size_t len);
+
+/* Count a lookup: a hit (a record that held) or a miss. */
+void hr_cache_count(hr_cache *cache, bool hit);
 
 #endif

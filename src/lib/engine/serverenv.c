@@ -1,6 +1,7 @@
 /*
- * server.c - the server hook's surroundings (see server.h): which platform
- * runs it, who pushed, the push options, and the log line.
+ * serverenv.c - the server hook's surroundings (see engine_internal.h):
+ * which platform runs it, who pushed, the push options, and the log line,
+ * all read from the hook's environment value (env.h), never getenv().
  *
  * Each platform names the pusher and the repository in its own variables;
  * they are read in a fixed order so that a hook run by GitLab on a host
@@ -19,18 +20,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "server.h"
+#include "engine_internal.h"
 
 #ifndef _PATH_LOG
 #define _PATH_LOG "/dev/log"
 #endif
 
-/* a variable's value when set and not empty */
-static const char *env(const char *name)
-{
-	const char *v = getenv(name);
-	return v && *v ? v : NULL;
-}
 
 static char *join3(const char *a, const char *sep, const char *b)
 {
@@ -44,32 +39,32 @@ static char *join3(const char *a, const char *sep, const char *b)
 	return s;
 }
 
-int hr_server_env_read(hr_server_env *out, const char *gitdir)
+int hr_server_env_read(hr_server_env *out, const hr_env *e, uid_t uid, const char *gitdir)
 {
 	static const char *const pushers[] = {
 		"GL_USERNAME", "GITEA_PUSHER_NAME", "GITHUB_USER_LOGIN", "GL_USER", "USER", "LOGNAME",
 	};
 
 	memset(out, 0, sizeof(*out));
-	out->gitlab = env("GL_ID") != NULL;
+	out->gitlab = hr_env_value(e, "GL_ID") != NULL;
 	for (size_t i = 0; i < sizeof(pushers) / sizeof(pushers[0]) && !out->pusher; i++) {
-		if ((out->pusher = env(pushers[i])))
+		if ((out->pusher = hr_env_value(e, pushers[i])))
 			out->pusher_from = pushers[i];
 	}
 	if (!out->pusher) {
-		snprintf(out->pusher_buf, sizeof(out->pusher_buf), "uid-%lu", (unsigned long)getuid());
+		snprintf(out->pusher_buf, sizeof(out->pusher_buf), "uid-%lu", (unsigned long)uid);
 		out->pusher = out->pusher_buf;
 		out->pusher_from = "uid";
 	}
 
-	if (env("GL_PROJECT_PATH")) {
-		out->repository = strdup(env("GL_PROJECT_PATH"));
-	} else if (env("GITEA_REPO_NAME")) {
-		out->repository = env("GITEA_REPO_USER_NAME")
-			? join3(env("GITEA_REPO_USER_NAME"), "/", env("GITEA_REPO_NAME"))
-			: strdup(env("GITEA_REPO_NAME"));
-	} else if (env("GITHUB_REPO_NAME")) {
-		out->repository = strdup(env("GITHUB_REPO_NAME"));
+	if (hr_env_value(e, "GL_PROJECT_PATH")) {
+		out->repository = strdup(hr_env_value(e, "GL_PROJECT_PATH"));
+	} else if (hr_env_value(e, "GITEA_REPO_NAME")) {
+		out->repository = hr_env_value(e, "GITEA_REPO_USER_NAME")
+			? join3(hr_env_value(e, "GITEA_REPO_USER_NAME"), "/", hr_env_value(e, "GITEA_REPO_NAME"))
+			: strdup(hr_env_value(e, "GITEA_REPO_NAME"));
+	} else if (hr_env_value(e, "GITHUB_REPO_NAME")) {
+		out->repository = strdup(hr_env_value(e, "GITHUB_REPO_NAME"));
 	} else {
 		size_t n = strlen(gitdir);
 		while (n > 1 && gitdir[n - 1] == '/')
@@ -80,9 +75,9 @@ int hr_server_env_read(hr_server_env *out, const char *gitdir)
 		return HR_ENOMEM;
 
 	/* the client's address: GitHub says it; over ssh, SSH_CONNECTION's first field */
-	const char *ssh = env("SSH_CONNECTION") ? env("SSH_CONNECTION") : env("SSH_CLIENT");
-	if (env("GITHUB_USER_IP")) {
-		out->from = env("GITHUB_USER_IP");
+	const char *ssh = hr_env_value(e, "SSH_CONNECTION") ? hr_env_value(e, "SSH_CONNECTION") : hr_env_value(e, "SSH_CLIENT");
+	if (hr_env_value(e, "GITHUB_USER_IP")) {
+		out->from = hr_env_value(e, "GITHUB_USER_IP");
 	} else if (ssh) {
 		size_t n = strcspn(ssh, " ");
 		if (n && n < sizeof(out->from_buf)) {
@@ -91,9 +86,9 @@ int hr_server_env_read(hr_server_env *out, const char *gitdir)
 			out->from = out->from_buf;
 		}
 	}
-	out->gl_repository = env("GL_REPOSITORY");
-	out->protocol = env("GL_PROTOCOL");
-	out->github_via = env("GITHUB_VIA");
+	out->gl_repository = hr_env_value(e, "GL_REPOSITORY");
+	out->protocol = hr_env_value(e, "GL_PROTOCOL");
+	out->github_via = hr_env_value(e, "GITHUB_VIA");
 	return 0;
 }
 
@@ -103,9 +98,9 @@ void hr_server_env_free(hr_server_env *e)
 	e->repository = NULL;
 }
 
-bool hr_server_skip_requested(const char **reason)
+bool hr_server_skip_requested(const hr_env *e, const char **reason)
 {
-	const char *count = env("GIT_PUSH_OPTION_COUNT");
+	const char *count = hr_env_value(e, "GIT_PUSH_OPTION_COUNT");
 	bool requested = false;
 	char name[48];
 
@@ -118,7 +113,7 @@ bool hr_server_skip_requested(const char **reason)
 		return false;
 	for (unsigned long i = 0; i < n; i++) {
 		snprintf(name, sizeof(name), "GIT_PUSH_OPTION_%lu", i);
-		const char *opt = getenv(name);
+		const char *opt = hr_env_get(e, name);
 		if (!opt)
 			continue;
 		if (!strcmp(opt, "hook-run.skip")) {

@@ -1,0 +1,363 @@
+/*
+ * judge.c - judging the changes a git source hands out (see engine.h,
+ * hr_judge): read each distinct blob once, check it with the repository's
+ * tree as its build context, report it, count it.
+ *
+ * The verdict cache (cache.c), when the caller has one, is asked before a
+ * blob is read: a blob it holds as clean under this policy and build is
+ * counted and reported exactly as a fresh clean check would be (no
+ * findings, so the reporters print the same bytes), without being read.
+ * Only a clean result is stored: no finding at all (suppressed ones
+ * included, as they are counted). The check is a deterministic function of
+ * the bytes, the policy (the cache's scope) and what it asked the build
+ * context (a commit's tree can make the same bytes judge differently), so
+ * the record keeps every question the check asked and its answer: each
+ * lookup (root, path: type and flags) and each listing (root, path: a
+ * digest of the whole listing), with the number of candidate roots. A
+ * record is trusted only when the current context gives every answer
+ * again; then the check would ask the same questions and decide the same.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hook-run/engine.h"
+#include "engine_internal.h"
+
+double hr_budget_clock_read(void *arg)
+{
+	hr_budget_clock *clock = arg;
+	if (clock && clock->step > 0) {
+		clock->fake += clock->step;
+		return clock->fake;
+	}
+	return hr_git_now();
+}
+
+int hr_report_file(hr_reporter *r, hr_baseline *baseline, hr_severity fail_on,
+	const hr_report_item *item, bool print, hr_report_summary *summary)
+{
+	hr_baseline_view view;
+	hr_report_item shown = *item;
+	int rc = hr_baseline_filter(&view, baseline, item->path, item->result);
+	if (rc < 0)
+		return rc;
+	if (item->result)
+		shown.result = &view.result;
+	if (print && r)
+		rc = hr_reporter_add(r, &shown);
+	summary->files_checked++;
+	if (shown.result) {
+		summary->findings += hr_result_count(shown.result, HR_SEVERITY_INFO);
+		summary->failing += hr_result_count(shown.result, fail_on);
+		summary->suppressed += shown.result->nsuppressed;
+	}
+	summary->baselined += view.hidden;
+	hr_baseline_view_free(&view);
+	return rc;
+}
+
+/*
+ * A build context view that records the questions the check asks and the
+ * answers it gets, for the cache (the format above; big-endian numbers).
+ */
+#define RECORD_MAX 4096
+
+typedef struct recorder {
+	const hr_build_context *inner;
+	unsigned char rec[RECORD_MAX];
+	size_t len;
+	bool overflow;               /* too many questions: not cached */
+} recorder;
+
+static void put(recorder *r, const void *data, size_t n)
+{
+	if (r->overflow || n > RECORD_MAX - r->len) {
+		r->overflow = true;
+		return;
+	}
+	memcpy(r->rec + r->len, data, n);
+	r->len += n;
+}
+
+static void put_u32(recorder *r, uint32_t v)
+{
+	unsigned char b[4] = { (unsigned char)(v >> 24), (unsigned char)(v >> 16), (unsigned char)(v >> 8),
+		(unsigned char)v };
+	put(r, b, 4);
+}
+
+static void put_question(recorder *r, char kind, size_t root, const char *path)
+{
+	size_t n = strlen(path);
+	unsigned char b[2] = { (unsigned char)(n >> 8), (unsigned char)n };
+	if (n > 0xffff) {
+		r->overflow = true;
+		return;
+	}
+	put(r, &kind, 1);
+	put_u32(r, (uint32_t)root);
+	put(r, b, 2);
+	put(r, path, n);
+}
+
+static hr_ctx_type recording_lookup(void *data, size_t root, const char *path, unsigned *flags)
+{
+	recorder *r = data;
+	unsigned f = 0;
+	hr_ctx_type t = r->inner->lookup(r->inner->data, root, path, &f);
+	*flags = f;
+	put_question(r, 'L', root, path);
+	put_u32(r, (uint32_t)t);
+	put_u32(r, f);
+	return t;
+}
+
+/* A whole listing, as bytes to digest: name, NUL, type, flags per entry. */
+typedef struct listing {
+	unsigned char *buf;
+	size_t len, cap;
+	bool oom;
+	int (*fn)(void *arg, const char *name, hr_ctx_type type, unsigned flags);
+	void *arg;
+	bool stopped;                /* the check's callback asked to stop */
+} listing;
+
+static int listing_add(void *arg, const char *name, hr_ctx_type type, unsigned flags)
+{
+	listing *l = arg;
+	size_t n = strlen(name) + 1 + 8;
+	if (n > l->cap - l->len) {
+		size_t cap = l->cap ? l->cap : 1024;
+		while (cap - l->len < n)
+			cap *= 2;
+		unsigned char *b = realloc(l->buf, cap);
+		if (!b) {
+			l->oom = true;
+			return 1;
+		}
+		l->buf = b;
+		l->cap = cap;
+	}
+	memcpy(l->buf + l->len, name, n - 8);
+	l->len += n - 8;
+	for (int i = 3; i >= 0; i--)
+		l->buf[l->len++] = (unsigned char)((unsigned)type >> (8 * i));
+	for (int i = 3; i >= 0; i--)
+		l->buf[l->len++] = (unsigned char)(flags >> (8 * i));
+	/* the check sees entries until it says stop; the digest covers them all */
+	if (l->fn && !l->stopped && l->fn(l->arg, name, type, flags) != 0)
+		l->stopped = true;
+	return 0;
+}
+
+/* List `path` whole through `ctx`: its return code and the listing's digest. */
+static int list_digest(const hr_build_context *ctx, size_t root, const char *path, hr_oid *digest,
+	int (*fn)(void *, const char *, hr_ctx_type, unsigned), void *arg, bool *oom)
+{
+	listing l = { .fn = fn, .arg = arg };
+	int rc = ctx->list(ctx->data, root, path, listing_add, &l);
+	*oom = l.oom;
+	if (hr_hash_bytes(digest, l.buf ? (const char *)l.buf : "", l.len) < 0)
+		*oom = true;
+	free(l.buf);
+	return rc;
+}
+
+static int recording_list(void *data, size_t root, const char *path,
+	int (*fn)(void *arg, const char *name, hr_ctx_type type, unsigned flags), void *arg)
+{
+	recorder *r = data;
+	hr_oid digest;
+	bool oom = false;
+	int rc = list_digest(r->inner, root, path, &digest, fn, arg, &oom);
+	if (oom)
+		r->overflow = true;
+	put_question(r, 'D', root, path);
+	put_u32(r, (uint32_t)rc);
+	put(r, digest.id, HR_OID_RAWSZ);
+	return rc;
+}
+
+static uint32_t get_u32(const unsigned char *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/*
+ * Does the current context give every answer `rec` holds? The record is
+ * the cache's bytes: read with every length checked, and anything that
+ * does not parse is "no".
+ */
+static bool replay_holds(const unsigned char *rec, size_t len, const hr_build_context *ctx)
+{
+	char path[0x10000];
+	size_t pos = 5;
+	if (len < 5 || rec[0] != 'c')
+		return false;
+	size_t ncand = get_u32(rec + 1);
+	if (ncand != (ctx ? ctx->ncandidates : 0))
+		return false;
+	while (pos < len) {
+		if (len - pos < 7 || !ctx)
+			return false;
+		char kind = (char)rec[pos];
+		size_t root = get_u32(rec + pos + 1), n = (size_t)rec[pos + 5] << 8 | rec[pos + 6];
+		pos += 7;
+		if (n > len - pos)
+			return false;
+		memcpy(path, rec + pos, n);
+		path[n] = '\0';
+		pos += n;
+		if (memchr(path, '\0', n) || root >= ctx->ncandidates)
+			return false;
+		if (kind == 'L') {
+			unsigned flags = 0;
+			if (len - pos < 8)
+				return false;
+			hr_ctx_type t = ctx->lookup(ctx->data, root, path, &flags);
+			if ((uint32_t)t != get_u32(rec + pos) || flags != get_u32(rec + pos + 4))
+				return false;
+			pos += 8;
+		} else if (kind == 'D') {
+			hr_oid digest;
+			bool oom = false;
+			if (len - pos < 4 + HR_OID_RAWSZ)
+				return false;
+			int rc = list_digest(ctx, root, path, &digest, NULL, NULL, &oom);
+			if (oom || (uint32_t)rc != get_u32(rec + pos) ||
+			    memcmp(digest.id, rec + pos + 4, HR_OID_RAWSZ))
+				return false;
+			pos += 4 + HR_OID_RAWSZ;
+		} else {
+			return false;
+		}
+	}
+	return true;
+}
+
+static void errline(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void errline(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("hook-run: ", f);
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fputc('\n', f);
+	fflush(f);
+}
+
+int hr_judge_change(const hr_change *c, void *payload)
+{
+	hr_judge *k = payload;
+	const hr_policy *policy = k->policy;
+	char err[1024], commit_hex[HR_OID_HEXSZ + 1];
+	char *data = NULL;
+	size_t len = 0;
+	hr_result *res = NULL, cached = { 0 };
+	bool from_cache = false;
+	int verdict;
+
+	if (c->seen == 1) {
+		k->summary->files_checked++;
+		return 1; /* this blob was clean wherever it was seen */
+	}
+	if (k->deadline > 0 && hr_budget_clock_read(k->clock) > k->deadline) {
+		k->timed_out = true;
+		return HR_ETIMEOUT;
+	}
+	/* the repository shows which sources are files and which are folders */
+	hr_repo_context *ctx = NULL;
+	hr_build_context view;
+	const hr_oid *tree = c->commit ? c->commit : k->context_tree;
+	bool can_have = tree || k->context_index, have = false, made = false;
+	int rc;
+	if (k->cache && !c->seen) {
+		unsigned char rec[RECORD_MAX];
+		long rlen = hr_cache_blob_get(k->cache, c->blob, rec, sizeof(rec));
+		if (rlen == 5) {
+			/* a check that asked nothing: only the number of candidate roots
+			   mattered, and the path tells it without reading a tree */
+			size_t want = can_have ? hr_repo_context_candidates(c->path) : 0;
+			from_cache = rec[0] == 'c' && get_u32(rec + 1) == want;
+		} else if (rlen > 5) {
+			have = can_have && hr_repo_context_new(&ctx, &view, k->repo, tree, c->path, err, sizeof(err)) == 0;
+			made = true;
+			from_cache = replay_holds(rec, (size_t)rlen, have ? &view : NULL);
+		}
+		hr_cache_count(k->cache, from_cache);
+		if (from_cache) {
+			k->cache_hits++;
+			goto report;
+		}
+	}
+	if (!made)
+		have = can_have && hr_repo_context_new(&ctx, &view, k->repo, tree, c->path, err, sizeof(err)) == 0;
+	if (k->before_blob && k->before_blob(k->blob_arg, c->blob, k->errout) < 0) {
+		k->error = true;
+		hr_repo_context_free(ctx);
+		return HR_EINVALID;
+	}
+	k->blobs_read++;
+	rc = hr_repo_blob_read(&data, &len, k->repo, c->blob, policy->max_size, err, sizeof(err));
+	if (rc == HR_ETOOBIG) {
+		snprintf(err, sizeof(err), "larger than max-size (%zu bytes, limit %zu): not read", len,
+			policy->max_size);
+		rc = hr_check_skipped(&res, err, policy);
+	} else if (rc < 0) {
+		if (k->after_blob)
+			k->after_blob(k->blob_arg);
+		errline(k->errout, "%s: %s", c->path, err);
+		k->error = true;
+		hr_repo_context_free(ctx);
+		return rc;
+	} else {
+		recorder rv = { .inner = &view };
+		hr_build_context recording = {
+			.ncandidates = view.ncandidates, .lookup = recording_lookup, .list = recording_list,
+			.data = &rv,
+		};
+		put(&rv, "c", 1);
+		put_u32(&rv, have ? (uint32_t)view.ncandidates : 0);
+		rc = hr_check_ext(&res, data, len, policy, have ? &recording : NULL);
+		if (rc == 0 && k->cache && res->nfindings == 0 && !rv.overflow)
+			hr_cache_blob_put(k->cache, c->blob, rv.rec, rv.len);
+	}
+	if (k->after_blob)
+		k->after_blob(k->blob_arg);
+	if (rc < 0) {
+		errline(k->errout, "cannot check '%s': %s", c->path, hr_error_str(rc));
+		k->error = true;
+		free(data);
+		hr_repo_context_free(ctx);
+		return rc;
+	}
+report:;
+	const hr_result *shown = from_cache ? &cached : res;
+	/* the verdict remembered for the blob is the baseline's business: the
+	   baseline is keyed by path, so the same blob elsewhere may show again */
+	size_t findings = hr_result_count(shown, HR_SEVERITY_INFO);
+	verdict = findings ? 2 : 1;
+	hr_report_item item = { .path = c->path, .result = shown };
+	if (k->updates)
+		item.ref = k->updates[c->update].ref;
+	if (k->show_commit && c->commit) {
+		hr_oid_fmt(commit_hex, c->commit);
+		item.commit = commit_hex;
+	}
+	size_t failing_before = k->summary->failing;
+	if (hr_report_file(k->reporter, k->baseline, policy->fail_on, &item, findings > 0, k->summary) < 0)
+		k->error = true;
+	bool failing = k->summary->failing > failing_before;
+	if (failing && c->commit && (!k->last_bad_commit || !hr_oid_equal(&k->last_bad, c->commit))) {
+		k->last_bad = *c->commit;
+		k->last_bad_commit = &k->last_bad;
+		k->bad_commits++;
+	}
+	hr_result_free(res);
+	free(data);
+	hr_repo_context_free(ctx);
+	return verdict;
+}
