@@ -126,6 +126,8 @@ typedef struct hr_judge {
 	FILE *errout;                  /* where errors go (standard error of the hook) */
 	const hr_ref_update *updates;  /* ref names for the report, or NULL */
 	bool show_commit;              /* findings name their commit */
+	bool only_new;                 /* block = new: a finding the commit's parents already had
+	                                  at the same path does not block; it is counted */
 	const hr_oid *context_tree;    /* the build context when a change has no commit (a tree) */
 	bool context_index;            /* ... or the index (pre-commit) */
 	double deadline;               /* on `clock`; 0: no budget */
@@ -151,11 +153,28 @@ int hr_judge_change(const hr_change *change, void *payload);
 
 /**
  * Report one checked file and count it into `summary`: what `baseline`
- * (NULL allowed) records is hidden first, so it neither prints nor counts.
- * `print` false counts without printing. Returns 0 or a negative error.
+ * (NULL allowed) records is hidden first, so it neither prints nor counts;
+ * with `only_new`, so are the findings marked preexisting (counted in
+ * summary->preexisting). `print` false counts without printing. Returns 0
+ * or a negative error.
  */
-int hr_report_file(hr_reporter *r, hr_baseline *baseline, hr_severity fail_on,
+int hr_report_file(hr_reporter *r, hr_baseline *baseline, hr_severity fail_on, bool only_new,
 	const hr_report_item *item, bool print, hr_report_summary *summary);
+
+/**
+ * Mark the findings of `res` (the blob at `path` in `commit`) that the
+ * commit's parents already had at that path (hr_result_mark_preexisting).
+ * Returns 0 or a negative error (a missing parent is an error).
+ */
+int hr_judge_mark_preexisting(hr_result *res, hr_repo *repo, const hr_policy *policy,
+	const hr_oid *commit, const char *path, char *err, size_t errlen);
+
+/**
+ * The same for a file staged for the next commit: against `parent` (HEAD,
+ * or HEAD's parent when amending; NULL: a first commit, nothing is old).
+ */
+int hr_judge_mark_preexisting_tree(hr_result *res, hr_repo *repo, const hr_policy *policy,
+	const hr_oid *parent, const char *path, char *err, size_t errlen);
 
 /* ---- pre-receive ------------------------------------------------------ */
 

@@ -358,6 +358,10 @@ int hr_tree_foreach(hr_repo *repo, const hr_oid *treeish, const hr_policy *polic
  */
 int hr_hash_bytes(hr_oid *out, const void *data, size_t len);
 
+/** The parents of `commit` (at most `max`), in order. HR_ENOTFOUND when it is missing. */
+int hr_repo_commit_parents(hr_oid *out, size_t max, size_t *n, hr_repo *repo, const hr_oid *commit,
+	char *err, size_t errlen);
+
 /** The version of the libgit2 hook-run runs with. */
 void hr_git_library_version(int *major, int *minor, int *rev);
 

@@ -61,6 +61,7 @@ typedef struct hr_report_summary {
 	size_t fixed;
 	size_t suppressed;
 	size_t baselined;          /* findings hidden because --baseline records them */
+	size_t preexisting;        /* findings the change did not add (block = new): not blocking */
 	double elapsed;            /* seconds */
 	const char *what;          /* "files", "staged files", "pushed commits" */
 	const char *note;          /* an extra line (a bypass, a timeout), or NULL */

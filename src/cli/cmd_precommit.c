@@ -54,6 +54,7 @@
 
 #include "cli.h"
 #include "gitcmd.h"
+#include "hook-run/engine.h"
 #include "hook-run/config.h"
 #include "hook-run/diff.h"
 #include "hook-run/fileio.h"
@@ -515,10 +516,40 @@ static int run(int argc, char **argv, bool merge)
 	}
 	if ((rc = hr_cli_policy_layered(&s.common, NULL, cfg, cfg_len, HR_CONFIG_FILE_NAME)) != 0)
 		goto out;
+	if (!s.common.baseline && s.common.policy.baseline) {
+		if (s.common.config_used && !strcmp(s.common.config_used, HR_CONFIG_FILE_NAME)) {
+			/* `baseline = FILE` of the staged .hook-run.ini: the staged baseline */
+			char *bdata = NULL;
+			size_t blen = 0;
+			const char *b = s.common.policy.baseline;
+			rc = hr_staged_read_path(&bdata, &blen, s.repo, b[0] == '/' ? b + 1 : b, 64u << 20, err, sizeof(err));
+			if (rc == HR_ENOTFOUND)
+				snprintf(err, sizeof(err), "not in the index");
+			if (rc == 0)
+				rc = hr_baseline_load(&s.common.baseline, bdata, blen, err, sizeof(err));
+			free(bdata);
+			if (rc < 0) {
+				hr_cli_error("%s: baseline = %s: %s", HR_CONFIG_FILE_NAME, b, err);
+				rc = rc == HR_ENOMEM ? HR_EXIT_ERROR : HR_EXIT_USAGE;
+				goto out;
+			}
+		} else if ((rc = hr_cli_policy_baseline(&s.common, s.repo, NULL, false)) != 0) {
+			goto out;
+		}
+	}
 	const hr_policy *policy = &s.common.policy;
 	bool fix = policy->action == HR_ACTION_FIX && !s.check_only;
 	unsigned flags = merge ? HR_STAGED_PRE_MERGE
 		: (amend < 0 ? detect_amend() : amend == 1) ? HR_STAGED_AMEND : 0;
+	/* block = new: findings the parent commit's file already had do not block */
+	hr_oid parent;
+	bool have_parent = false;
+	if (policy->block == HR_BLOCK_NEW) {
+		bool is_commit;
+		s.common.only_new = true;
+		have_parent = hr_repo_resolve(&parent, &is_commit, s.repo,
+			(flags & HR_STAGED_AMEND) ? "HEAD~1" : "HEAD", err, sizeof(err)) == 0 && is_commit;
+	}
 
 	double t0 = hr_cli_now();
 	rc = hr_staged_foreach(s.repo, policy, flags, collect, &s, err, sizeof(err));
@@ -584,9 +615,15 @@ static int run(int argc, char **argv, bool merge)
 	hr_report_summary summary = { .what = "staged file" };
 	for (size_t i = 0; i < s.nfiles; i++) {
 		staged_file *f = &s.files[i];
+		hr_result *shown = f->after ? f->after : f->res;
+		if (have_parent && hr_judge_mark_preexisting_tree(shown, s.repo, policy, &parent, f->path,
+			err, sizeof(err)) < 0) {
+			hr_cli_error("%s: %s", f->path, err);
+			s.error = true;
+		}
 		hr_report_item item = {
 			.path = f->path,
-			.result = f->after ? f->after : f->res,
+			.result = shown,
 			.fixed = f->napplied,
 			.diff = f->diff,
 		};

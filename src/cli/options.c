@@ -294,7 +294,7 @@ void hr_cli_report_opts(const hr_cli_common *c, hr_report_opts *opts, FILE *out)
 int hr_cli_report_file(hr_cli_common *c, hr_reporter *r, const hr_report_item *item, bool print,
 	hr_report_summary *summary)
 {
-	return hr_report_file(r, c->baseline, c->policy.fail_on, item, print, summary);
+	return hr_report_file(r, c->baseline, c->policy.fail_on, c->only_new, item, print, summary);
 }
 
 void hr_pathlist_free(hr_pathlist *l)

@@ -32,6 +32,7 @@ typedef struct hr_cli_common {
 	hr_format format;
 	bool color_flag_set;
 	bool doc_urls;               /* --doc-urls: text shows each rule's documentation URL */
+	bool only_new;               /* hooks with block = new: preexisting findings do not block */
 	bool color;
 	bool quiet;
 	bool no_config;                /* --no-config: defaults and flags only */

@@ -177,6 +177,8 @@ setup_push() {
 
 test_expect_success 'pre-receive: the pushed commit'"'"'s attributes, read in the quarantine' '
 	setup_push &&
+	: every finding blocks here, old or new &&
+	printf "[hook-run]\nblock = all\n" >../srv.git/hook-run.ini &&
 	write_file legacy/Dockerfile "$BAD" && write_file vendor/x/Dockerfile "$BAD" &&
 	write_file Dockerfile.orig "$BAD" &&
 	echo "legacy/** linguist-vendored" >.gitattributes &&

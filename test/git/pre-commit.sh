@@ -137,6 +137,38 @@ test_expect_success 'fix, the index is the build context: a staged directory sou
 	no_locks
 '
 
+test_expect_success 'block = new: an old finding does not block a comment edit; a new one does' '
+	new_repo r && cd r &&
+	write_file Dockerfile "# syntax=docker/dockerfile:1\nFROM alpine:3.20\nCOPY a /srv/\n" &&
+	git add Dockerfile && commit_unchecked old &&
+	write_file Dockerfile "# syntax=docker/dockerfile:1\n# the app\nFROM alpine:3.20\nCOPY a /srv/\n" &&
+	git commit -q -a -m comment >out 2>&1 &&
+	grep "0 findings, 1 older not blocking" out &&
+	grep "1 finding was already there before this change" out &&
+	write_file Dockerfile "# syntax=docker/dockerfile:1\n# the app\nFROM alpine:3.20\nCOPY a /srv/\nCOPY b /srv/\n" &&
+	git add Dockerfile &&
+	test_expect_code 1 git commit -q -m more >out 2>&1 &&
+	grep "Dockerfile:5:1: error: COPY without --link" out &&
+	! grep "Dockerfile:4:1" out &&
+	grep "1 finding, 1 older not blocking" out &&
+	printf "[hook-run]\nblock = all\n" >.hook-run.ini && git add .hook-run.ini &&
+	test_expect_code 1 git commit -q -m all >out 2>&1 &&
+	grep "Dockerfile:4:1: error: COPY without --link" out
+'
+
+test_expect_success 'baseline = FILE in the staged .hook-run.ini' '
+	new_repo r && cd r &&
+	write_file Dockerfile "FROM alpine:3.20\nCOPY a /srv/\n" &&
+	{ "$HOOK_RUN" check --no-config --format json Dockerfile >base.json || test $? = 1; } &&
+	printf "[hook-run]\nbaseline = base.json\n" >.hook-run.ini &&
+	git add . && git commit -q -m adopt >out 2>&1 &&
+	grep "2 hidden by the baseline" out &&
+	git rm -q --cached base.json && rm base.json &&
+	write_file Dockerfile "FROM alpine:3.20\nCOPY a /srv/\n# x\n" && git add Dockerfile &&
+	test_expect_code 1 git commit -q -m gone >out 2>&1 &&
+	grep "baseline = base.json: not in the index" out
+'
+
 test_expect_success 'fix, a partially staged file keeps its unstaged hunk' '
 	new_repo r fix && cd r &&
 	write_file Dockerfile "${GOOD}RUN echo one\nRUN echo two\nRUN echo three\n" && git add Dockerfile && git commit -q -m good &&

@@ -68,6 +68,26 @@ test_expect_success 'the pushed tree is the build context: a directory source, a
 	grep "^$c:svc/Dockerfile:5:21: warning: COPY --link to /app: /app is a directory" lines
 '
 
+test_expect_success 'block = new: a push that only edits around old findings goes in; new ones are refused' '
+	setup &&
+	write_file old/Dockerfile "# syntax=docker/dockerfile:1\nFROM alpine:3.20\nCOPY a /srv/\n" &&
+	git add . && commit_unchecked old &&
+	mv ../srv.git/hooks/pre-receive ../srv.git/hooks/off &&
+	git push -q origin main 2>/dev/null &&
+	mv ../srv.git/hooks/off ../srv.git/hooks/pre-receive &&
+	write_file old/Dockerfile "# syntax=docker/dockerfile:1\n# note\nFROM alpine:3.20\nCOPY a /srv/\n" &&
+	git commit -q -a -m note &&
+	git push origin main >out 2>&1 &&
+	remote_lines out >lines &&
+	grep "0 findings, 1 older not blocking" lines &&
+	write_file old/Dockerfile "# syntax=docker/dockerfile:1\n# note\nFROM alpine:3.20\nCOPY a /srv/\nCOPY b /srv/\n" &&
+	git commit -q -a -m more &&
+	test_expect_code 1 git push origin main >out 2>&1 &&
+	remote_lines out >lines &&
+	grep "old/Dockerfile:5:1: error: COPY without --link" lines &&
+	! grep "old/Dockerfile:4:1" lines
+'
+
 test_expect_success 'a new branch: its new commits are checked, not the history it shares' '
 	setup &&
 	write_file legacy/Dockerfile "$BAD" && git add . && commit_unchecked legacy &&

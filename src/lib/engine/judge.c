@@ -35,16 +35,38 @@ double hr_budget_clock_read(void *arg)
 	return hr_git_now();
 }
 
-int hr_report_file(hr_reporter *r, hr_baseline *baseline, hr_severity fail_on,
+int hr_report_file(hr_reporter *r, hr_baseline *baseline, hr_severity fail_on, bool only_new,
 	const hr_report_item *item, bool print, hr_report_summary *summary)
 {
 	hr_baseline_view view;
 	hr_report_item shown = *item;
+	hr_finding *kept = NULL;
 	int rc = hr_baseline_filter(&view, baseline, item->path, item->result);
 	if (rc < 0)
 		return rc;
 	if (item->result)
 		shown.result = &view.result;
+	if (only_new && item->result) {
+		/* what the change did not add: counted, not shown, not blocking */
+		size_t old = 0;
+		for (size_t i = 0; i < view.result.nfindings; i++)
+			if (view.result.findings[i].preexisting && !view.result.findings[i].suppressed)
+				old++;
+		if (old) {
+			kept = malloc(view.result.nfindings * sizeof(*kept));
+			if (!kept) {
+				hr_baseline_view_free(&view);
+				return HR_ENOMEM;
+			}
+			size_t j = 0;
+			for (size_t i = 0; i < view.result.nfindings; i++)
+				if (!(view.result.findings[i].preexisting && !view.result.findings[i].suppressed))
+					kept[j++] = view.result.findings[i];
+			view.result.findings = kept;
+			view.result.nfindings = j;
+			summary->preexisting += old;
+		}
+	}
 	if (print && r)
 		rc = hr_reporter_add(r, &shown);
 	summary->files_checked++;
@@ -55,6 +77,52 @@ int hr_report_file(hr_reporter *r, hr_baseline *baseline, hr_severity fail_on,
 	}
 	summary->baselined += view.hidden;
 	hr_baseline_view_free(&view);
+	free(kept);
+	return rc;
+}
+
+int hr_judge_mark_preexisting_tree(hr_result *res, hr_repo *repo, const hr_policy *policy,
+	const hr_oid *parent, const char *path, char *err, size_t errlen)
+{
+	if (!res || !res->nfindings || !parent)
+		return 0;
+	char *data = NULL;
+	size_t len = 0;
+	int rc = hr_repo_read_path(&data, &len, repo, parent, path, policy->max_size, err, errlen);
+	if (rc == HR_ENOTFOUND)
+		return 0; /* a new file: every finding is new */
+	if (rc == HR_ETOOBIG) {
+		free(data);
+		return 0; /* nothing to compare with: new */
+	}
+	if (rc < 0)
+		return rc;
+	hr_repo_context *ctx = NULL;
+	hr_build_context view;
+	bool have = hr_repo_context_new(&ctx, &view, repo, parent, path, err, errlen) == 0;
+	hr_result *before = NULL;
+	rc = hr_check_ext(&before, data, len, policy, have ? &view : NULL);
+	if (rc == 0)
+		hr_result_mark_preexisting(res, before);
+	hr_result_free(before);
+	hr_repo_context_free(ctx);
+	free(data);
+	return rc;
+}
+
+int hr_judge_mark_preexisting(hr_result *res, hr_repo *repo, const hr_policy *policy,
+	const hr_oid *commit, const char *path, char *err, size_t errlen)
+{
+	hr_oid parents[16];
+	size_t n = 0;
+	if (!res || !res->nfindings)
+		return 0;
+	int rc = hr_repo_commit_parents(parents, 16, &n, repo, commit, err, errlen);
+	if (rc < 0)
+		return rc;
+	/* a finding any parent had is old (a merge brings both sides' findings) */
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = hr_judge_mark_preexisting_tree(res, repo, policy, &parents[i], path, err, errlen);
 	return rc;
 }
 
@@ -348,7 +416,13 @@ report:;
 		item.commit = commit_hex;
 	}
 	size_t failing_before = k->summary->failing;
-	if (hr_report_file(k->reporter, k->baseline, policy->fail_on, &item, findings > 0, k->summary) < 0)
+	if (k->only_new && res && c->commit && findings &&
+	    hr_judge_mark_preexisting(res, k->repo, policy, c->commit, c->path, err, sizeof(err)) < 0) {
+		errline(k->errout, "%s: %s", c->path, err);
+		k->error = true;
+	}
+	if (hr_report_file(k->reporter, k->baseline, policy->fail_on, k->only_new, &item, findings > 0,
+		k->summary) < 0)
 		k->error = true;
 	bool failing = k->summary->failing > failing_before;
 	if (failing && c->commit && (!k->last_bad_commit || !hr_oid_equal(&k->last_bad, c->commit))) {

@@ -283,6 +283,7 @@ int hr_engine_prereceive(hr_verdict *v, const hr_prereceive_request *req)
 		.errout = req->errout,
 		.updates = updates,
 		.show_commit = true,
+		.only_new = policy->block == HR_BLOCK_NEW,
 		.deadline = budget > 0 ? started + budget : 0,
 		.clock = &clock,
 		.cache = req->cache,

@@ -321,3 +321,17 @@ int hr_hash_bytes(hr_oid *out, const void *data, size_t len)
 	/* git's blob hash: a stable SHA-1 of the bytes, with nothing to link but libgit2 */
 	return git_odb_hash((git_oid *)(void *)out, data, len, GIT_OBJECT_BLOB) < 0 ? HR_EGIT : 0;
 }
+
+int hr_repo_commit_parents(hr_oid *out, size_t max, size_t *n, hr_repo *repo, const hr_oid *commit,
+	char *err, size_t errlen)
+{
+	git_commit *c;
+	*n = 0;
+	if (git_commit_lookup(&c, repo->repo, hr_oid_to_git(commit)) < 0)
+		return hr_git_error(HR_ENOTFOUND, err, errlen, "cannot read a commit's parents");
+	size_t np = git_commit_parentcount(c);
+	for (size_t i = 0; i < np && i < max; i++)
+		out[(*n)++] = *hr_oid_from_git(git_commit_parent_id(c, (unsigned)i));
+	git_commit_free(c);
+	return 0;
+}

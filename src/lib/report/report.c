@@ -178,6 +178,8 @@ void hr_report_print_counts(FILE *out, const hr_report_summary *s)
 		fprintf(out, ", %zu suppressed", s->suppressed);
 	if (s->baselined)
 		fprintf(out, ", %zu hidden by the baseline", s->baselined);
+	if (s->preexisting)
+		fprintf(out, ", %zu older not blocking", s->preexisting);
 }
 
 const char *hr_rule_doc_url(char *buf, size_t bufsz, const char *base, hr_rule_id rule)

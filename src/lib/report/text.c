@@ -137,6 +137,13 @@ static int text_finish(hr_reporter *r, const hr_report_summary *s)
 	} else {
 		hr_report_print_counts(out, s);
 		fprintf(out, " in %.2fs\n", s->elapsed);
+		if (s->preexisting) {
+			prefix(r);
+			fprintf(out, "hook-run: %zu finding%s %s already there before this change: with block = new "
+				"%s not block it (`hook-run check FILE` or `hook-run audit` shows %s)\n",
+				s->preexisting, s->preexisting == 1 ? "" : "s", s->preexisting == 1 ? "was" : "were",
+				s->preexisting == 1 ? "it does" : "they do", s->preexisting == 1 ? "it" : "them");
+		}
 	}
 	fflush(out);
 	return ferror(out) ? HR_EIO : 0;
