@@ -41,6 +41,11 @@ typedef struct hr_report_opts {
 	                              with the source); a rule's URL is this + "#" + its name in
 	                              lower case. NULL: no URLs */
 	bool show_doc_urls;        /* text: a `docs:` line under each finding */
+	size_t max_shown;          /* text: print at most this many findings (0: all); the rest
+	                              are counted, and the summary says how to see them */
+	size_t max_per_file;       /* text: ... and at most this many per file (0: all) */
+	const char *all_command;   /* text: the command that shows everything ("hook-run audit
+	                              --range A..B"), named when the caps left findings out */
 	bool fixed_elapsed;        /* report `elapsed` below instead of the measured time */
 	double elapsed;            /*   (reproducible output for tests: HOOK_RUN_TEST_ELAPSED) */
 } hr_report_opts;

@@ -88,6 +88,19 @@ test_expect_success 'block = new: a push that only edits around old findings goe
 	! grep "old/Dockerfile:4:1" lines
 '
 
+test_expect_success 'a rejected push prints a screenful: the first findings, a summary by rule, the command for the rest' '
+	setup &&
+	i=0 && while [ $i -lt 12 ]; do write_file "svc$i/Dockerfile" "$BAD" && i=$((i + 1)); done &&
+	git add . && commit_unchecked many &&
+	old=$(git rev-parse --short=12 HEAD~1) && new=$(git rev-parse --short=12 HEAD) &&
+	test_expect_code 1 git push origin main >out 2>&1 &&
+	remote_lines out >lines &&
+	test "$(grep -c ": error: " lines)" = 20 &&
+	grep "^hook-run: 4 more findings not shown here; \`hook-run audit --range $old..$new\` shows them all$" lines &&
+	grep "^hook-run: by rule: SyntaxDirectiveMissing 12 (12 fixable), CopyLinkMissing 12 (12 fixable)$" lines &&
+	test "$(wc -l <lines)" -lt 50
+'
+
 test_expect_success 'a new branch: its new commits are checked, not the history it shares' '
 	setup &&
 	write_file legacy/Dockerfile "$BAD" && git add . && commit_unchecked legacy &&

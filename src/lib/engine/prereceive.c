@@ -223,6 +223,20 @@ int hr_engine_prereceive(hr_verdict *v, const hr_prereceive_request *req)
 		goto out;
 	}
 	FILE *notes = req->format == HR_FORMAT_TEXT ? out : req->errout;
+	/* a screenful: the first findings, then the command that shows them all */
+	char all_command[2 * HR_OID_HEXSZ + 64] = "";
+	for (size_t i = 0; i < nupdates; i++) {
+		char o[HR_OID_HEXSZ + 1], n[HR_OID_HEXSZ + 1];
+		if (hr_oid_is_zero(&updates[i].new_oid))
+			continue;
+		hr_oid_fmt(n, &updates[i].new_oid);
+		hr_oid_fmt(o, &updates[i].old_oid);
+		if (hr_oid_is_zero(&updates[i].old_oid))
+			snprintf(all_command, sizeof(all_command), "hook-run audit %.12s", n);
+		else
+			snprintf(all_command, sizeof(all_command), "hook-run audit --range %.12s..%.12s", o, n);
+		break;
+	}
 	hr_report_opts ro = {
 		.format = req->format,
 		.out = out,
@@ -233,6 +247,9 @@ int hr_engine_prereceive(hr_verdict *v, const hr_prereceive_request *req)
 		.elapsed = req->elapsed,
 		.fix_command = "hook-run fix",
 		.silent_no_match = true,
+		.max_shown = 20,
+		.max_per_file = 5,
+		.all_command = *all_command ? all_command : NULL,
 	};
 	if (hr_reporter_new(&reporter, &ro) < 0) {
 		error_line(req, "the %s format is not available yet", hr_format_name(req->format));

@@ -18,6 +18,11 @@ struct hr_reporter {
 	hr_report_opts opts;
 	void *state;            /* the format's own data */
 	const char *last_ref;   /* text: the ref of the previous group */
+	/* text: what was found, per rule, and what the caps left out */
+	size_t rule_count[HR_RULE_COUNT];
+	size_t rule_fixable[HR_RULE_COUNT];
+	size_t shown;           /* findings printed */
+	size_t not_shown;       /* findings past max_shown / max_per_file */
 };
 
 extern const hr_report_ops hr_report_text_ops;

@@ -67,10 +67,22 @@ static int text_add(hr_reporter *r, const hr_report_item *item)
 	}
 	if (item->fixed && item->diff)
 		fputs(item->diff, out); /* asked for with --diff: shown even with -q */
+	size_t in_file = 0;
 	for (size_t i = 0; res && i < res->nfindings; i++) {
 		const hr_finding *f = &res->findings[i];
 		if (f->suppressed)
 			continue;
+		/* counted per rule whether or not it is printed */
+		r->rule_count[f->rule]++;
+		if (r->opts.policy ? hr_finding_fix_allowed(f, r->opts.policy) : f->fix == HR_FIX_SAFE)
+			r->rule_fixable[f->rule]++;
+		if ((r->opts.max_shown && r->shown >= r->opts.max_shown) ||
+		    (r->opts.max_per_file && in_file >= r->opts.max_per_file)) {
+			r->not_shown++;
+			continue;
+		}
+		r->shown++;
+		in_file++;
 		prefix(r);
 		print_location(r, item, f);
 		fprintf(out, " %s%s%s: %s [%s]\n", c ? sev_colour(f->severity) : "",
@@ -118,8 +130,8 @@ static int text_finish(hr_reporter *r, const hr_report_summary *s)
 		fflush(out);
 		return ferror(out) ? HR_EIO : 0;
 	}
-	prefix(r);
 	if (s->files_checked == 0) {
+		prefix(r);
 		fprintf(out, "hook-run: no Dockerfile matched");
 		const hr_policy *p = r->opts.policy;
 		if (p && p->npaths) {
@@ -135,6 +147,35 @@ static int text_finish(hr_reporter *r, const hr_report_summary *s)
 		}
 		fputs("\n", out);
 	} else {
+		/* per rule: how many, how many the fix mode fixes - when the report is longer than
+		   a glance (more than 5 findings) or the caps hid some */
+		size_t rules = 0, total = 0;
+		for (int i = 0; i < HR_RULE_COUNT; i++)
+			if (r->rule_count[i]) {
+				rules++;
+				total += r->rule_count[i];
+			}
+		if (r->not_shown) {
+			prefix(r);
+			fprintf(out, "hook-run: %zu more finding%s not shown here%s%s%s\n", r->not_shown,
+				r->not_shown == 1 ? "" : "s", r->opts.all_command ? "; `" : "",
+				r->opts.all_command ? r->opts.all_command : "", r->opts.all_command ? "` shows them all" : "");
+		}
+		if (total > 5 || r->not_shown) {
+			prefix(r);
+			fputs("hook-run: by rule:", out);
+			bool first = true;
+			for (int i = 0; i < HR_RULE_COUNT; i++) {
+				if (!r->rule_count[i])
+					continue;
+				fprintf(out, "%s %s %zu", first ? "" : ",", hr_rule_get((hr_rule_id)i)->name, r->rule_count[i]);
+				if (r->rule_fixable[i])
+					fprintf(out, " (%zu fixable)", r->rule_fixable[i]);
+				first = false;
+			}
+			fputs("\n", out);
+		}
+		prefix(r);
 		hr_report_print_counts(out, s);
 		fprintf(out, " in %.2fs\n", s->elapsed);
 		if (s->preexisting) {
