@@ -101,6 +101,15 @@ test_expect_success 'a rejected push prints a screenful: the first findings, a s
 	test "$(wc -l <lines)" -lt 50
 '
 
+test_expect_success 'a first push of a long history: the ways forward, not a rebase' '
+	setup &&
+	i=0 && while [ $i -lt 12 ]; do write_file "h$i/Dockerfile" "$BAD" && git add . && commit_unchecked "c$i" && i=$((i + 1)); done &&
+	test_expect_code 1 git push origin main >out 2>&1 &&
+	remote_lines out >lines &&
+	grep "push rejected: 24 findings in 12 commits of this push.s history; rather than rewriting it" lines &&
+	grep "scope = tips" lines && grep "baseline = FILE" lines
+'
+
 test_expect_success 'a new branch: its new commits are checked, not the history it shares' '
 	setup &&
 	write_file legacy/Dockerfile "$BAD" && git add . && commit_unchecked legacy &&

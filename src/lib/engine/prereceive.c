@@ -350,7 +350,22 @@ int hr_engine_prereceive(hr_verdict *v, const hr_prereceive_request *req)
 		snprintf(unchecked, sizeof(unchecked), "the time budget (%gs) ran out after %zu commit%s, "
 			"so the rest of the push was not checked", budget, stats.commits,
 			stats.commits == 1 ? "" : "s");
-	if (summary.failing) {
+	if (summary.failing && judge.bad_commits > 10) {
+		/* a long history (a first push of an existing project): rewriting it is not
+		   the answer; say what is */
+		snprintf(note, sizeof(note), "push rejected: %zu finding%s in %zu commits of this push's history; "
+			"rather than rewriting it, the server's administrator can judge only the tips "
+			"([pre-receive] scope = tips) or accept what is there with a baseline (baseline = FILE, "
+			"from `hook-run audit --history --format json`)%s%s%s",
+			summary.failing, summary.failing == 1 ? "" : "s", judge.bad_commits,
+			policy->push_option_skip ? "; or push once with `git push -o hook-run.skip` (logged)" : "",
+			timed_out ? "; " : "", unchecked);
+		summary.note = note;
+		rc = HR_VERDICT_FINDINGS;
+		snprintf(detail, sizeof(detail), "findings=%zu commits=%zu%s", summary.failing,
+			judge.bad_commits, timed_out ? " timeout=yes" : "");
+		log_event(req, policy, repo, &senv, "reject", updates, nupdates, detail);
+	} else if (summary.failing) {
 		snprintf(note, sizeof(note), "push rejected: %zu finding%s in %zu commit%s; fix them with "
 			"`hook-run fix PATH`, amend or rebase, and push again%s%s",
 			summary.failing, summary.failing == 1 ? "" : "s", judge.bad_commits,
