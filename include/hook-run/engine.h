@@ -142,11 +142,35 @@ typedef struct hr_judge {
 	const hr_oid *last_bad_commit; /* to count the commits with findings */
 	hr_oid last_bad;
 	size_t bad_commits;
+	struct hr_judge_bad *bad;      /* distinct (path, blob)s with failing findings (first 256) */
+	size_t nbad;                   /* how many of them are kept */
+	bool bad_more;                 /* more failed than are kept */
 	size_t blobs_read;             /* blobs read and checked (each distinct clean one once) */
 	size_t cache_hits;             /* blobs the cache said were clean (not read) */
 	bool error;                    /* an error was written */
 	bool timed_out;                /* the deadline stopped the source */
 } hr_judge;
+
+/** A (path, blob) with failing findings, for the fix hint. */
+struct hr_judge_bad {
+	char *path;
+	hr_oid blob;
+};
+
+/** Free what an hr_judge collected (the failing paths). */
+void hr_judge_free(hr_judge *judge);
+
+/**
+ * How to fix what the judge found, for a message: "`hook-run fix a/Dockerfile`",
+ * "`hook-run fix a/Dockerfile 'b c/Dockerfile'` and 3 more files". Paths are
+ * quoted for a POSIX shell (control bytes as $'\ooo'). Only files whose
+ * failing version is what a tip of the push has are named: `fix` works on
+ * the working tree, and a file only older commits had wrong (deleted or
+ * fixed since) is fixed by rewriting those commits. Without updates, every
+ * failing path. Into buf; empty when no file qualifies.
+ */
+const char *hr_judge_fix_hint(const hr_judge *judge, const hr_ref_update *updates,
+	size_t nupdates, char *buf, size_t bufsz);
 
 /** The hr_change_fn of an hr_judge (`payload`). */
 int hr_judge_change(const hr_change *change, void *payload);

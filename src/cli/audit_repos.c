@@ -179,6 +179,7 @@ static int judge_repo(fleet *f, const char *path, const char *name, bool all_ref
 			hr_cli_error("%s: %s", label, err);
 		if (judge.error)
 			f->error = true;
+		hr_judge_free(&judge);
 	}
 	if (f->reporter && f->summary->failing > failing_before)
 		f->bad_repos++;

@@ -383,6 +383,7 @@ int hr_cmd_audit(int argc, char **argv)
 			src = hr_tree_foreach(repo, &oid, &common.policy, hr_judge_change, &checker,
 				err, sizeof(err));
 		}
+		hr_judge_free(&checker);
 		if (src < 0) {
 			rc = hr_cli_git_failure(src, err, &checker);
 			if (hr_repo_is_shallow(repo))

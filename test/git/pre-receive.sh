@@ -48,7 +48,7 @@ test_expect_success 'reject: the whole report, the refs and objects untouched' '
 	    fix (safe): insert \`# syntax=docker/dockerfile:1\` as line 1; run \`hook-run fix app/Dockerfile\`
 	$c:app/Dockerfile:2:1: error: COPY without --link: nothing here depends on the previous layer, so adding --link keeps the image the same and lets this layer'"'"'s cache survive changes to earlier layers [CopyLinkMissing]
 	    fix (safe): insert --link after COPY; run \`hook-run fix app/Dockerfile\`
-	hook-run: push rejected: 2 findings in 1 commit; fix them with \`hook-run fix PATH\`, amend or rebase, and push again
+	hook-run: push rejected: 2 findings in 1 commit; fix them with \`hook-run fix app/Dockerfile\`, amend or rebase, and push again
 	hook-run: 1 pushed file checked, 2 findings in Ns
 	EOF
 	test_cmp expect lines &&
@@ -240,6 +240,22 @@ test_expect_success 'a bad commit fixed later in the same push: scope commits re
 	test_expect_code 1 git push origin main >out 2>&1 &&
 	remote_lines out >lines && grep "^$bad:Dockerfile:5:1: error" lines &&
 	grep "1 finding in 1 commit" lines
+'
+
+test_expect_success 'the rejection names the files to fix, quoted for the shell, only those the tip still has wrong' '
+	setup &&
+	write_file "a b/Dockerfile" "$BAD" && write_file "it'"'"'s/Dockerfile" "$BAD" &&
+	write_file gone/Dockerfile "$BAD" && write_file later/Dockerfile "$BAD" &&
+	write_file d/Dockerfile "$BAD" && write_file e/Dockerfile "$BAD" &&
+	git add . && commit_unchecked many &&
+	git rm -q gone/Dockerfile && write_file later/Dockerfile "$GOOD" && git add . && commit_unchecked some &&
+	test_expect_code 1 git push origin main >out 2>&1 &&
+	remote_lines out >lines &&
+	grep -F "fix them with \`hook-run fix '"'"'a b/Dockerfile'"'"' d/Dockerfile e/Dockerfile\` and 1 more file, amend or rebase" lines &&
+	git rm -q -r "a b" "it'"'"'s" d e && commit_unchecked none &&
+	test_expect_code 1 git push origin main >out 2>&1 &&
+	remote_lines out >lines &&
+	grep -F "the pushed tips no longer have them, so fix the commits that do with \`git rebase -i\`" lines
 '
 
 test_expect_success 'a bad commit fixed later in the same push: scope tips accepts' '

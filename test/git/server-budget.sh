@@ -108,7 +108,7 @@ test_expect_success 'findings made before the budget ran out reject the push (ex
 	unreferenced &&
 	HOOK_RUN_TEST_CLOCK_STEP=1 && export HOOK_RUN_TEST_CLOCK_STEP &&
 	test_expect_code 1 hook &&
-	grep -Fx "hook-run: push rejected: 2 findings in 1 commit; fix them with \`hook-run fix PATH\`, amend or rebase, and push again; the time budget (4s) ran out after 2 commits, so the rest of the push was not checked" out &&
+	grep -Fx "hook-run: push rejected: 2 findings in 1 commit; fix them with \`hook-run fix app/Dockerfile\`, amend or rebase, and push again; the time budget (4s) ran out after 2 commits, so the rest of the push was not checked" out &&
 	grep " reject .* findings=2 commits=1 timeout=yes$" ../srv.git/hook-run.log
 '
 

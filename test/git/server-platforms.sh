@@ -52,7 +52,7 @@ expect_report() {
 	${p}    fix (safe): insert \`# syntax=docker/dockerfile:1\` as line 1; run \`hook-run fix $4\`
 	${p}$3:$4:2:1: error: COPY without --link: nothing here depends on the previous layer, so adding --link keeps the image the same and lets this layer's cache survive changes to earlier layers [CopyLinkMissing]
 	${p}    fix (safe): insert --link after COPY; run \`hook-run fix $4\`
-	${p}hook-run: push rejected: 2 findings in 1 commit; fix them with \`hook-run fix PATH\`, amend or rebase, and push again
+	${p}hook-run: push rejected: 2 findings in 1 commit; fix them with \`hook-run fix app/Dockerfile\`, amend or rebase, and push again
 	${p}hook-run: 1 pushed file checked, 2 findings in Ns
 	EOF
 }

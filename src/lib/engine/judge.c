@@ -317,6 +317,30 @@ static void errline(FILE *f, const char *fmt, ...)
 	fflush(f);
 }
 
+/* Keep the distinct (path, blob)s with failing findings, for the fix hint. */
+static void remember_bad(hr_judge *k, const char *path, const hr_oid *blob)
+{
+	for (size_t i = 0; i < k->nbad; i++)
+		if (!strcmp(k->bad[i].path, path) && hr_oid_equal(&k->bad[i].blob, blob))
+			return;
+	if (k->nbad == 256) {
+		k->bad_more = true;
+		return;
+	}
+	struct hr_judge_bad *grown = realloc(k->bad, (k->nbad + 1) * sizeof(*grown));
+	char *copy = strdup(path);
+	if (grown)
+		k->bad = grown;
+	if (!grown || !copy) {
+		free(copy);
+		k->bad_more = true;
+		return;
+	}
+	k->bad[k->nbad].path = copy;
+	k->bad[k->nbad].blob = *blob;
+	k->nbad++;
+}
+
 int hr_judge_change(const hr_change *c, void *payload)
 {
 	hr_judge *k = payload;
@@ -425,6 +449,8 @@ report:;
 		k->summary) < 0)
 		k->error = true;
 	bool failing = k->summary->failing > failing_before;
+	if (failing)
+		remember_bad(k, c->path, c->blob);
 	if (failing && c->commit && (!k->last_bad_commit || !hr_oid_equal(&k->last_bad, c->commit))) {
 		k->last_bad = *c->commit;
 		k->last_bad_commit = &k->last_bad;
@@ -434,4 +460,110 @@ report:;
 	free(data);
 	hr_repo_context_free(ctx);
 	return verdict;
+}
+
+void hr_judge_free(hr_judge *judge)
+{
+	for (size_t i = 0; i < judge->nbad; i++)
+		free(judge->bad[i].path);
+	free(judge->bad);
+	judge->bad = NULL;
+	judge->nbad = 0;
+}
+
+/*
+ * Is the version of bad[at].path that some tip has one that failed? The
+ * tip's file is read and hashed (the tree walk that found it is gone).
+ */
+static bool tip_fails(const hr_judge *k, const hr_ref_update *updates, size_t nupdates, size_t at)
+{
+	char err[256];
+	for (size_t i = 0; i < nupdates; i++) {
+		if (hr_oid_is_zero(&updates[i].new_oid))
+			continue;
+		char *data = NULL;
+		size_t len = 0;
+		hr_oid id;
+		int rc = hr_repo_read_path(&data, &len, k->repo, &updates[i].new_oid, k->bad[at].path,
+			k->policy->max_size, err, sizeof(err));
+		if (rc == 0)
+			rc = hr_hash_bytes(&id, data, len);
+		free(data);
+		if (rc < 0)
+			continue;
+		for (size_t j = 0; j < k->nbad; j++)
+			if (!strcmp(k->bad[j].path, k->bad[at].path) && hr_oid_equal(&k->bad[j].blob, &id))
+				return true;
+	}
+	return false;
+}
+
+/* Append `path` to buf quoted for a POSIX shell. */
+static size_t shell_quote(char *buf, size_t bufsz, size_t off, const char *path)
+{
+#define PUT(...) do { if (off < bufsz) off += (size_t)snprintf(buf + off, bufsz - off, __VA_ARGS__); } while (0)
+	bool plain = *path != '\0', control = false;
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			control = true;
+		bool word = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9');
+		if (!word && !strchr("/._-+,:@%=", *p))
+			plain = false;
+	}
+	if (plain) {
+		PUT("%s", path);
+	} else if (control) {
+		PUT("$'");
+		for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+			if (*p < 0x20 || *p >= 0x7f || *p == '\'' || *p == '\\')
+				PUT("\\%03o", *p);
+			else
+				PUT("%c", *p);
+		}
+		PUT("'");
+	} else {
+		PUT("'");
+		for (const char *p = path; *p; p++) {
+			if (*p == '\'')
+				PUT("'\\''");
+			else
+				PUT("%c", *p);
+		}
+		PUT("'");
+	}
+#undef PUT
+	return off;
+}
+
+const char *hr_judge_fix_hint(const hr_judge *judge, const hr_ref_update *updates,
+	size_t nupdates, char *buf, size_t bufsz)
+{
+	size_t off = 0, shown = 0, more = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < judge->nbad; i++) {
+		bool again = false; /* the same path with another failing blob */
+		for (size_t j = 0; j < i && !again; j++)
+			again = !strcmp(judge->bad[j].path, judge->bad[i].path);
+		if (again || (updates && !tip_fails(judge, updates, nupdates, i)))
+			continue;
+		if (shown == 3) {
+			more++;
+			continue;
+		}
+		if (off < bufsz)
+			off += (size_t)snprintf(buf + off, bufsz - off, "%s", shown ? " " : "`hook-run fix ");
+		off = shell_quote(buf, bufsz, off, judge->bad[i].path);
+		shown++;
+	}
+	if (!shown)
+		return buf;
+	if (off < bufsz)
+		off += (size_t)snprintf(buf + off, bufsz - off, "`");
+	if (judge->bad_more && off < bufsz)
+		off += (size_t)snprintf(buf + off, bufsz - off, " and more files");
+	else if (more && off < bufsz)
+		off += (size_t)snprintf(buf + off, bufsz - off, " and %zu more file%s", more, more == 1 ? "" : "s");
+	if (off >= bufsz) /* a truncated command is worse than none */
+		buf[0] = '\0';
+	return buf;
 }

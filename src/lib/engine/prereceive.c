@@ -342,6 +342,7 @@ int hr_engine_prereceive(hr_verdict *v, const hr_prereceive_request *req)
 			error_line(req, "%s", *err ? err : hr_error_str(wrc));
 		rc = HR_VERDICT_ERROR;
 		reject_line(req, "push rejected: hook-run could not check it");
+		hr_judge_free(&judge);
 		goto out;
 	}
 
@@ -366,10 +367,17 @@ int hr_engine_prereceive(hr_verdict *v, const hr_prereceive_request *req)
 			judge.bad_commits, timed_out ? " timeout=yes" : "");
 		log_event(req, policy, repo, &senv, "reject", updates, nupdates, detail);
 	} else if (summary.failing) {
-		snprintf(note, sizeof(note), "push rejected: %zu finding%s in %zu commit%s; fix them with "
-			"`hook-run fix PATH`, amend or rebase, and push again%s%s",
+		char hint[512], how[600];
+		hr_judge_fix_hint(&judge, updates, nupdates, hint, sizeof(hint));
+		if (*hint)
+			snprintf(how, sizeof(how), "fix them with %s, amend or rebase", hint);
+		else
+			snprintf(how, sizeof(how), "the pushed tips no longer have them, so fix the commits "
+				"that do with `git rebase -i`");
+		snprintf(note, sizeof(note), "push rejected: %zu finding%s in %zu commit%s; %s, "
+			"and push again%s%s",
 			summary.failing, summary.failing == 1 ? "" : "s", judge.bad_commits,
-			judge.bad_commits == 1 ? "" : "s", timed_out ? "; " : "", unchecked);
+			judge.bad_commits == 1 ? "" : "s", how, timed_out ? "; " : "", unchecked);
 		summary.note = note;
 		rc = HR_VERDICT_FINDINGS;
 		snprintf(detail, sizeof(detail), "findings=%zu commits=%zu%s", summary.failing,
@@ -403,6 +411,7 @@ int hr_engine_prereceive(hr_verdict *v, const hr_prereceive_request *req)
 			req->decision_id);
 		fflush(notes);
 	}
+	hr_judge_free(&judge);
 out:
 	hr_cache_flush(req->cache);
 	if (out != req->out) {
