@@ -57,6 +57,7 @@ typedef struct hr_report_item {
 	const hr_result *result;
 	size_t fixed;              /* findings fixed in this file */
 	const char *diff;          /* unified diff of what was changed, or NULL */
+	bool from_stdin;           /* read from standard input: the fix hint is `fix -` */
 } hr_report_item;
 
 typedef struct hr_report_summary {
@@ -67,6 +68,8 @@ typedef struct hr_report_summary {
 	size_t suppressed;
 	size_t baselined;          /* findings hidden because --baseline records them */
 	size_t preexisting;        /* findings the change did not add (block = new): not blocking */
+	size_t unreadable;         /* files named or found that could not be read (an error
+	                              was said for each): no "no Dockerfile matched" then */
 	double elapsed;            /* seconds */
 	const char *what;          /* "files", "staged files", "pushed commits" */
 	const char *note;          /* an extra line (a bypass, a timeout), or NULL */

@@ -65,7 +65,7 @@ static void run_one(run_state *s, const char *path)
 	char *data = NULL, *fixed = NULL, *diff = NULL;
 	size_t len = 0;
 	hr_result *res = NULL, *after = NULL;
-	hr_report_item item = { .path = shown };
+	hr_report_item item = { .path = shown, .from_stdin = is_stdin };
 	hr_fs_context *ctx = NULL;
 	hr_build_context view, *viewp = NULL;
 
@@ -80,6 +80,7 @@ static void run_one(run_state *s, const char *path)
 	} else if (rc < 0) {
 		hr_cli_error("%s", err);
 		s->io_error = 1;
+		s->summary.unreadable++;
 		return;
 	} else {
 		rc = hr_check_ext(&res, data, len, policy, viewp);

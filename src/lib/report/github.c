@@ -122,7 +122,7 @@ static int github_finish(hr_reporter *r, const hr_report_summary *s)
 		fputc('\n', out);
 	}
 	if (!r->opts.quiet) {
-		if (s->files_checked == 0) {
+		if (s->files_checked == 0 && !s->unreadable) {
 			if (!r->opts.silent_no_match)
 				fputs("hook-run: no Dockerfile matched\n", out);
 		} else {

@@ -133,6 +133,7 @@ static int json_finish(hr_reporter *r, const hr_report_summary *s)
 	hr_json_set(sum, "suppressed", json_integer((json_int_t)s->suppressed));
 	hr_json_set(sum, "baselined", json_integer((json_int_t)s->baselined));
 	hr_json_set(sum, "preexisting", json_integer((json_int_t)s->preexisting));
+	hr_json_set(sum, "unreadable", json_integer((json_int_t)s->unreadable));
 	hr_json_set(sum, "elapsed", json_real(s->elapsed));
 	hr_json_set(sum, "note", s->note ? json_string(s->note) : json_null());
 	hr_json_set(o, "summary", sum);

@@ -168,8 +168,10 @@ uint32_t hr_report_lines_codepoints(const hr_report_lines *l, uint32_t line, uin
 void hr_report_print_counts(FILE *out, const hr_report_summary *s)
 {
 	const char *what = s->what ? s->what : "file";
-	fprintf(out, "hook-run: %zu %s%s checked, %zu finding%s", s->files_checked, what,
-		s->files_checked == 1 ? "" : "s", s->findings, s->findings == 1 ? "" : "s");
+	fprintf(out, "hook-run: %zu %s%s checked, ", s->files_checked, what, s->files_checked == 1 ? "" : "s");
+	if (s->unreadable)
+		fprintf(out, "%zu could not be read, ", s->unreadable);
+	fprintf(out, "%zu finding%s", s->findings, s->findings == 1 ? "" : "s");
 	if (s->failing != s->findings)
 		fprintf(out, " (%zu failing)", s->failing);
 	if (s->fixed)

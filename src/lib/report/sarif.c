@@ -337,6 +337,7 @@ static int sarif_finish(hr_reporter *r, const hr_report_summary *s)
 	hr_json_set(props, "fixed", json_integer((json_int_t)s->fixed));
 	hr_json_set(props, "suppressed", json_integer((json_int_t)s->suppressed));
 	hr_json_set(props, "baselined", json_integer((json_int_t)s->baselined));
+	hr_json_set(props, "unreadable", json_integer((json_int_t)s->unreadable));
 	hr_json_set(props, "elapsed", json_real(s->elapsed));
 	if (s->note)
 		hr_json_set(props, "note", hr_json_string(s->note, strlen(s->note)));

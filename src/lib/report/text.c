@@ -94,7 +94,11 @@ static int text_add(hr_reporter *r, const hr_report_item *item)
 			bool allowed = p ? hr_finding_fix_allowed(f, p) : f->fix == HR_FIX_SAFE;
 			prefix(r);
 			if (allowed)
-				if (r->opts.fix_command)
+				if (r->opts.fix_command && item->from_stdin)
+					fprintf(out, "    %sfix (%s): %s; pipe the file through `%s -`%s\n",
+						c ? DIM : "", hr_fix_safety_name(f->fix), f->fix_summary,
+						r->opts.fix_command, c ? RESET : "");
+				else if (r->opts.fix_command)
 					fprintf(out, "    %sfix (%s): %s; run `%s %s`%s\n", c ? DIM : "",
 						hr_fix_safety_name(f->fix), f->fix_summary, r->opts.fix_command,
 						item->path, c ? RESET : "");
@@ -130,7 +134,12 @@ static int text_finish(hr_reporter *r, const hr_report_summary *s)
 		fflush(out);
 		return ferror(out) ? HR_EIO : 0;
 	}
-	if (s->files_checked == 0) {
+	if (s->files_checked == 0 && s->unreadable) {
+		/* the errors said why: "no Dockerfile matched" would be wrong */
+		prefix(r);
+		fprintf(out, "hook-run: 0 %ss checked, %zu could not be read\n", s->what ? s->what : "file",
+			s->unreadable);
+	} else if (s->files_checked == 0) {
 		prefix(r);
 		fprintf(out, "hook-run: no Dockerfile matched");
 		const hr_policy *p = r->opts.policy;
