@@ -312,12 +312,11 @@ int hr_cli_audit_repos(hr_cli_common *common, const char *root, unsigned jobs, b
 	}
 	hr_report_summary summary = { .what = "file" };
 	fleet f = { .common = common, .cache = cache, .reporter = reporter, .summary = &summary };
-	double t0 = hr_cli_now();
 	size_t failed = 0;
 	for (size_t i = 0; i < repos.len; i++)
 		if (judge_repo(&f, repos.items[i], display(repos.items[i], rootlen), all_refs) < 0)
 			failed++;
-	summary.elapsed = hr_cli_now() - t0;
+	summary.elapsed = hr_cli_elapsed();
 	char note[256];
 	snprintf(note, sizeof(note), "%zu of %zu repositor%s comply%s", repos.len - f.bad_repos - failed, repos.len,
 		repos.len == 1 ? "y" : "ies", failed ? " (some could not be read: see above)" : "");

@@ -346,7 +346,6 @@ int hr_cmd_audit(int argc, char **argv)
 		goto out;
 	}
 	hr_report_summary summary = { .what = range_spec ? "changed file" : "file" };
-	double t0 = hr_cli_now();
 	bool error = false;
 	if (worktree) {
 		rc = audit_worktree(&common, repo, reporter, &summary);
@@ -402,7 +401,7 @@ int hr_cmd_audit(int argc, char **argv)
 			summary.note = note;
 		}
 	}
-	summary.elapsed = hr_cli_now() - t0;
+	summary.elapsed = hr_cli_elapsed();
 	if (hr_reporter_finish(reporter, &summary) < 0)
 		error = true;
 	rc = error ? HR_EXIT_ERROR : summary.failing ? HR_EXIT_FINDINGS : HR_EXIT_OK;

@@ -250,10 +250,9 @@ bad:
 		rc = HR_EXIT_USAGE;
 		goto done;
 	}
-	double t0 = hr_cli_now();
 	for (size_t i = 0; i < files.len; i++)
 		run_one(&s, files.items[i]);
-	s.summary.elapsed = hr_cli_now() - t0;
+	s.summary.elapsed = hr_cli_elapsed();
 	s.summary.what = "file";
 	if (!s.dry_run && !(fix && files.len == 1 && !strcmp(files.items[0], "-")))
 		if (hr_reporter_finish(s.reporter, &s.summary) < 0)

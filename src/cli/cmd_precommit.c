@@ -551,7 +551,6 @@ static int run(int argc, char **argv, bool merge)
 			(flags & HR_STAGED_AMEND) ? "HEAD~1" : "HEAD", err, sizeof(err)) == 0 && is_commit;
 	}
 
-	double t0 = hr_cli_now();
 	rc = hr_staged_foreach(s.repo, policy, flags, collect, &s, err, sizeof(err));
 	if (rc < 0) {
 		hr_cli_error("%s", *err ? err : hr_error_str(rc));
@@ -587,7 +586,7 @@ static int run(int argc, char **argv, bool merge)
 	}
 	if (empty) {
 		/* report what was found, change nothing */
-		hr_report_summary summary = { .what = "staged file", .elapsed = hr_cli_now() - t0 };
+		hr_report_summary summary = { .what = "staged file", .elapsed = hr_cli_elapsed() };
 		summary.note = "the fix would undo every staged change and leave an empty commit: "
 			"nothing was changed and the commit is rejected (write --link=false or "
 			"`# check=skip=RULE` to record a decision, or commit with --no-verify)";
@@ -636,7 +635,7 @@ static int run(int argc, char **argv, bool merge)
 		}
 		summary.fixed += f->napplied;
 	}
-	summary.elapsed = hr_cli_now() - t0;
+	summary.elapsed = hr_cli_elapsed();
 	if (summary.failing)
 		summary.note = nfixed_files
 			? "commit rejected: the findings left need a decision (the fixes above are staged)"

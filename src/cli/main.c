@@ -16,6 +16,7 @@
 #include <zlib.h>
 
 #include "cli.h"
+#include "options.h"
 #include "hook-run/git.h"
 #include "hook-run/rules.h"
 
@@ -117,6 +118,7 @@ static int cmd_version(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	hr_cli_mark_start();
 	if (argc < 2) {
 		usage(stderr);
 		return HR_EXIT_USAGE;

@@ -468,6 +468,19 @@ double hr_cli_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* the one process-wide value of the CLI: when main() started */
+static double process_start;
+
+void hr_cli_mark_start(void)
+{
+	process_start = hr_cli_now();
+}
+
+double hr_cli_elapsed(void)
+{
+	return process_start > 0 ? hr_cli_now() - process_start : 0;
+}
+
 const char *hr_cli_client_bypass(bool honour_skip)
 {
 	const char *v = getenv("HOOK_RUN");

@@ -135,4 +135,12 @@ const char *hr_cli_client_bypass(bool honour_skip);
 /* Seconds since an arbitrary point, for elapsed times. */
 double hr_cli_now(void);
 
+/**
+ * Seconds since the process started (main() marks it): the time a summary
+ * reports is what the user waited, option parsing and repository opening
+ * included, not only the loop over the files.
+ */
+void hr_cli_mark_start(void);
+double hr_cli_elapsed(void);
+
 #endif

@@ -173,6 +173,7 @@ int hr_engine_prereceive(hr_verdict *v, const hr_prereceive_request *req)
 	if (step)
 		clock.step = strtod(step, NULL);
 	double started = hr_budget_clock_read(&clock) - (clock.step > 0 ? 0 : req->used);
+	double hook_start = hr_git_now() - req->used; /* for the summary: what the pusher waited */
 	hr_repo *repo = NULL;
 	hr_reporter *reporter = NULL;
 	hr_ref_update *updates = NULL;
@@ -320,9 +321,8 @@ int hr_engine_prereceive(hr_verdict *v, const hr_prereceive_request *req)
 		.commit_arg = req->cache,
 	};
 	hr_walk_stats stats;
-	double t0 = hr_git_now();
 	int wrc = hr_walk(repo, updates, nupdates, &wo, hr_judge_change, &judge, &stats, err, sizeof(err));
-	summary.elapsed = hr_git_now() - t0;
+	summary.elapsed = hr_git_now() - hook_start;
 	v->commits = stats.commits;
 	v->blobs_read = judge.blobs_read;
 	v->cache_hits = judge.cache_hits;
