@@ -102,11 +102,54 @@ static inline uint32_t hr_be32(const unsigned char *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* Is this tree entry mode a file hook-run reads (not a symlink or gitlink)? */
+/*
+ * What a tree or index entry is, by the type bits of its mode, as git's
+ * canon_mode() and libgit2's normalize_filemode() read it: 100644, 100755
+ * and also 100664 or 100600 are regular files (checkout writes a file for
+ * each, `git fsck` without strict mode accepts them). A mode whose type
+ * bits are none of the four (170000, 0, 100...) or that holds bits above
+ * them is HR_ENTRY_BAD: an error that rejects, never an entry to skip.
+ */
+typedef enum hr_entry_kind {
+	HR_ENTRY_BAD = 0,
+	HR_ENTRY_FILE,
+	HR_ENTRY_TREE,
+	HR_ENTRY_SYMLINK,
+	HR_ENTRY_GITLINK,
+} hr_entry_kind;
+
+static inline hr_entry_kind hr_mode_kind(unsigned mode)
+{
+	if (mode & ~0177777u)
+		return HR_ENTRY_BAD;
+	switch (mode & 0170000u) {
+	case 0100000u: return HR_ENTRY_FILE;
+	case 0040000u: return HR_ENTRY_TREE;
+	case 0120000u: return HR_ENTRY_SYMLINK;
+	case 0160000u: return HR_ENTRY_GITLINK;
+	default: return HR_ENTRY_BAD;
+	}
+}
+
+/* The mode git records for a file of mode `mode`: 100755 when any x bit of the owner is set. */
+static inline unsigned hr_mode_canon_file(unsigned mode)
+{
+	return mode & 0100 ? 0100755u : 0100644u;
+}
+
+/* Is this (libgit2-normalised) mode a file hook-run reads (not a symlink or gitlink)? */
 static inline bool hr_mode_is_file(git_filemode_t mode)
 {
-	return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
+	return hr_mode_kind((unsigned)mode) == HR_ENTRY_FILE;
 }
+
+/*
+ * How deep a tree may nest (a path of that many components). git's own
+ * fail-safe, core.maxTreeDepth, defaults to 4096 too; a deeper tree is an
+ * error naming the path, never a stack overflow. The walks keep their
+ * per-level state on the heap, so the stack holds about 200 bytes a level.
+ */
+#define HR_MAX_TREE_DEPTH 4096
 
 /*
  * A tree object read raw (rawtree.c): its entries are iterated in place,
@@ -124,7 +167,7 @@ typedef struct hr_rawtree {
 typedef struct hr_rawentry {
 	const char *name;          /* NUL-terminated inside the object */
 	size_t namelen;
-	unsigned mode;             /* 040000, 0100644, 0100755, 0120000, 0160000 */
+	unsigned mode;             /* as written: see hr_mode_kind() */
 	const git_oid *id;
 } hr_rawentry;
 
@@ -156,10 +199,8 @@ int hr_rawtree_next(const hr_rawtree *t, size_t *pos, hr_rawentry *e);
 /* git's order: a tree's name sorts as if it ended in '/' */
 int hr_rawentry_cmp(const hr_rawentry *a, const hr_rawentry *b);
 
-static inline bool hr_rawmode_is_file(unsigned mode)
-{
-	return mode == 0100644 || mode == 0100755;
-}
+/* Write "tree entry 'PATH' has mode M, ..." into err; returns HR_EINVALID. */
+int hr_bad_mode_error(char *err, size_t errlen, const char *dir, const char *name, unsigned mode);
 
 /*
  * The index file read in place (rawindex.c), for checking what is staged
@@ -185,8 +226,9 @@ typedef struct hr_cachetree {
 } hr_cachetree;
 
 typedef struct hr_rawindex {
-	const unsigned char *map;    /* the file, mapped */
+	const unsigned char *map;    /* the file's bytes */
 	size_t len;
+	bool mapped;                 /* map is ours to munmap() (hr_rawindex_read) */
 	size_t n;                    /* entries, in index order (by path, then stage) */
 	uint32_t *off;               /* versions 2, 3: each entry's offset in the file */
 	hr_rawindex_entry *v4;       /* version 4: the entries, decoded */
@@ -197,6 +239,13 @@ typedef struct hr_rawindex {
 
 /* Read the index at `path` (missing: empty). HR_EINVALID names what is wrong. */
 int hr_rawindex_read(hr_rawindex *ix, const char *path, char *err, size_t errlen);
+
+/*
+ * The same on `len` bytes in memory (not copied: keep them alive as long
+ * as *ix); `name` is for messages. Free with hr_rawindex_free() either way.
+ */
+int hr_rawindex_parse(hr_rawindex *ix, const unsigned char *data, size_t len, const char *name,
+	char *err, size_t errlen);
 void hr_rawindex_free(hr_rawindex *ix);
 
 /* Entry i (< ix->n), decoded into *out (pointers into the file). */

@@ -4,8 +4,10 @@
  *
  * A blob's size comes from its header before its content is loaded, so a
  * 2 GB file named Dockerfile costs one header read. Trees are walked
- * depth-first in git's order with one path buffer; only regular files are
- * handed out (symlinks and gitlinks are not Dockerfiles one can read).
+ * depth-first in git's order with one path buffer, at most
+ * HR_MAX_TREE_DEPTH levels deep; only regular files are handed out, by the
+ * type bits of their mode (symlinks and gitlinks are not Dockerfiles one
+ * can read; a mode of no known type is an error, see hr_mode_kind()).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -149,40 +151,59 @@ int hr_change_emit(hr_keyset *blobs, hr_change *c, hr_change_fn fn, void *payloa
 	return 0;
 }
 
-int hr_tree_walk_files(hr_repo *r, git_odb *odb, hr_packs *packs, const git_oid *id, hr_pathbuf *path,
+static int walk_files(hr_repo *r, git_odb *odb, hr_packs *packs, const git_oid *id, hr_pathbuf *path,
 	const hr_policy *policy, hr_keyset *blobs, hr_change *proto,
-	hr_change_fn fn, void *payload, size_t *nchanges, char *err, size_t errlen)
+	hr_change_fn fn, void *payload, size_t *nchanges, int depth, char *err, size_t errlen)
 {
 	hr_rawtree tree;
 	hr_rawentry e;
 	size_t pos = 0;
-	int rc, more;
+	int rc, more = 0;
 
+	if (depth >= HR_MAX_TREE_DEPTH) {
+		snprintf(err, errlen, "tree '%.200s%s' is nested deeper than %d levels: rejected", path->ptr,
+			path->len > 200 ? "..." : "", HR_MAX_TREE_DEPTH);
+		return HR_EINVALID;
+	}
 	if ((rc = hr_rawtree_read(&tree, odb, packs, id)) < 0)
 		return hr_git_error(rc, err, errlen, "cannot read tree '%s'", path->len ? path->ptr : "/");
 	while (rc == 0 && (more = hr_rawtree_next(&tree, &pos, &e)) > 0) {
+		hr_entry_kind kind = hr_mode_kind(e.mode);
 		size_t saved;
-		if (e.mode != 040000 && !hr_rawmode_is_file(e.mode))
-			continue;
+		if (kind == HR_ENTRY_BAD) {
+			rc = hr_bad_mode_error(err, errlen, path->ptr, e.name, e.mode);
+			break;
+		}
+		if (kind != HR_ENTRY_TREE && kind != HR_ENTRY_FILE)
+			continue; /* symlinks, gitlinks */
 		if ((rc = hr_pathbuf_push(path, e.name, &saved)) < 0)
 			break;
-		if (e.mode == 040000) {
-			rc = hr_tree_walk_files(r, odb, packs, e.id, path, policy, blobs, proto, fn, payload,
-				nchanges, err, errlen);
+		if (kind == HR_ENTRY_TREE) {
+			rc = walk_files(r, odb, packs, e.id, path, policy, blobs, proto, fn, payload,
+				nchanges, depth + 1, err, errlen);
 		} else if (hr_policy_matches_path(policy, path->ptr)) {
 			proto->path = path->ptr;
 			proto->blob = hr_oid_from_git(e.id);
-			proto->mode = e.mode;
+			proto->mode = hr_mode_canon_file(e.mode);
 			rc = hr_change_emit(blobs, proto, fn, payload);
 			if (nchanges)
 				(*nchanges)++;
 		}
-		hr_pathbuf_pop(path, saved);
+		if (rc == 0)
+			hr_pathbuf_pop(path, saved);
 	}
 	if (rc == 0 && more < 0)
 		rc = hr_git_error(HR_EINVALID, err, errlen, "cannot read tree '%s'", path->len ? path->ptr : "/");
 	hr_rawtree_free(&tree);
 	return rc;
+}
+
+int hr_tree_walk_files(hr_repo *r, git_odb *odb, hr_packs *packs, const git_oid *id, hr_pathbuf *path,
+	const hr_policy *policy, hr_keyset *blobs, hr_change *proto,
+	hr_change_fn fn, void *payload, size_t *nchanges, char *err, size_t errlen)
+{
+	return walk_files(r, odb, packs, id, path, policy, blobs, proto, fn, payload, nchanges, 0,
+		err, errlen);
 }
 
 int hr_tree_foreach(hr_repo *r, const hr_oid *treeish, const hr_policy *policy,

@@ -216,6 +216,8 @@ typedef struct staged_walk {
 	char *err;
 	size_t errlen;
 	size_t i;                 /* the next index entry */
+	char *name;               /* one path component, NUL-terminated (scratch) */
+	size_t namecap;
 } staged_walk;
 
 static bool under(const hr_rawindex *ix, size_t i, const char *prefix, size_t plen)
@@ -225,13 +227,49 @@ static bool under(const hr_rawindex *ix, size_t i, const char *prefix, size_t pl
 	return e.pathlen > plen && memcmp(e.path, prefix, plen) == 0;
 }
 
+/* the component rest[0..nlen) into sw->name */
+static int set_name(staged_walk *sw, const char *rest, size_t nlen)
+{
+	if (nlen + 1 > sw->namecap) {
+		size_t cap = nlen + 256;
+		char *n = realloc(sw->name, cap);
+		if (!n)
+			return HR_ENOMEM;
+		sw->name = n;
+		sw->namecap = cap;
+	}
+	memcpy(sw->name, rest, nlen);
+	sw->name[nlen] = '\0';
+	return 0;
+}
+
+/*
+ * One directory of the index: its files judged against the parents' trees
+ * at that level, its subdirectories visited the same way. `depth` counts
+ * the levels above: past HR_MAX_TREE_DEPTH the walk stops with an error.
+ * The per-parent arrays of a level live on the heap and the name buffer is
+ * shared, so a frame is small whatever the depth.
+ */
 static int staged_dir(staged_walk *sw, const hr_cachetree *node, const char *prefix, size_t plen,
-	git_tree *const *ptrees, size_t np)
+	git_tree *const *ptrees, size_t np, int depth)
 {
 	const hr_rawindex *ix = sw->ix;
-	char name[4096];
+	const git_tree_entry **pe = NULL;
+	git_tree **sub = NULL;
 	int rc = 0;
 
+	if (depth >= HR_MAX_TREE_DEPTH) {
+		snprintf(sw->err, sw->errlen, "the index holds a path nested deeper than %d levels: '%.*s...'",
+			HR_MAX_TREE_DEPTH, (int)(plen > 200 ? 200 : plen), prefix);
+		return HR_EGIT;
+	}
+	if (np) {
+		void *block = calloc(np, sizeof(*pe) + sizeof(*sub));
+		if (!block)
+			return HR_ENOMEM;
+		sub = block;
+		pe = (const git_tree_entry **)(void *)(sub + np);
+	}
 	while (rc == 0 && sw->i < ix->n) {
 		hr_rawindex_entry entry, *e = &entry;
 		hr_rawindex_get(ix, sw->i, e);
@@ -241,43 +279,44 @@ static int staged_dir(staged_walk *sw, const hr_cachetree *node, const char *pre
 		size_t restlen = e->pathlen - plen;
 		const char *slash = memchr(rest, '/', restlen);
 		size_t nlen = slash ? (size_t)(slash - rest) : restlen;
-		if (nlen >= sizeof(name)) {
-			snprintf(sw->err, sw->errlen, "path too long in the index: '%s'", e->path);
-			return HR_EINVALID;
-		}
-		memcpy(name, rest, nlen);
-		name[nlen] = '\0';
+		if ((rc = set_name(sw, rest, nlen)) < 0)
+			break;
 
 		if (!slash) {
 			/* a file of this directory */
+			hr_entry_kind kind = hr_mode_kind(e->mode);
 			sw->i++;
-			if (e->stage != 0 || !hr_rawmode_is_file(e->mode) || e->intent_to_add)
+			if (kind == HR_ENTRY_BAD) {
+				hr_bad_mode_error(sw->err, sw->errlen, NULL, e->path, e->mode);
+				rc = HR_EGIT;
+				break;
+			}
+			if (e->stage != 0 || kind != HR_ENTRY_FILE || e->intent_to_add)
 				continue;
 			if (!hr_policy_matches_path(sw->policy, e->path))
 				continue;
 			bool old = false;
 			for (size_t k = 0; k < np && !old; k++) {
-				const git_tree_entry *pe = ptrees[k] ? git_tree_entry_byname(ptrees[k], name) : NULL;
-				old = pe && git_tree_entry_type(pe) == GIT_OBJECT_BLOB &&
-				      git_oid_equal(git_tree_entry_id(pe), e->id);
+				const git_tree_entry *t = ptrees[k] ? git_tree_entry_byname(ptrees[k], sw->name) : NULL;
+				old = t && git_tree_entry_type(t) == GIT_OBJECT_BLOB &&
+				      hr_mode_is_file(git_tree_entry_filemode(t)) && git_oid_equal(git_tree_entry_id(t), e->id);
 			}
 			if (old)
 				continue;
 			hr_change c = {
 				.path = e->path,
 				.blob = hr_oid_from_git(e->id),
-				.mode = e->mode,
+				.mode = hr_mode_canon_file(e->mode),
 			};
 			rc = hr_change_emit(&sw->blobs, &c, sw->fn, sw->payload);
 			continue;
 		}
 
 		/* a subdirectory: skip it whole when the cache tree says it is a parent's */
-		const hr_cachetree *child = node ? hr_cachetree_child(ix, node, name, nlen) : NULL;
-		const git_tree_entry *pe[MAX_PARENTS];
+		const hr_cachetree *child = node ? hr_cachetree_child(ix, node, sw->name, nlen) : NULL;
 		bool same = false;
 		for (size_t k = 0; k < np; k++) {
-			pe[k] = ptrees[k] ? git_tree_entry_byname(ptrees[k], name) : NULL;
+			pe[k] = ptrees[k] ? git_tree_entry_byname(ptrees[k], sw->name) : NULL;
 			if (pe[k] && git_tree_entry_type(pe[k]) != GIT_OBJECT_TREE)
 				pe[k] = NULL;
 			if (pe[k] && child && child->count > 0 && git_oid_equal(git_tree_entry_id(pe[k]), child->id))
@@ -293,7 +332,6 @@ static int staged_dir(staged_walk *sw, const hr_cachetree *node, const char *pre
 				continue;
 			}
 		}
-		git_tree *sub[MAX_PARENTS];
 		for (size_t k = 0; k < np; k++) {
 			sub[k] = NULL;
 			if (rc == 0 && pe[k] && git_tree_lookup(&sub[k], sw->r->repo, git_tree_entry_id(pe[k])) < 0)
@@ -301,10 +339,13 @@ static int staged_dir(staged_walk *sw, const hr_cachetree *node, const char *pre
 					(int)(sublen - 1), e->path);
 		}
 		if (rc == 0)
-			rc = staged_dir(sw, child, e->path, sublen, sub, np);
-		for (size_t k = 0; k < np; k++)
+			rc = staged_dir(sw, child, e->path, sublen, sub, np, depth + 1);
+		for (size_t k = 0; k < np; k++) {
 			git_tree_free(sub[k]);
+			sub[k] = NULL;
+		}
 	}
+	free(sub);
 	return rc;
 }
 
@@ -316,8 +357,11 @@ int hr_staged_foreach(hr_repo *r, const hr_policy *policy, unsigned flags,
 	bool merging;
 	int rc;
 
-	if ((rc = hr_rawindex_read(&ix, r->index_path, err, errlen)) < 0)
+	/* an index hook-run cannot read is git's state gone wrong: HR_EGIT, exit 3 */
+	if ((rc = hr_rawindex_read(&ix, r->index_path, err, errlen)) < 0) {
+		rc = rc == HR_EINVALID ? HR_EGIT : rc;
 		goto out;
+	}
 	if ((rc = load_parents(&p, &merging, r, flags, err, errlen)) < 0)
 		goto out;
 	const hr_cachetree *root = ix.ntree ? &ix.tree[0] : NULL;
@@ -329,8 +373,9 @@ int hr_staged_foreach(hr_repo *r, const hr_policy *policy, unsigned flags,
 		.err = err, .errlen = errlen,
 	};
 	hr_keyset_init(&sw.blobs);
-	rc = staged_dir(&sw, root, "", 0, p.trees, p.n);
+	rc = staged_dir(&sw, root, "", 0, p.trees, p.n, 0);
 	hr_keyset_free(&sw.blobs);
+	free(sw.name);
 out:
 	parents_free(&p);
 	hr_rawindex_free(&ix);
@@ -355,9 +400,9 @@ int hr_staged_read_path(char **out, size_t *len, hr_repo *r, const char *path,
 		return hr_repo_blob_read(out, len, r, hr_oid_from_git(&e->id), max_size, err, errlen);
 	}
 	if ((rc = hr_rawindex_read(&ix, r->index_path, err, errlen)) < 0)
-		return rc;
+		return rc == HR_EINVALID ? HR_EGIT : rc;
 	hr_rawindex_entry e;
-	if (!hr_rawindex_find(&ix, path, &e) || !hr_rawmode_is_file(e.mode)) {
+	if (!hr_rawindex_find(&ix, path, &e) || hr_mode_kind(e.mode) != HR_ENTRY_FILE) {
 		snprintf(err, errlen, "'%s' is not staged", path);
 		rc = HR_ENOTFOUND;
 	} else {

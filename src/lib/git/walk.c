@@ -190,7 +190,7 @@ static int found(walk *w, const hr_rawentry *e)
 		.commit = hr_oid_from_git(w->commit),
 		.path = w->path.ptr,
 		.blob = hr_oid_from_git(id),
-		.mode = e->mode,
+		.mode = hr_mode_canon_file(e->mode),
 	};
 	return hr_change_emit(&w->blobs, &c, w->fn, w->payload);
 }
@@ -409,18 +409,49 @@ static size_t skip_entries(const hr_rawtree *t, size_t limit)
 	}
 }
 
+/* Two entries are the same content when their ids AND their kinds agree. */
+static bool same_entry(const hr_rawentry *a, const hr_rawentry *b)
+{
+	return git_oid_equal(a->id, b->id) && hr_mode_kind(a->mode) == hr_mode_kind(b->mode);
+}
+
 /*
  * Compare `tree` with the parents' trees at the same level and hand out
  * what differs from all of them. ptrees[k].data is NULL where parent k has
- * no tree at this path.
+ * no tree at this path. `depth` counts the levels above; past
+ * HR_MAX_TREE_DEPTH the walk stops with an error. The per-parent state of
+ * a level lives on the heap: a frame of this recursion is small, so a
+ * 4096-level tree needs well under a megabyte of stack.
+ *
+ * Entries are classified by the type bits of their mode (hr_mode_kind()):
+ * files and trees are followed, symlinks and gitlinks are not Dockerfiles
+ * to read, anything else rejects the walk. An entry counts as unchanged
+ * only when a parent has the same name with the same id AND the same kind:
+ * a symlink whose target text is a bad Dockerfile, turned into a file with
+ * the same blob, is a new file.
  */
-static int compare(walk *w, const hr_rawtree *tree, hr_rawtree *ptrees, size_t np)
+static int compare(walk *w, const hr_rawtree *tree, hr_rawtree *ptrees, size_t np, int depth)
 {
-	side sides[MAX_PARENTS];
+	side *sides = NULL;
+	const hr_rawentry **match = NULL;
+	hr_rawtree *psub = NULL;
 	hr_rawentry e;
 	size_t pos = 0;
-	int rc = 0, more;
+	int rc = 0, more = 0;
 
+	if (depth >= HR_MAX_TREE_DEPTH) {
+		snprintf(w->err, w->errlen, "tree '%.200s%s' is nested deeper than %d levels: rejected",
+			w->path.ptr, w->path.len > 200 ? "..." : "", HR_MAX_TREE_DEPTH);
+		return HR_EINVALID;
+	}
+	if (np) {
+		void *block = calloc(np, sizeof(side) + sizeof(*match) + sizeof(hr_rawtree));
+		if (!block)
+			return HR_ENOMEM;
+		sides = block;
+		psub = (hr_rawtree *)(void *)(sides + np);
+		match = (const hr_rawentry **)(void *)(psub + np);
+	}
 	for (size_t k = 0; k < np; k++) {
 		sides[k].tree = ptrees[k];
 		sides[k].next = 0;
@@ -441,17 +472,21 @@ static int compare(walk *w, const hr_rawtree *tree, hr_rawtree *ptrees, size_t n
 		if (ptrees[k].data)
 			side_advance(&sides[k]);
 	while (rc == 0 && (more = hr_rawtree_next(tree, &pos, &e)) > 0) {
-		bool is_tree = e.mode == 040000;
-		const hr_rawentry *match[MAX_PARENTS];
+		hr_entry_kind kind = hr_mode_kind(e.mode);
+		bool is_tree = kind == HR_ENTRY_TREE;
 		bool is_new = true, fast = false;
 
-		if (!is_tree && !hr_rawmode_is_file(e.mode))
+		if (kind == HR_ENTRY_BAD) {
+			rc = hr_bad_mode_error(w->err, w->errlen, w->path.ptr, e.name, e.mode);
+			break;
+		}
+		if (kind != HR_ENTRY_TREE && kind != HR_ENTRY_FILE)
 			goto next; /* symlinks, gitlinks: never Dockerfiles to read */
 		for (size_t k = 0; k < np; k++) {
 			side *s = &sides[k];
 			match[k] = NULL;
 			/* the very same entry at the parent's cursor */
-			if (s->has > 0 && git_oid_equal(s->cur.id, e.id) && s->cur.namelen == e.namelen &&
+			if (s->has > 0 && same_entry(&s->cur, &e) && s->cur.namelen == e.namelen &&
 			    memcmp(s->cur.name, e.name, e.namelen) == 0) {
 				side_advance(s);
 				is_new = false;
@@ -467,7 +502,7 @@ static int compare(walk *w, const hr_rawtree *tree, hr_rawtree *ptrees, size_t n
 			}
 			if (s->has > 0 && c == 0) {
 				match[k] = &s->cur;
-				if (git_oid_equal(s->cur.id, e.id)) {
+				if (same_entry(&s->cur, &e)) {
 					is_new = false; /* identical to this parent: file or whole subtree */
 					break;
 				}
@@ -488,12 +523,12 @@ static int compare(walk *w, const hr_rawtree *tree, hr_rawtree *ptrees, size_t n
 				 * delta against a newer one, and libgit2 caches the base it
 				 * rebuilt, so the newer tree read next comes from that cache.
 				 */
-				hr_rawtree sub = { 0 }, psub[MAX_PARENTS];
+				hr_rawtree sub = { 0 };
 				int grc;
 				for (size_t k = 0; k < np; k++)
 					psub[k] = (hr_rawtree){ 0 };
 				for (size_t k = 0; k < np && rc == 0; k++) {
-					if (!match[k] || match[k]->mode != 040000)
+					if (!match[k] || hr_mode_kind(match[k]->mode) != HR_ENTRY_TREE)
 						continue;
 					grc = load_tree(w, &psub[k], match[k]->id);
 					if (grc < 0)
@@ -503,7 +538,7 @@ static int compare(walk *w, const hr_rawtree *tree, hr_rawtree *ptrees, size_t n
 				if (rc == 0 && (grc = load_tree(w, &sub, e.id)) < 0)
 					rc = hr_git_error(grc, w->err, w->errlen, "cannot read tree '%s'", w->path.ptr);
 				if (rc == 0)
-					rc = compare(w, &sub, psub, np);
+					rc = compare(w, &sub, psub, np, depth + 1);
 				for (size_t k = 0; k < np; k++)
 					if (psub[k].data)
 						keep_tree(w, match[k]->id, &psub[k]);
@@ -511,11 +546,12 @@ static int compare(walk *w, const hr_rawtree *tree, hr_rawtree *ptrees, size_t n
 			} else if (hr_policy_matches_path(w->opts->policy, w->path.ptr)) {
 				rc = found(w, &e);
 			}
-			hr_pathbuf_pop(&w->path, saved);
+			if (rc == 0)
+				hr_pathbuf_pop(&w->path, saved); /* on error, the path names the culprit */
 		}
 next:
 		/* after a change: is the rest of both trees the same bytes? */
-		if (linear && sides[0].has >= 0) {
+		if (rc == 0 && linear && sides[0].has >= 0) {
 			const side *s = &sides[0];
 			size_t rest = tree->len - pos, prest = s->has > 0 ? s->tree.len - s->pos : 0;
 			if (rest == prest && memcmp(tree->data + pos, s->tree.data + s->pos, rest) == 0)
@@ -524,6 +560,7 @@ next:
 	}
 	if (rc == 0 && more < 0)
 		rc = hr_git_error(HR_EINVALID, w->err, w->errlen, "cannot read tree '%s'", w->path.ptr);
+	free(sides);
 	return rc;
 }
 
@@ -565,7 +602,7 @@ static int visit_commit(walk *w, const rawcommit *c)
 	if (rc == 0) {
 		w->path.len = 0;
 		w->path.ptr[0] = '\0';
-		rc = compare(w, &tree, ptrees, np);
+		rc = compare(w, &tree, ptrees, np, 0);
 	}
 	for (size_t k = 0; k < np; k++)
 		if (ptrees[k].data)

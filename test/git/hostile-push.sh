@@ -1,0 +1,132 @@
+#!/bin/sh
+# hostile-push.sh - pushes nobody friendly makes, through real `git push`
+# into a bare repository with the hook `hook-run install --pre-receive`
+# writes: odd tree modes, odd names, deep and wide trees, huge blobs,
+# octopus merges, missing objects, a corrupt quarantine, malformed hook
+# input, pushed files that try to relax the server's policy.
+#
+# For each: no crash, no hang (every run under timeout), never exit 0 on an
+# error, one clear message, and the server's refs untouched when rejected.
+. "${TOP_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/test/git/lib-git.sh"
+
+zero=0000000000000000000000000000000000000000
+
+# setup: srv.git with the hook, a client `c` whose good base commit is on
+# the server already
+setup() {
+	new_server srv.git &&
+	git init -q c && cd c &&
+	write_file Dockerfile "$GOOD" && write_file README "r\n" && git add . && commit_unchecked base &&
+	git remote add origin ../srv.git &&
+	git push -q origin main 2>/dev/null &&
+	base=$(git rev-parse HEAD)
+}
+
+# push_commit COMMIT EXIT: push COMMIT as main, expect the push's exit
+# code (0, or 1 when the hook declines) within 120 s; the transcript is
+# in ./out, its remote: lines in ./lines
+push_commit() {
+	timeout 120 git push origin "$1:refs/heads/main" >out 2>&1
+	code=$?
+	remote_lines out >lines
+	if [ "$code" -ne "$2" ]; then
+		echo "push exited $code, expected $2:" >&2
+		cat out >&2
+		return 1
+	fi
+}
+
+# server_main: where the server's main points
+server_main() {
+	git -C ../srv.git rev-parse main
+}
+
+# ---- tree modes -----------------------------------------------------------
+
+test_expect_success 'a Dockerfile with tree mode 100664 is a file: checked, rejected' '
+	setup &&
+	bad=$(printf "$BAD" | git hash-object -w --stdin) &&
+	tree=$(raw_tree 100644 README "$(git rev-parse HEAD:README)" 100664 Dockerfile "$bad") &&
+	git ls-tree "$tree" | grep "^100644 blob $bad	Dockerfile" &&
+	c=$(raw_commit "$tree" HEAD) &&
+	push_commit "$c" 1 &&
+	grep ":Dockerfile:2:1: error: .*\[CopyLinkMissing\]" lines &&
+	test "$(server_main)" = "$base" &&
+	test_expect_code 1 "$HOOK_RUN" audit "$c" >audit.out &&
+	grep "Dockerfile:2:1: error" audit.out && ! grep "no Dockerfile matched" audit.out
+'
+
+test_expect_success 'file modes by their type bits: 100755, 100600, 0100644 are files' '
+	setup &&
+	bad=$(printf "$BAD" | git hash-object -w --stdin) &&
+	tree=$(raw_tree 100755 a.Dockerfile "$bad" 100600 b.Dockerfile "$bad" 0100644 c.Dockerfile "$bad") &&
+	c=$(raw_commit "$tree" HEAD) &&
+	push_commit "$c" 1 &&
+	grep ":a.Dockerfile:2:1: error" lines && grep ":b.Dockerfile:2:1: error" lines &&
+	grep ":c.Dockerfile:2:1: error" lines
+'
+
+test_expect_success 'a directory with mode 040755 is a tree: its Dockerfile is checked' '
+	setup &&
+	bad=$(printf "$BAD" | git hash-object -w --stdin) &&
+	sub=$(raw_tree 100644 Dockerfile "$bad") &&
+	tree=$(raw_tree 40755 app "$sub") &&
+	c=$(raw_commit "$tree" HEAD) &&
+	push_commit "$c" 1 &&
+	grep ":app/Dockerfile:2:1: error" lines
+'
+
+for mode in 170000 070000 0 100 10644 1100644; do
+	test_expect_success "a tree entry with mode $mode is rejected, not skipped" '
+		setup &&
+		bad=$(printf "$BAD" | git hash-object -w --stdin) &&
+		tree=$(raw_tree '"$mode"' Dockerfile "$bad") &&
+		c=$(raw_commit "$tree" HEAD) &&
+		push_commit "$c" 1 &&
+		grep "tree entry .Dockerfile. has mode 0*'"$mode"'" lines &&
+		grep "not a file, directory, symlink or submodule" lines &&
+		grep "push rejected" lines &&
+		test "$(server_main)" = "$base"
+	'
+done
+
+test_expect_success 'a symlink turned into a file with the same blob is checked' '
+	setup &&
+	bad=$(printf "$BAD" | git hash-object -w --stdin) &&
+	c1=$(raw_commit "$(raw_tree 120000 Dockerfile "$bad")" HEAD) &&
+	git push -q origin "$c1:refs/heads/main" 2>/dev/null &&
+	c2=$(raw_commit "$(raw_tree 100644 Dockerfile "$bad")" "$c1") &&
+	push_commit "$c2" 1 &&
+	grep ":Dockerfile:2:1: error" lines
+'
+
+# ---- deep and wide ---------------------------------------------------------
+
+# deep_commit DEPTH PARENT: a commit of PARENT's tree plus a bad Dockerfile
+# DEPTH directories down (a/a/.../Dockerfile), made by git fast-import
+deep_commit() {
+	dir=$(awk -v n="$1" "BEGIN { for (i = 0; i < n; i++) printf \"a/\" }") &&
+	printf "commit refs/heads/deep\ncommitter C <c@example.com> 0 +0000\ndata 4\ndeep\nfrom %s\nM 100644 inline %sDockerfile\ndata 22\nFROM alpine\nCOPY a /b\n\n" \
+		"$2" "$dir" | git fast-import --quiet &&
+	git rev-parse refs/heads/deep
+}
+
+test_expect_success 'a 5000-level tree: rejected with a clear message, no crash' '
+	setup &&
+	c=$(deep_commit 5000 HEAD) &&
+	push_commit "$c" 1 &&
+	grep "is nested deeper than 4096 levels: rejected" lines &&
+	grep "push rejected" lines &&
+	test "$(server_main)" = "$base" &&
+	test_expect_code 3 "$HOOK_RUN" audit "$c" 2>err &&
+	grep "nested deeper than 4096 levels" err
+'
+
+test_expect_success 'a 4000-level tree is walked to its Dockerfile' '
+	setup &&
+	c=$(deep_commit 4000 HEAD) &&
+	push_commit "$c" 1 &&
+	grep "/a/a/Dockerfile:2:1: error: .*\[CopyLinkMissing\]" lines
+'
+
+test_done
