@@ -1,0 +1,53 @@
+#!/bin/sh
+# hostile-repo.sh - repositories in states nobody should leave them in,
+# read by the client-side commands: indexes git writes rarely (version 4,
+# very long or very deep paths) or that are damaged, missing objects,
+# unreadable pack indexes, names with control characters, symlinks that
+# point out of the tree. Never a crash, never exit 0 on an error, one
+# clear message.
+. "${TOP_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/test/git/lib-git.sh"
+
+# ---- the index --------------------------------------------------------------
+
+test_expect_success 'index v4 (feature.manyFiles), 3000 paths sharing a long prefix' '
+	new_repo r && cd r &&
+	git config feature.manyFiles true &&
+	dir=$(printf "%0120d/%0120d" 0 0) && mkdir -p "$dir" &&
+	i=0 && while [ $i -lt 3000 ]; do : >"$dir/file-$i"; i=$((i + 1)); done &&
+	write_file Dockerfile "$BAD" && git add . &&
+	test "$(head -c 8 .git/index | od -An -tx1 | tr -d " \\n")" = "4449524300000004" &&
+	test_expect_code 1 git commit -q -m many >out 2>&1 &&
+	grep "Dockerfile:2:1: error: .*\\[CopyLinkMissing\\]" out &&
+	grep "1 staged file checked, 2 findings" out
+'
+
+test_expect_success 'index v4: a bad Dockerfile deep among the shared prefixes is found' '
+	new_repo r && cd r &&
+	git config index.version 4 &&
+	dir=$(printf "%0200d" 0) && mkdir -p "$dir/x" &&
+	i=0 && while [ $i -lt 500 ]; do : >"$dir/x/f$i"; i=$((i + 1)); done &&
+	write_file "$dir/x/Dockerfile" "$BAD" && git add . &&
+	test_expect_code 1 "$HOOK_RUN" pre-commit >out &&
+	grep "$dir/x/Dockerfile:2:1: error" out
+'
+
+test_expect_success 'an index cut short: a clear error, no crash, exit 3' '
+	new_repo r && cd r &&
+	write_file Dockerfile "$BAD" && write_file b "b\\n" && git add . &&
+	size=$(wc -c <.git/index) &&
+	head -c $((size - 30)) .git/index >index.cut && mv index.cut .git/index &&
+	test_expect_code 3 "$HOOK_RUN" pre-commit >out 2>err &&
+	grep "cannot read the index .*: truncated entry" err
+'
+
+test_expect_success 'a path nested 5000 levels deep in the index: refused, no crash' '
+	new_repo r && cd r &&
+	write_file Dockerfile "$GOOD" && git add . && commit_unchecked base &&
+	blob=$(printf "$BAD" | git hash-object -w --stdin) &&
+	path=$(awk "BEGIN { for (i = 0; i < 5000; i++) printf \"a/\" }")Dockerfile &&
+	git update-index --add --cacheinfo 100644,"$blob","$path" &&
+	test_expect_code 3 "$HOOK_RUN" pre-commit >out 2>err &&
+	grep "nested deeper than 4096 levels" err
+'
+
+test_done
