@@ -111,7 +111,8 @@ int hr_repo_blob_read(char **out, size_t *len, hr_repo *repo, const hr_oid *blob
 /**
  * Resolve a revision ("HEAD", "main~2", a hex id, "v1.0") to the commit
  * or tree it names after peeling tags. *is_commit tells which.
- * HR_ENOTFOUND when it names nothing (an unborn HEAD included).
+ * HR_ENOTFOUND when it names nothing (an unborn HEAD included); HR_EGIT
+ * when it is a reference whose object is missing or unreadable.
  */
 int hr_repo_resolve(hr_oid *out, bool *is_commit, hr_repo *repo, const char *spec,
 	char *err, size_t errlen);

@@ -137,7 +137,7 @@ static int range_side(hr_oid *out, hr_repo *repo, const char *spec, const char *
 		if (rc == HR_ENOTFOUND && hr_repo_is_shallow(repo))
 			hr_cli_error("the repository is a shallow clone: fetch the whole history "
 				"(git fetch --unshallow; in CI, fetch-depth: 0 or GIT_DEPTH: 0)");
-		return rc == HR_ENOMEM ? HR_EXIT_ERROR : HR_EXIT_USAGE;
+		return rc == HR_ENOTFOUND || rc == HR_EINVALID ? HR_EXIT_USAGE : HR_EXIT_ERROR;
 	}
 	if (!is_commit) {
 		hr_cli_error("--range %s: '%s' is not a commit", spec, name);
@@ -264,8 +264,9 @@ int hr_cmd_audit(int argc, char **argv)
 				goto out;
 			}
 			if (rc < 0) {
+				/* a name that names nothing is the caller's error; a broken repository is git's */
 				hr_cli_error("%s", err);
-				rc = HR_EXIT_USAGE;
+				rc = rc == HR_ENOTFOUND || rc == HR_EINVALID ? HR_EXIT_USAGE : HR_EXIT_ERROR;
 				goto out;
 			}
 			if (history && !is_commit) {

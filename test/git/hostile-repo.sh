@@ -50,4 +50,55 @@ test_expect_success 'a path nested 5000 levels deep in the index: refused, no cr
 	grep "nested deeper than 4096 levels" err
 '
 
+# ---- objects and packs --------------------------------------------------------
+
+# packed_repo: a repository `r` with a bad Dockerfile in a three-commit
+# history, everything in one pack (git gc), and its .idx in $idx
+packed_repo() {
+	git init -q r && cd r &&
+	write_file Dockerfile "$GOOD" && git add . && commit_unchecked one &&
+	write_file app/Dockerfile "$BAD" && git add . && commit_unchecked two &&
+	write_file README "r\n" && git add . && commit_unchecked three &&
+	git gc -q && idx=$(ls .git/objects/pack/*.idx) && test -f "$idx"
+}
+
+test_expect_success 'audit: a HEAD whose commit is missing is an error (exit 3), not an empty repository' '
+	git init -q r && cd r &&
+	write_file Dockerfile "$BAD" && git add . && commit_unchecked one &&
+	head=$(git rev-parse HEAD) &&
+	rm ".git/objects/$(echo $head | cut -c1-2)/$(echo $head | cut -c3-)" &&
+	test_expect_code 3 "$HOOK_RUN" audit >out 2>err &&
+	grep "HEAD. points to $head, which is missing or unreadable" err &&
+	! grep "nothing to audit" out
+'
+
+test_expect_success 'audit: an unborn HEAD is still "nothing to audit", exit 0' '
+	git init -q r && cd r &&
+	"$HOOK_RUN" audit >out &&
+	grep "HEAD has no commit yet: nothing to audit" out
+'
+
+test_expect_success 'audit: an unreadable pack index is an error (exit 3), not a pass' '
+	packed_repo &&
+	printf "garbage" >"$idx" &&
+	test_expect_code 3 "$HOOK_RUN" audit >out 2>err &&
+	grep "missing or unreadable" err &&
+	test_expect_code 3 "$HOOK_RUN" audit --history >out 2>err &&
+	test_expect_code 3 "$HOOK_RUN" audit --range HEAD~2..HEAD >out 2>err
+'
+
+test_expect_success 'a pack index with a crafted fanout: no crash, an error (exit 3)' '
+	packed_repo &&
+	# fanout[i] = 0 for even i, 0x7fffffff for odd i (fanout[255], the count, kept)
+	i=0 && : >fanout &&
+	while [ $i -lt 255 ]; do
+		if [ $((i % 2)) -eq 1 ]; then printf "\177\377\377\377"; else printf "\0\0\0\0"; fi >>fanout &&
+		i=$((i + 1))
+	done &&
+	test "$(wc -c <fanout)" -eq 1020 &&
+	chmod u+w "$idx" && dd if=fanout of="$idx" bs=1 seek=8 conv=notrunc 2>/dev/null &&
+	test_expect_code 3 "$HOOK_RUN" audit --history >out 2>err &&
+	test -s err
+'
+
 test_done

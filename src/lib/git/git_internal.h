@@ -176,10 +176,25 @@ typedef struct hr_rawentry {
  * (packread.c): `*out` gets a malloc'd copy of object `id` when it is in a
  * pack and has type `want_type` (GIT_OBJECT_TREE or GIT_OBJECT_COMMIT).
  * HR_ENOTFOUND means "ask libgit2" (a loose object, an unusual pack, an
- * unexpected byte); HR_EINVALID a different type.
+ * unexpected byte); HR_EINVALID a different type; HR_ETOOBIG an object
+ * or a delta chain over the reader's limits (an error, never retried).
  */
 typedef struct hr_packs hr_packs;
 int hr_packs_open(hr_packs **out, hr_repo *repo);
+
+/* The largest tree or commit the pack reader inflates (HR_ETOOBIG above). */
+#define HR_PACK_OBJECT_MAX ((size_t)256 * 1024 * 1024)
+
+/* No packs yet (for hr_packs_add_mem). */
+int hr_packs_new(hr_packs **out);
+
+/*
+ * Add a pack held in memory: its .idx (version 2) and .pack bytes, not
+ * copied (keep them alive as long as `packs`). HR_EINVALID when the .idx
+ * or the pack header does not hold up (see pack_init in packread.c).
+ */
+int hr_packs_add_mem(hr_packs *packs, const unsigned char *idx, size_t idxlen,
+	const unsigned char *pack, size_t packlen);
 int hr_packs_read(hr_packs *packs, const git_oid *id, int want_type, unsigned char **out, size_t *len);
 void hr_packs_free(hr_packs *packs);
 

@@ -65,6 +65,40 @@ out:
 	return rc;
 }
 
+/*
+ * `spec` did not resolve: is it a reference whose object is missing or
+ * unreadable (a broken repository: HR_EGIT), or does it name nothing, an
+ * unborn HEAD included (HR_ENOTFOUND)? Without this, `audit` took a HEAD
+ * whose commit is gone, or hidden by an unreadable pack index, for a new
+ * repository and passed.
+ */
+static int unresolved(hr_repo *r, const char *spec, int grc, char *err, size_t errlen)
+{
+	git_reference *ref = NULL, *resolved = NULL;
+	git_object *obj = NULL;
+	char hex[HR_OID_HEXSZ + 1];
+	int rc = hr_git_code(grc);
+	/* the reference a revision starts from: "HEAD" of "HEAD~2", "main" of "main^{tree}" */
+	size_t n = strcspn(spec, "~^:@");
+	char *name = strndup(spec, n ? n : strlen(spec));
+
+	rc = hr_git_error(rc, err, errlen, "cannot resolve '%s'", spec);
+	if (name && rc == HR_ENOTFOUND && git_reference_dwim(&ref, r->repo, name) == 0 &&
+	    git_reference_resolve(&resolved, ref) == 0 && git_reference_target(resolved) &&
+	    git_object_lookup(&obj, r->repo, git_reference_target(resolved), GIT_OBJECT_ANY) < 0) {
+		git_oid_tostr(hex, sizeof(hex), git_reference_target(resolved));
+		snprintf(err, errlen, "'%s' points to %s, which is missing or unreadable (a damaged "
+			"repository: run `git fsck`)", name, hex);
+		rc = HR_EGIT;
+	}
+	git_object_free(obj);
+	git_reference_free(resolved);
+	git_reference_free(ref);
+	free(name);
+	git_error_clear();
+	return rc;
+}
+
 int hr_repo_resolve(hr_oid *out, bool *is_commit, hr_repo *r, const char *spec,
 	char *err, size_t errlen)
 {
@@ -73,7 +107,7 @@ int hr_repo_resolve(hr_oid *out, bool *is_commit, hr_repo *r, const char *spec,
 	int rc = 0;
 
 	if (grc < 0)
-		return hr_git_error(hr_git_code(grc), err, errlen, "cannot resolve '%s'", spec);
+		return unresolved(r, spec, grc, err, errlen);
 	grc = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
 	if (grc < 0) {
 		git_error_clear();
