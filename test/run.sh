@@ -2,7 +2,8 @@
 # run.sh - the whole test suite from a clean checkout: install what is
 # missing (Debian 12), bootstrap, build out of tree in _build/, `make check`
 # (unit tests, data-driven cases, the conformance corpus, git integration
-# tests, valgrind), `make distcheck`, then print the counts.
+# tests, valgrind, the sanitizer build), a smoke run of every fuzz target
+# (`make fuzz-smoke`), `make distcheck`, then print the counts.
 #
 #   sh test/run.sh
 set -eu
@@ -29,6 +30,21 @@ fi
 make -s -j"$(nproc 2>/dev/null || echo 2)"
 status=0
 make -s -j"$(nproc 2>/dev/null || echo 2)" check >check.out 2>&1 || status=$?
+# a short run of every fuzz target on its corpus (one test each; clang and
+# libFuzzer come from install-deps --test; HOOK_RUN_NO_FUZZ=1 skips it)
+fuzz_pass=0 fuzz_fail=0
+if [ "${HOOK_RUN_NO_FUZZ:-}" != 1 ]; then
+	make -s fuzz-smoke >fuzz-smoke.out 2>&1
+	fuzz_pass=$(grep -c '^PASS: fuzz-smoke' fuzz-smoke.out)
+	fuzz_fail=$(grep -c '^FAIL: fuzz-smoke' fuzz-smoke.out)
+	if [ "$fuzz_pass" -eq 0 ] && [ "$fuzz_fail" -eq 0 ]; then
+		fuzz_fail=1
+		echo "FAIL: make fuzz-smoke did not run (see _build/fuzz-smoke.out)"
+		tail -20 fuzz-smoke.out
+	fi
+	grep -E '^(PASS|FAIL): fuzz-smoke|^    ' fuzz-smoke.out
+	[ "$fuzz_fail" -eq 0 ] || status=1
+fi
 # the release tarball builds, installs, uninstalls and passes its own tests
 # (counted as one more test; HOOK_RUN_NO_DISTCHECK=1 skips it)
 dist=skip
@@ -57,6 +73,8 @@ if [ -f test-suite.log ]; then
 	echo "skipped: ${skip:-0}, known bugs (xfail): ${xfail:-0}"
 	[ "$dist" = pass ] && pass=$((${pass:-0} + 1))
 	[ "$dist" = fail ] && fail=$((${fail:-0} + 1))
+	pass=$((${pass:-0} + fuzz_pass))
+	fail=$((${fail:-0} + fuzz_fail))
 	echo "$((${pass:-0})) passed, $((${fail:-0} + ${xpass:-0} + ${error:-0})) failed"
 else
 	tail -50 check.out
