@@ -265,8 +265,23 @@ static bool misplaced(const hr_directive *d)
 			    HR_DIRECTIVE_DUPLICATE | HR_DIRECTIVE_IN_CONTINUATION));
 }
 
-/* Returns true when the fix moves the line (and so rewrites an old tag). */
-static bool check_misplaced(hr_check_ctx *c, const hr_directive *d, bool first_candidate)
+/*
+ * What the line-1 candidate's fix leaves on line 1: `value` when it is
+ * fixed (moved, or stripped of a BOM or indentation in place), so that
+ * the other misplaced lines saying the same can go in the same pass.
+ */
+typedef struct top_fix {
+	bool fixed;
+	const char *value;
+	size_t vlen;
+} top_fix;
+
+/*
+ * Returns true when the fix moves the line (and so rewrites an old tag).
+ * `first_candidate`: this line takes line 1; its outcome goes into *top.
+ * Otherwise *top says what the candidate's fix leaves on line 1.
+ */
+static bool check_misplaced(hr_check_ctx *c, const hr_directive *d, bool first_candidate, top_fix *top)
 {
 	const hr_dockerfile *df = c->df;
 	const hr_directive *honoured = df->syntax;
@@ -296,7 +311,18 @@ static bool check_misplaced(hr_check_ctx *c, const hr_directive *d, bool first_c
 		return false;
 	}
 	if (!first_candidate) {
-		f->hint = "another `# syntax=` line is moved to the top; delete this one";
+		/*
+		 * The same value as the line put on line 1: once that fix is
+		 * applied this one is a duplicate of it, so it goes in the same
+		 * pass (fix(fix(x)) == fix(x)); a different value is a decision.
+		 */
+		if (top->fixed && top->vlen == d->value.len && memcmp(top->value, d->value.ptr, d->value.len) == 0) {
+			f->fix = HR_FIX_SAFE;
+			f->fix_summary = "remove the duplicate `# syntax=` line";
+			hr__edit(c, f, ls, le, "", 0);
+		} else {
+			f->hint = "another `# syntax=` line is moved to the top; delete this one";
+		}
 		return false;
 	}
 	/* putting it in place would switch the build to a frontend nobody vetted */
@@ -312,6 +338,7 @@ static bool check_misplaced(hr_check_ctx *c, const hr_directive *d, bool first_c
 	bool first_slot = after_shebang ? ls == at : ls == 0;
 	if (first_slot) {
 		size_t content = (df->bom && ls == 0) ? 3 : ls;
+		*top = (top_fix){ true, d->value.ptr, d->value.len };
 		f->fix = HR_FIX_SAFE;
 		if (df->bom && ls == 0) {
 			f->fix_summary = hash > content ? "drop the byte order mark and the indentation"
@@ -331,6 +358,7 @@ static bool check_misplaced(hr_check_ctx *c, const hr_directive *d, bool first_c
 	const char *value = moved_value(c, d, &vlen);
 	size_t tlen;
 	const char *text = insert_text(c, at, value, vlen, ls, le, &tlen);
+	*top = (top_fix){ true, value, vlen };
 	f->fix = HR_FIX_SAFE;
 	f->fix_summary = df->bom ? "move it to line 1 and drop the byte order mark" : "move it to line 1";
 	if (df->bom && at == 3) {
@@ -420,18 +448,26 @@ void hr__check_syntax(hr_check_ctx *c)
 {
 	const hr_dockerfile *df = c->df;
 	bool moved = false, honoured_moved = false;
+	const hr_directive *first = NULL;
+	top_fix top = { false, NULL, 0 };
 
+	/* the one that takes line 1 (the honoured one, else the first), judged first */
+	for (size_t i = 0; i < df->ndirectives && !first; i++) {
+		const hr_directive *d = &df->directives[i];
+		if (d->kind == HR_DIRECTIVE_SYNTAX && misplaced(d) && (!df->syntax || df->syntax == d))
+			first = d;
+	}
+	if (first) {
+		bool line_moved = check_misplaced(c, first, true, &top);
+		moved = true;
+		if (first == df->syntax)
+			honoured_moved = line_moved;
+	}
 	for (size_t i = 0; i < df->ndirectives; i++) {
 		const hr_directive *d = &df->directives[i];
-		if (d->kind != HR_DIRECTIVE_SYNTAX || !misplaced(d))
+		if (d->kind != HR_DIRECTIVE_SYNTAX || !misplaced(d) || d == first)
 			continue;
-		/* the one that takes line 1: the honoured one, else the first */
-		bool takes_top = !moved && (!df->syntax || df->syntax == d);
-		bool line_moved = check_misplaced(c, d, takes_top);
-		if (takes_top)
-			moved = true;
-		if (d == df->syntax)
-			honoured_moved = line_moved;
+		check_misplaced(c, d, false, &top);
 	}
 	if (df->syntax) {
 		/* a moved directive gets its tag rewritten by the move itself */
