@@ -326,6 +326,7 @@ int hr_rawindex_parse(hr_rawindex *ix, const unsigned char *data, size_t len, co
 			if (parse_node(&tp, 0) != 0 || tp.p != tp.end) {
 				free(tp.nodes); /* a cache we cannot read is only a lost shortcut */
 			} else {
+				free(ix->tree); /* a second TREE extension: the last one counts */
 				ix->tree = tp.nodes;
 				ix->ntree = tp.n;
 			}
