@@ -107,10 +107,13 @@ int hr_ref_updates_parse(hr_ref_update **out, size_t *n, const char *data, size_
 		}
 		u[count].old_oid = old_oid;
 		u[count].new_oid = new_oid;
-		if (!(u[count].ref = strndup(ref, reflen))) {
+		/* the bytes are not NUL-terminated: copy exactly reflen of them */
+		if (!(u[count].ref = malloc(reflen + 1))) {
 			rc = HR_ENOMEM;
 			goto fail;
 		}
+		memcpy(u[count].ref, ref, reflen);
+		u[count].ref[reflen] = '\0';
 		count++;
 	}
 	*out = u;
