@@ -27,6 +27,7 @@ typedef enum hr_error {
 	HR_ETOOBIG = -6,   /* input over a configured size limit */
 	HR_ECONFLICT = -7, /* overlapping edits, a lock held by someone else */
 	HR_ETIMEOUT = -8,  /* a time budget ran out */
+	HR_ESYMLINK = -9,  /* a symbolic link where hook-run never follows one */
 } hr_error;
 
 /** Human-readable name of an error code ("out of memory"); never NULL. */

@@ -290,6 +290,12 @@ static void fix_worktree(run_state *s, staged_file *f)
 		goto oom;
 	memcpy(full, workdir, a);
 	memcpy(full + a, f->path, b + 1);
+	/* as git, never write beyond a symbolic link: app/ -> /elsewhere stays untouched */
+	if (hr_path_check_beneath(workdir, f->path, err, sizeof(err)) < 0) {
+		snprintf(f->worktree, sizeof(f->worktree), "the working file was left as it is (%s; git does "
+			"not write beyond a symbolic link either): only the index was fixed", err);
+		goto out;
+	}
 	if (lstat(full, &st) != 0) {
 		snprintf(f->worktree, sizeof(f->worktree), "not in the working tree: only the index was fixed");
 		goto out;
@@ -298,7 +304,7 @@ static void fix_worktree(run_state *s, staged_file *f)
 		snprintf(f->worktree, sizeof(f->worktree), "not a regular file in the working tree: left as it is");
 		goto out;
 	}
-	if (hr_file_read(&w, &wlen, full, policy->max_size, err, sizeof(err)) < 0) {
+	if (hr_file_read_beneath(&w, &wlen, workdir, f->path, policy->max_size, NULL, 0, err, sizeof(err)) < 0) {
 		snprintf(f->worktree, sizeof(f->worktree), "the working file was left as it is: %s", err);
 		goto out;
 	}

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "hook-run/fileio.h"
 
 static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
@@ -80,6 +81,8 @@ static int cmd_version(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	/* Ctrl-C, SIGTERM...: remove the temporary files and locks hook-run made */
+	hr_cleanup_install();
 	if (argc < 2) {
 		usage(stderr);
 		return HR_EXIT_USAGE;

@@ -15,6 +15,7 @@ const char *hr_error_str(int error)
 	case HR_ETOOBIG: return "too large";
 	case HR_ECONFLICT: return "conflict";
 	case HR_ETIMEOUT: return "time budget exceeded";
+	case HR_ESYMLINK: return "a symbolic link, not followed";
 	}
 	return "unknown error";
 }

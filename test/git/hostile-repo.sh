@@ -50,6 +50,21 @@ test_expect_success 'a path nested 5000 levels deep in the index: refused, no cr
 	grep "nested deeper than 4096 levels" err
 '
 
+# ---- the working tree ---------------------------------------------------------
+
+test_expect_success 'pre-commit fix: never writes the working file beyond a symlinked directory' '
+	new_repo r fix && cd r &&
+	mkdir ../outside && write_file ../outside/Dockerfile "$BAD" &&
+	blob=$(printf "$BAD" | git hash-object -w --stdin) &&
+	git update-index --add --cacheinfo 100644,"$blob",app/Dockerfile &&
+	ln -s ../outside app &&
+	git commit -q -m fixed >out 2>&1 &&
+	expect_blob HEAD:app/Dockerfile "$FIXED" &&
+	expect_file ../outside/Dockerfile "$BAD" &&
+	grep "app/Dockerfile: the working file was left as it is (.app. is a symbolic link" out &&
+	no_locks
+'
+
 # ---- objects and packs --------------------------------------------------------
 
 # packed_repo: a repository `r` with a bad Dockerfile in a three-commit
