@@ -583,7 +583,9 @@ static int run(int argc, char **argv, bool merge)
 			s.error = true;
 		if (f->worktree[0]) {
 			fflush(stdout);
-			fprintf(notes, "hook-run: %s: %s\n", f->path, f->worktree);
+			char *path = hr_escape(f->path, true);
+			hr_cli_print(notes, "hook-run: %s: %s\n", path ? path : "?", f->worktree);
+			free(path);
 		}
 		summary.fixed += f->napplied;
 	}

@@ -83,7 +83,7 @@ static void reject_line(const char *fmt, ...)
 		fputs(HR_GITLAB_ERROR_PREFIX, stderr);
 	fputs("hook-run: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	hr_cli_vprint(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -271,7 +271,7 @@ int hr_cmd_prereceive(int argc, char **argv)
 			rc = hr_reporter_finish(reporter, &summary) < 0 ? HR_EXIT_ERROR : HR_EXIT_OK;
 			goto out;
 		}
-		fprintf(notes, "hook-run: push option hook-run.skip ignored: %s; the push is checked\n", refused);
+		hr_cli_print(notes, "hook-run: push option hook-run.skip ignored: %s; the push is checked\n", refused);
 		snprintf(detail, sizeof(detail), "why=");
 		hr_server_log_value(detail, sizeof(detail), refused);
 		log_event(policy, repo, &senv, "skip-refused", updates, nupdates, detail);

@@ -8,8 +8,10 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -35,12 +37,45 @@ static const hr_command commands[] = {
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
+void hr_cli_vprint(FILE *out, const char *fmt, va_list ap)
+{
+	char small[1024], *text = small, *safe;
+	va_list again;
+	va_copy(again, ap);
+	int n = vsnprintf(small, sizeof(small), fmt, ap);
+	if (n >= (int)sizeof(small) && (text = malloc((size_t)n + 1)) != NULL)
+		vsnprintf(text, (size_t)n + 1, fmt, again);
+	va_end(again);
+	if (!text)
+		text = small; /* cut short, still escaped */
+	/* a final newline is the line's own; any other is escaped */
+	size_t len = strlen(text);
+	bool nl = len && text[len - 1] == '\n';
+	if (nl)
+		text[len - 1] = '\0';
+	safe = n < 0 ? NULL : hr_escape(text, false);
+	fputs(safe ? safe : "<unprintable message>", out);
+	if (nl)
+		fputc('\n', out);
+	free(safe);
+	if (text != small)
+		free(text);
+}
+
+void hr_cli_print(FILE *out, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	hr_cli_vprint(out, fmt, ap);
+	va_end(ap);
+}
+
 void hr_cli_error(const char *fmt, ...)
 {
 	va_list ap;
 	fputs("hook-run: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	hr_cli_vprint(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }

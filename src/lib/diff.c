@@ -11,6 +11,7 @@
 
 #include "hook-run/diff.h"
 #include "arena.h"
+#include "text.h"
 
 typedef struct line {
 	const char *p;
@@ -145,6 +146,24 @@ oom:
 	return SIZE_MAX;
 }
 
+/* "a/PATH", or "\"a/PA\\nTH\"" when the path needs git's quoting */
+static void put_header_path(hr_buf *b, const char *side, const char *path, size_t plen)
+{
+	if (!hr_needs_escape(path, plen, true)) {
+		hr_buf_append(b, side, 2);
+		hr_buf_append(b, path, plen);
+		return;
+	}
+	hr_buf full = HR_BUF_INIT;
+	hr_buf_append(&full, side, 2);
+	hr_buf_append(&full, path, plen);
+	if (full.oom)
+		b->oom = true;
+	else
+		hr_buf_put_escaped(b, full.ptr, full.len, true);
+	hr_buf_free(&full);
+}
+
 static void put_line(hr_buf *b, char mark, const line *l)
 {
 	hr_buf_putc(b, mark);
@@ -212,7 +231,13 @@ int hr_diff_unified(char **out, const char *a, size_t alen, const char *b, size_
 				cb++;
 		}
 		if (!header) {
-			hr_buf_printf(&o, "--- a/%s\n+++ b/%s\n", path, path);
+			/* a path with control characters, '"' or '\\' is quoted as git quotes it */
+			size_t plen = strlen(path);
+			hr_buf_append(&o, "--- ", 4);
+			put_header_path(&o, "a/", path, plen);
+			hr_buf_append(&o, "\n+++ ", 5);
+			put_header_path(&o, "b/", path, plen);
+			hr_buf_putc(&o, '\n');
 			header = true;
 		}
 		hr_buf_printf(&o, "@@ -%zu,%zu +%zu,%zu @@\n", ca ? h_a + 1 : h_a, ca, cb ? h_b + 1 : h_b, cb);

@@ -100,6 +100,33 @@ test_expect_success 'a symlink turned into a file with the same blob is checked'
 	grep ":Dockerfile:2:1: error" lines
 '
 
+# ---- names -----------------------------------------------------------------------
+
+test_expect_success 'a name with newlines cannot forge remote: lines; it is quoted as git quotes it' '
+	setup &&
+	bad=$(printf "$BAD" | git hash-object -w --stdin) &&
+	sub=$(raw_tree 100644 Dockerfile "$bad") &&
+	tree=$(raw_tree 40000 "$(printf "x\nremote: ALL CHECKS PASSED\n")" "$sub") &&
+	c=$(raw_commit "$tree" HEAD) &&
+	push_commit "$c" 1 &&
+	! grep -x "ALL CHECKS PASSED" lines && ! grep -x "remote: ALL CHECKS PASSED" lines &&
+	grep -F ":\"x\\nremote: ALL CHECKS PASSED/Dockerfile\":2:1: error" lines &&
+	test "$(server_main)" = "$base"
+'
+
+test_expect_success 'escape sequences in a name never reach the terminal raw' '
+	setup &&
+	bad=$(printf "$BAD" | git hash-object -w --stdin) &&
+	esc=$(printf "\033[2J\033]0;pwned\007") &&
+	sub=$(raw_tree 100644 Dockerfile "$bad") &&
+	c=$(raw_commit "$(raw_tree 40000 "$esc" "$sub")" HEAD) &&
+	push_commit "$c" 1 &&
+	! grep -q "$(printf "\033")" out && ! grep -q "$(printf "\007")" out &&
+	grep -F "\"\\033[2J\\033]0;pwned\\a/Dockerfile\"" lines &&
+	test_expect_code 1 "$HOOK_RUN" audit "$c" >audit.out 2>&1 &&
+	! grep -q "$(printf "\033")" audit.out
+'
+
 # ---- deep and wide ---------------------------------------------------------
 
 # deep_commit DEPTH PARENT: a commit of PARENT's tree plus a bad Dockerfile

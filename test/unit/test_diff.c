@@ -1,7 +1,8 @@
 /*
  * test_diff.c - the line diff (hr_diff_unified) on strings: the edge cases
  * (empty inputs, missing final newlines, CRLF), hunks and their context,
- * and bounded memory on inputs with very many lines.
+ * bounded memory on inputs with very many lines, paths quoted in its
+ * headers; and the escaping every text output uses (hr_escape).
  */
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -91,6 +92,49 @@ START_TEST(diff_memory_bounded)
 }
 END_TEST
 
+/* a path with a newline is quoted in the headers, as git quotes it */
+START_TEST(diff_quoted_path)
+{
+	char *out = NULL;
+	ck_assert_int_eq(hr_diff_unified(&out, "a\n", 2, "b\n", 2, "x\nremote: y/Dockerfile"), 0);
+	ck_assert_msg(strncmp(out, "--- \"a/x\\nremote: y/Dockerfile\"\n+++ \"b/x\\nremote: y/Dockerfile\"\n", 64) == 0,
+		"%s", out);
+	free(out);
+}
+END_TEST
+
+typedef struct escape_case {
+	const char *in;
+	bool path;
+	const char *want;
+} escape_case;
+
+static const escape_case escapes[] = {
+	{ "Dockerfile", true, "Dockerfile" },
+	{ "app/Dockerfile", false, "app/Dockerfile" },
+	{ "x\nremote: ALL CHECKS PASSED\n/Dockerfile", true, "\"x\\nremote: ALL CHECKS PASSED\\n/Dockerfile\"" },
+	{ "x\nremote: ok", false, "x\\nremote: ok" },
+	{ "\033[2J\033]0;t\a", false, "\\033[2J\\033]0;t\\a" },
+	{ "tab\there\r", true, "\"tab\\there\\r\"" },
+	{ "quote\"and\\back", true, "\"quote\\\"and\\\\back\"" },
+	{ "quote\"and\\back", false, "quote\"and\\back" },
+	{ "caf\xc3\xa9/\xe2\x9c\x93", true, "caf\xc3\xa9/\xe2\x9c\x93" },      /* UTF-8 kept */
+	{ "csi\xc2\x9b" "31m", false, "csi\\302\\23331m" },                   /* a C1 control */
+	{ "bad\xff\xfe", true, "\"bad\\377\\376\"" },                       /* not UTF-8 */
+	{ "del\x7f", false, "del\\177" },
+	{ "", true, "" },
+};
+
+START_TEST(escape_table)
+{
+	const escape_case *c = &escapes[_i];
+	char *got = hr_escape(c->in, c->path);
+	ck_assert_ptr_nonnull(got);
+	ck_assert_msg(strcmp(got, c->want) == 0, "case %d: got [%s] want [%s]", _i, got, c->want);
+	free(got);
+}
+END_TEST
+
 Suite *unit_suite(void)
 {
 	Suite *s = suite_create("diff");
@@ -99,6 +143,8 @@ Suite *unit_suite(void)
 	tcase_add_loop_test(tc, diff_table, 0, (int)(sizeof(cases) / sizeof(cases[0])));
 	tcase_add_test(tc, diff_null_empty);
 	tcase_add_test(tc, diff_memory_bounded);
+	tcase_add_test(tc, diff_quoted_path);
+	tcase_add_loop_test(tc, escape_table, 0, (int)(sizeof(escapes) / sizeof(escapes[0])));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -179,3 +179,21 @@ void hr_report_print_counts(FILE *out, const hr_report_summary *s)
 	if (s->baselined)
 		fprintf(out, ", %zu hidden by the baseline", s->baselined);
 }
+
+void hr_report_put(FILE *out, const char *s, bool path)
+{
+	size_t n = strlen(s);
+	if (!hr_needs_escape(s, n, path)) {
+		fputs(s, out);
+		return;
+	}
+	hr_buf b = HR_BUF_INIT;
+	hr_buf_put_escaped(&b, s, n, path);
+	if (b.oom) {
+		/* nothing raw, even out of memory */
+		fputs("<unprintable>", out);
+	} else {
+		fwrite(b.ptr, 1, b.len, out);
+	}
+	hr_buf_free(&b);
+}
