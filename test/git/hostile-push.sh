@@ -127,6 +127,18 @@ test_expect_success 'escape sequences in a name never reach the terminal raw' '
 	! grep -q "$(printf "\033")" audit.out
 '
 
+for name in .. . .git .GIT "a/b"; do
+	test_expect_success "a tree entry named '$name' is rejected (git never checks it out)" '
+		setup &&
+		bad=$(printf "$BAD" | git hash-object -w --stdin) &&
+		sub=$(raw_tree 100644 Dockerfile "$bad") &&
+		c=$(raw_commit "$(raw_tree 100644 README "$(git rev-parse HEAD:README)" 40000 "'"$name"'" "$sub")" HEAD) &&
+		push_commit "$c" 1 &&
+		grep "git refuses to check it out (rejected)" lines &&
+		test "$(server_main)" = "$base"
+	'
+done
+
 # ---- deep and wide ---------------------------------------------------------
 
 # deep_commit DEPTH PARENT: a commit of PARENT's tree plus a bad Dockerfile

@@ -218,6 +218,14 @@ int hr_rawentry_cmp(const hr_rawentry *a, const hr_rawentry *b);
 int hr_bad_mode_error(char *err, size_t errlen, const char *dir, const char *name, unsigned mode);
 
 /*
+ * A name git itself never writes into a tree and refuses to check out
+ * (verify_path, fsck's hasDot/hasDotdot/hasDotgit/fullPathname): ".",
+ * "..", ".git" in any case, or one holding '/'. A pushed tree with one is
+ * rejected with a message (`dir`/`name`) in err: HR_EINVALID; 0 otherwise.
+ */
+int hr_check_entry_name(char *err, size_t errlen, const char *dir, const char *name, size_t namelen);
+
+/*
  * The index file read in place (rawindex.c), for checking what is staged
  * without libgit2's costly index load. Paths are NUL-terminated.
  */

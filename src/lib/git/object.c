@@ -208,6 +208,8 @@ static int walk_files(hr_repo *r, git_odb *odb, hr_packs *packs, const git_oid *
 			rc = hr_bad_mode_error(err, errlen, path->ptr, e.name, e.mode);
 			break;
 		}
+		if ((rc = hr_check_entry_name(err, errlen, path->ptr, e.name, e.namelen)) < 0)
+			break;
 		if (kind != HR_ENTRY_TREE && kind != HR_ENTRY_FILE)
 			continue; /* symlinks, gitlinks */
 		if ((rc = hr_pathbuf_push(path, e.name, &saved)) < 0)

@@ -104,3 +104,20 @@ int hr_bad_mode_error(char *err, size_t errlen, const char *dir, const char *nam
 		name, mode_text);
 	return HR_EINVALID;
 }
+
+int hr_check_entry_name(char *err, size_t errlen, const char *dir, const char *name, size_t namelen)
+{
+	const char *why = NULL;
+	if ((namelen == 1 && name[0] == '.') || (namelen == 2 && name[0] == '.' && name[1] == '.'))
+		why = "is . or ..";
+	else if (namelen == 4 && name[0] == '.' && (name[1] | 32) == 'g' && (name[2] | 32) == 'i' &&
+		 (name[3] | 32) == 't')
+		why = "is .git";
+	else if (memchr(name, '/', namelen))
+		why = "holds a '/'";
+	if (!why)
+		return 0;
+	snprintf(err, errlen, "tree entry '%s%s%.*s' %s: git refuses to check it out (rejected)",
+		dir && *dir ? dir : "", dir && *dir ? "/" : "", (int)namelen, name, why);
+	return HR_EINVALID;
+}

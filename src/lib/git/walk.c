@@ -428,7 +428,9 @@ static bool same_entry(const hr_rawentry *a, const hr_rawentry *b)
  *
  * Entries are classified by the type bits of their mode (hr_mode_kind()):
  * files and trees are followed, symlinks and gitlinks are not Dockerfiles
- * to read, anything else rejects the walk. An entry counts as unchanged
+ * to read. A new entry (one no parent has) of any other mode, or named
+ * ".", "..", ".git" or with a '/', rejects the walk; an old one is the
+ * repository's past, not the push's doing. An entry counts as unchanged
  * only when a parent has the same name with the same id AND the same kind:
  * a symlink whose target text is a bad Dockerfile, turned into a file with
  * the same blob, is a new file.
@@ -479,12 +481,6 @@ static int compare(walk *w, const hr_rawtree *tree, hr_rawtree *ptrees, size_t n
 		bool is_tree = kind == HR_ENTRY_TREE;
 		bool is_new = true, fast = false;
 
-		if (kind == HR_ENTRY_BAD) {
-			rc = hr_bad_mode_error(w->err, w->errlen, w->path.ptr, e.name, e.mode);
-			break;
-		}
-		if (kind != HR_ENTRY_TREE && kind != HR_ENTRY_FILE)
-			goto next; /* symlinks, gitlinks: never Dockerfiles to read */
 		for (size_t k = 0; k < np; k++) {
 			side *s = &sides[k];
 			match[k] = NULL;
@@ -515,6 +511,15 @@ static int compare(walk *w, const hr_rawtree *tree, hr_rawtree *ptrees, size_t n
 			break;
 		if (fast)
 			continue;
+		/* what the push brings: a mode or a name git would misread is an error */
+		if (is_new && kind == HR_ENTRY_BAD) {
+			rc = hr_bad_mode_error(w->err, w->errlen, w->path.ptr, e.name, e.mode);
+			break;
+		}
+		if (is_new && (rc = hr_check_entry_name(w->err, w->errlen, w->path.ptr, e.name, e.namelen)) < 0)
+			break;
+		if (kind != HR_ENTRY_TREE && kind != HR_ENTRY_FILE)
+			goto next; /* symlinks, gitlinks: never Dockerfiles to read */
 		if (is_new) {
 			size_t saved;
 			/* e.name is NUL-terminated inside the object */
