@@ -184,11 +184,17 @@ int hr_cmd_prereceive(int argc, char **argv)
 		return HR_EXIT_USAGE;
 	}
 
-	/* all of standard input first: a malformed line rejects the whole push */
-	rc = hr_file_read(&input, &input_len, "-", 0, err, sizeof(err));
+	/*
+	 * all of standard input first: a malformed line rejects the whole push.
+	 * Bounded: a million ref updates take about 100 MB; more than 256 MB is
+	 * not git talking
+	 */
+	rc = hr_file_read(&input, &input_len, "-", (size_t)256 * 1024 * 1024, err, sizeof(err));
 	if (rc < 0) {
+		if (rc == HR_ETOOBIG)
+			snprintf(err, sizeof(err), "more than 256 MB of ref updates on standard input");
 		reject_line("%s; push rejected", err);
-		rc = HR_EXIT_ERROR;
+		rc = rc == HR_ETOOBIG ? HR_EXIT_USAGE : HR_EXIT_ERROR;
 		goto out;
 	}
 	rc = hr_ref_updates_parse(&updates, &nupdates, input, input_len, err, sizeof(err));

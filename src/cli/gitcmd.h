@@ -57,7 +57,8 @@ int hr_cli_check_change(const hr_change *c, void *payload);
  * The clock of the time budget: hr_git_now(), seconds on a monotonic
  * clock. For tests, HOOK_RUN_TEST_CLOCK_STEP=SECONDS makes it a counter
  * that advances by that much at every reading, so a budget runs out after
- * a known number of readings (one at the start, one per commit walked, one
+ * a known number of readings (one at the start, one per 256 updates peeled
+ * and per 256 refs hidden, one per commit walked, one per 1024 trees, one
  * per blob about to be read, one per 1024 new commits listed), whatever
  * the machine's speed.
  */

@@ -139,6 +139,43 @@ for name in .. . .git .GIT "a/b"; do
 	'
 done
 
+# ---- hook input -------------------------------------------------------------------
+
+# hook_input PRINTF-FORMAT ARGS...: the server's hook on that input (exit in $code, out, err)
+hook_input() {
+	fmt=$1 && shift &&
+	printf "$fmt" "$@" >in &&
+	{ (cd ../srv.git && timeout 60 "$HOOK_RUN" pre-receive <../c/in >../c/out 2>../c/err); code=$?; }
+}
+
+test_expect_success 'malformed hook input: each refused with the line named, exit 2, nothing checked' '
+	setup && new=$(git rev-parse HEAD) &&
+	hook_input "%s %s refs/heads/x\n" "$base" "${new%?}g" && test "$code" -eq 2 &&
+	grep "standard input, line 1: expected" err &&
+	hook_input "%s %s\n" "$base" "$new" && test "$code" -eq 2 &&
+	hook_input "%s\n" "$base" && test "$code" -eq 2 &&
+	hook_input "%s %s refs/heads/x\r\n" "$base" "$new" && test "$code" -eq 2 &&
+	hook_input "%s %s refs/heads/x\n\n" "$base" "$new" && test "$code" -eq 2 &&
+	grep "standard input, line 2" err &&
+	hook_input "%s  %s refs/heads/x\n" "$base" "$new" && test "$code" -eq 2 &&
+	printf "%s %s refs/heads/a\0b\n" "$base" "$new" >in &&
+	{ (cd ../srv.git && "$HOOK_RUN" pre-receive <../c/in >../c/out 2>../c/err); code=$?; } &&
+	test "$code" -eq 2 &&
+	printf "%s %s refs/heads/\033[31mred\n%s" "$base" "$new" "$base" >in &&
+	{ (cd ../srv.git && "$HOOK_RUN" pre-receive <../c/in >../c/out 2>../c/err); code=$?; } &&
+	test "$code" -eq 2 && ! grep -q "$(printf "\033")" err
+'
+
+test_expect_success 'a 10 MB line of hook input: refused quickly, exit 2' '
+	setup &&
+	head -c 10485760 /dev/zero | tr "\0" "a" >in && echo >>in &&
+	start=$(date +%s) &&
+	{ (cd ../srv.git && timeout 60 "$HOOK_RUN" pre-receive <../c/in >../c/out 2>../c/err); code=$?; } &&
+	end=$(date +%s) &&
+	test "$code" -eq 2 && test $((end - start)) -le 10 &&
+	grep "standard input, line 1: expected" err && test "$(wc -c <err)" -lt 1000
+'
+
 # ---- deep and wide ---------------------------------------------------------
 
 # deep_commit DEPTH PARENT: a commit of PARENT's tree plus a bad Dockerfile

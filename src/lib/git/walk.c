@@ -34,9 +34,11 @@
  *     for each update, the files of its final tree whose (path, blob) is
  *     one of them.
  *
- * The time budget (opts->deadline, on the caller's clock): read before each
- * commit is compared and every 1024 commits while the new ones are listed;
- * past it the walk stops with HR_ETIMEOUT. The callback checks it per blob.
+ * The time budget (opts->deadline, on the caller's clock) is read in every
+ * phase: every 256 updates peeled, every 256 refs hidden and tips pushed,
+ * every 1024 commits listed, before each commit is compared, every 1024
+ * trees read, every 256 paths of a final tree (scope tips); past it the walk
+ * stops with HR_ETIMEOUT. The callback checks it per blob.
  *
  * Memory: two hash sets of commit ids (new, visited) and one of blob ids,
  * a stack of commit ids, the trees of two commits and their parents at a
@@ -289,6 +291,8 @@ static void pool_free(pool *p)
 	free(p->cur);
 }
 
+static int check_deadline(walk *w);
+
 static int load_tree(walk *w, hr_rawtree *out, const git_oid *id)
 {
 	kept *k = pool_find(&w->pool, id);
@@ -297,7 +301,12 @@ static int load_tree(walk *w, hr_rawtree *out, const git_oid *id)
 		memset(&k->tree, 0, sizeof(k->tree));
 		return 0;
 	}
-	w->stats->trees++;
+	/* one commit can hold 100 000 changed trees: the budget holds inside it too */
+	if (++w->stats->trees % 1024 == 0) {
+		int rc = check_deadline(w);
+		if (rc < 0)
+			return rc;
+	}
 	return hr_rawtree_read(out, w->odb, w->packs, id);
 }
 
@@ -539,12 +548,15 @@ static int compare(walk *w, const hr_rawtree *tree, hr_rawtree *ptrees, size_t n
 					if (!match[k] || hr_mode_kind(match[k]->mode) != HR_ENTRY_TREE)
 						continue;
 					grc = load_tree(w, &psub[k], match[k]->id);
-					if (grc < 0)
+					if (grc == HR_ETIMEOUT)
+						rc = grc; /* check_deadline() said so */
+					else if (grc < 0)
 						rc = hr_git_error(grc, w->err, w->errlen,
 							"cannot read tree '%s' of a parent", w->path.ptr);
 				}
 				if (rc == 0 && (grc = load_tree(w, &sub, e.id)) < 0)
-					rc = hr_git_error(grc, w->err, w->errlen, "cannot read tree '%s'", w->path.ptr);
+					rc = grc == HR_ETIMEOUT ? grc
+						: hr_git_error(grc, w->err, w->errlen, "cannot read tree '%s'", w->path.ptr);
 				if (rc == 0)
 					rc = compare(w, &sub, psub, np, depth + 1);
 				for (size_t k = 0; k < np; k++)
@@ -711,8 +723,14 @@ static int find_new_commits(walk *w, const git_oid *tips, const enum tip_kind *k
 			rc = hr_git_error(HR_EGIT, w->err, w->errlen, "cannot list the refs");
 			goto out;
 		}
+		size_t nrefs = 0;
 		while ((grc = git_reference_next(&ref, it)) == 0) {
 			git_reference *resolved = NULL;
+			/* a server with 100 000 refs: the budget holds while they are hidden */
+			if (++nrefs % 256 == 0 && (rc = check_deadline(w)) < 0) {
+				git_reference_free(ref);
+				goto out;
+			}
 			if (git_reference_resolve(&resolved, ref) == 0) {
 				const git_oid *target = git_reference_target(resolved);
 				/* peels tags; a ref to a tree or blob hides nothing */
@@ -748,6 +766,8 @@ static int find_new_commits(walk *w, const git_oid *tips, const enum tip_kind *k
 	for (size_t i = 0; i < n; i++) {
 		if (kinds[i] != TIP_COMMIT)
 			continue;
+		if (i && (i & 255) == 0 && (rc = check_deadline(w)) < 0)
+			goto out;
 		if ((grc = git_revwalk_push(rw, &tips[i])) < 0) {
 			char hex[GIT_OID_HEXSZ + 1];
 			git_oid_tostr(hex, sizeof(hex), &tips[i]);
@@ -846,6 +866,8 @@ static int emit_tip(walk *w, const git_oid *tip, const path_list *paths)
 	}
 	for (size_t i = 0; i < paths->len && rc == 0; i++) {
 		git_tree_entry *e = NULL;
+		if (i && (i & 255) == 0 && (rc = check_deadline(w)) < 0)
+			break;
 		if (git_tree_entry_bypath(&e, tree, paths->items[i]) < 0) {
 			git_error_clear();
 			continue; /* deleted or renamed away by the end */
@@ -931,6 +953,9 @@ int hr_walk(hr_repo *r, const hr_ref_update *updates, size_t n, const hr_walk_op
 		goto out;
 	}
 	for (size_t i = 0; i < n && rc == 0; i++) {
+		/* 100 000 updates take seconds to peel: the budget holds here too */
+		if (i && (i & 255) == 0 && (rc = check_deadline(&w)) < 0)
+			break;
 		if (hr_oid_is_zero(&updates[i].new_oid)) {
 			stats->skipped_refs++; /* a deletion */
 			continue;
