@@ -104,9 +104,30 @@ int hr_repo_hooks_dir(char **out, hr_repo *repo, char *err, size_t errlen);
  * the object header first: over `max_size` (0: no limit) returns
  * HR_ETOOBIG without loading it; *len is then the blob's size.
  * HR_ENOTFOUND when the object is missing, HR_EINVALID when it is not a blob.
+ * For small files (configuration); hr_blob_load() for what is judged.
  */
 int hr_repo_blob_read(char **out, size_t *len, hr_repo *repo, const hr_oid *blob,
 	size_t max_size, char *err, size_t errlen);
+
+/**
+ * A blob's bytes, held without a second copy: streamed into one buffer of
+ * its size when the object is loose, or libgit2's own buffer when it is
+ * packed. Not NUL-terminated. Memory: the blob's size once, plus, while it
+ * is being read, libgit2's transient buffers (a packed blob stored as a
+ * delta needs its base too). See README, "Memory".
+ */
+typedef struct hr_blob {
+	const char *data;
+	size_t len;
+	void *owner_;          /* private: libgit2's object, or */
+	char *buf_;            /* private: the streamed buffer */
+} hr_blob;
+
+/** hr_repo_blob_read() into an hr_blob; the same size check and errors. */
+int hr_blob_load(hr_blob *out, hr_repo *repo, const hr_oid *blob, size_t max_size,
+	char *err, size_t errlen);
+
+void hr_blob_free(hr_blob *b);
 
 /**
  * Resolve a revision ("HEAD", "main~2", a hex id, "v1.0") to the commit

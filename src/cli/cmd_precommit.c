@@ -61,7 +61,8 @@
 typedef struct staged_file {
 	char *path;
 	hr_oid blob;
-	char *data;            /* the staged content */
+	hr_blob content;       /* the staged content, held without a copy */
+	const char *data;      /* = content.data: not NUL-terminated */
 	size_t len;
 	hr_result *res;        /* its findings */
 	char *fixed;           /* the fixed content, when a fix applied */
@@ -388,7 +389,7 @@ static void files_free(run_state *s)
 		hr_result_free(f->res);
 		free(f->fixed);
 		free(f->diff);
-		free(f->data);
+		hr_blob_free(&f->content);
 		free(f->path);
 	}
 	free(s->files);
@@ -399,7 +400,9 @@ static int check_one(run_state *s, staged_file *f, bool fix)
 {
 	const hr_policy *policy = &s->common.policy;
 	char err[1024];
-	int rc = hr_repo_blob_read(&f->data, &f->len, s->repo, &f->blob, policy->max_size, err, sizeof(err));
+	int rc = hr_blob_load(&f->content, s->repo, &f->blob, policy->max_size, err, sizeof(err));
+	f->data = f->content.data;
+	f->len = f->content.len;
 	if (rc == HR_ETOOBIG) {
 		snprintf(err, sizeof(err), "larger than max-size (%zu bytes, limit %zu): not read", f->len,
 			policy->max_size);

@@ -57,8 +57,7 @@ int hr_cli_check_change(const hr_change *c, void *payload)
 	hr_change_checker *k = payload;
 	const hr_policy *policy = k->policy;
 	char err[1024], commit_hex[HR_OID_HEXSZ + 1];
-	char *data = NULL;
-	size_t len = 0;
+	hr_blob blob;
 	hr_result *res = NULL;
 	int verdict;
 
@@ -71,9 +70,10 @@ int hr_cli_check_change(const hr_change *c, void *payload)
 		return HR_ETIMEOUT;
 	}
 	k->blobs_read++;
-	int rc = hr_repo_blob_read(&data, &len, k->repo, c->blob, policy->max_size, err, sizeof(err));
+	/* the blob's bytes once: streamed, or libgit2's buffer kept (no copy) */
+	int rc = hr_blob_load(&blob, k->repo, c->blob, policy->max_size, err, sizeof(err));
 	if (rc == HR_ETOOBIG) {
-		snprintf(err, sizeof(err), "larger than max-size (%zu bytes, limit %zu): not read", len,
+		snprintf(err, sizeof(err), "larger than max-size (%zu bytes, limit %zu): not read", blob.len,
 			policy->max_size);
 		rc = hr_check_skipped(&res, err, policy);
 	} else if (rc < 0) {
@@ -81,12 +81,12 @@ int hr_cli_check_change(const hr_change *c, void *payload)
 		k->error = true;
 		return rc;
 	} else {
-		rc = hr_check(&res, data, len, policy);
+		rc = hr_check(&res, blob.data, blob.len, policy);
 	}
 	if (rc < 0) {
 		hr_cli_error("cannot check '%s': %s", c->path, hr_error_str(rc));
 		k->error = true;
-		free(data);
+		hr_blob_free(&blob);
 		return rc;
 	}
 	/* the verdict remembered for the blob is the baseline's business: the
@@ -110,7 +110,7 @@ int hr_cli_check_change(const hr_change *c, void *payload)
 		k->bad_commits++;
 	}
 	hr_result_free(res);
-	free(data);
+	hr_blob_free(&blob);
 	return verdict;
 }
 

@@ -139,6 +139,55 @@ for name in .. . .git .GIT "a/b"; do
 	'
 done
 
+# ---- size ---------------------------------------------------------------------
+
+# maxrss_of CMD...: run CMD (its output in ./out, ./err); prints "EXIT MAXRSS_KB"
+maxrss_of() {
+	python3 -c "
+import resource, subprocess, sys
+with open(\"out\", \"wb\") as o, open(\"err\", \"wb\") as e:
+    p = subprocess.run(sys.argv[1:], stdout=o, stderr=e)
+print(p.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)" "$@"
+}
+
+big_blob_test() {
+	mb=$1
+	setup &&
+	head -c $((mb * 1024 * 1024)) /dev/zero | tr "\0" "#" >Dockerfile &&
+	git add Dockerfile && commit_unchecked big &&
+	# the default max-size (4M): not read, rejected at once
+	push_commit main 1 &&
+	grep "larger than max-size ($((mb * 1024 * 1024)) bytes, limit 4194304): not read" lines &&
+	# max-size = 0, read: the blob once, never twice (the hook run directly on the pushed objects)
+	git -C ../srv.git fetch -q ../c main:refs/tmp/big && git -C ../srv.git update-ref -d refs/tmp/big &&
+	echo "$base $(git rev-parse main) refs/heads/main" >in &&
+	printf "[hook-run]\nmax-size = 0\n[pre-receive]\ntimeout = 0\n" >../srv.git/hook-run.ini &&
+	(cd ../srv.git && maxrss_of "$HOOK_RUN" pre-receive <../c/in) >rss &&
+	read code kb <rss &&
+	echo "# ${mb} MiB blob: exit $code, max RSS $((kb / 1024)) MiB" &&
+	test "$code" -eq 1 &&
+	test "$kb" -lt $((mb * 1024 + mb * 1024 / 8 + 32 * 1024))
+}
+
+if [ -n "${HOOK_RUN_SANITIZED:-}" ]; then
+	test_skip "a 64 MiB blob: max-size refuses it; read, it costs its size once" \
+		"memory is measured without the sanitizers"
+elif ! command -v python3 >/dev/null 2>&1; then
+	test_skip "a 64 MiB blob: max-size refuses it; read, it costs its size once" "no python3 to measure memory"
+else
+	test_expect_success 'a 64 MiB blob: max-size refuses it; read, it costs its size once' '
+		big_blob_test 64
+	'
+fi
+if [ "${HOOK_RUN_TEST_BIG:-}" = 1 ] && [ -z "${HOOK_RUN_SANITIZED:-}" ]; then
+	test_expect_success 'a 1 GiB blob: max-size refuses it; read, it costs its size once' '
+		big_blob_test 1024
+	'
+else
+	test_skip "a 1 GiB blob: max-size refuses it; read, it costs its size once" \
+		"HOOK_RUN_TEST_BIG=1 runs it (a minute and 2 GB of disk); the 64 MiB test above measures the same bound"
+fi
+
 # ---- hook input -------------------------------------------------------------------
 
 # hook_input PRINTF-FORMAT ARGS...: the server's hook on that input (exit in $code, out, err)

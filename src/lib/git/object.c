@@ -99,6 +99,101 @@ static int unresolved(hr_repo *r, const char *spec, int grc, char *err, size_t e
 	return rc;
 }
 
+/*
+ * hr_blob_load: a loose object is streamed (libgit2's loose read stream
+ * maps the file and inflates into our one buffer: git_odb_read() would
+ * read the whole compressed file into memory first, then inflate into a
+ * second buffer); a packed one is read by libgit2 into its own buffer,
+ * which hr_blob keeps instead of copying it as hr_repo_blob_read() does.
+ */
+int hr_blob_load(hr_blob *out, hr_repo *r, const hr_oid *blob, size_t max_size,
+	char *err, size_t errlen)
+{
+	git_odb *odb = NULL;
+	git_odb_stream *stream = NULL;
+	git_odb_object *obj = NULL;
+	git_object_t type;
+	size_t size;
+	char hex[HR_OID_HEXSZ + 1];
+	int rc = 0, grc;
+
+	memset(out, 0, sizeof(*out));
+	hr_oid_fmt(hex, blob);
+	if (git_repository_odb(&odb, r->repo) < 0)
+		return hr_git_error(HR_EGIT, err, errlen, "cannot open the object database");
+	grc = git_odb_read_header(&size, &type, odb, hr_oid_to_git(blob));
+	if (grc < 0) {
+		rc = hr_git_error(hr_git_code(grc), err, errlen, "cannot read blob %s", hex);
+		goto out;
+	}
+	if (type != GIT_OBJECT_BLOB) {
+		snprintf(err, errlen, "object %s is a %s, not a blob", hex, git_object_type2string(type));
+		rc = HR_EINVALID;
+		goto out;
+	}
+	out->len = size;
+	if (max_size && size > max_size) {
+		snprintf(err, errlen, "blob %s is larger than the %zu byte limit (%zu bytes)", hex, max_size, size);
+		rc = HR_ETOOBIG;
+		goto out;
+	}
+	size_t ssize = 0;
+	git_object_t stype;
+	if (git_odb_open_rstream(&stream, &ssize, &stype, odb, hr_oid_to_git(blob)) == 0) {
+		/* loose: one buffer of the declared size, filled by the stream */
+		if (ssize != size || stype != GIT_OBJECT_BLOB) {
+			snprintf(err, errlen, "blob %s: its stream disagrees with its header", hex);
+			rc = HR_EGIT;
+			goto out;
+		}
+		if (!(out->buf_ = malloc(size ? size : 1))) {
+			rc = HR_ENOMEM;
+			goto out;
+		}
+		size_t got = 0;
+		while (got < size) {
+			size_t chunk = size - got > (1u << 20) ? (1u << 20) : size - got;
+			int n = git_odb_stream_read(stream, out->buf_ + got, chunk);
+			if (n <= 0)
+				break;
+			got += (size_t)n;
+		}
+		if (got != size) {
+			rc = hr_git_error(HR_EGIT, err, errlen, "cannot read blob %s (%zu of %zu bytes)", hex, got, size);
+			goto out;
+		}
+		out->data = out->buf_;
+		goto out;
+	}
+	git_error_clear(); /* packed: the pack backend has no read stream */
+	grc = git_odb_read(&obj, odb, hr_oid_to_git(blob));
+	if (grc < 0) {
+		rc = hr_git_error(hr_git_code(grc), err, errlen, "cannot read blob %s", hex);
+		goto out;
+	}
+	out->owner_ = obj;
+	out->data = git_odb_object_data(obj);
+	out->len = git_odb_object_size(obj);
+	obj = NULL;
+out:
+	if (stream)
+		git_odb_stream_free(stream);
+	if (rc < 0) {
+		size_t keep = out->len; /* HR_ETOOBIG: the size stays for the message */
+		hr_blob_free(out);
+		out->len = rc == HR_ETOOBIG ? keep : 0;
+	}
+	git_odb_free(odb);
+	return rc;
+}
+
+void hr_blob_free(hr_blob *b)
+{
+	git_odb_object_free(b->owner_);
+	free(b->buf_);
+	memset(b, 0, sizeof(*b));
+}
+
 int hr_repo_resolve(hr_oid *out, bool *is_commit, hr_repo *r, const char *spec,
 	char *err, size_t errlen)
 {
