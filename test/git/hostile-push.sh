@@ -139,6 +139,20 @@ for name in .. . .git .GIT "a/b"; do
 	'
 done
 
+test_expect_success 'a symlink and a gitlink named Dockerfile: not read, the push goes in' '
+	setup &&
+	bad=$(printf "$BAD" | git hash-object -w --stdin) &&
+	c=$(raw_commit "$(raw_tree 120000 Dockerfile "$bad" 160000 Containerfile "$(git rev-parse HEAD)")" HEAD) &&
+	push_commit "$c" 0 &&
+	test "$(server_main)" = "$c"
+'
+
+test_expect_success 'a gitlink to a commit the server does not have: no error, nothing read' '
+	setup &&
+	c=$(raw_commit "$(raw_tree 160000 Dockerfile 1234567890123456789012345678901234567890)" HEAD) &&
+	push_commit "$c" 0
+'
+
 # ---- size ---------------------------------------------------------------------
 
 # maxrss_of CMD...: run CMD (its output in ./out, ./err); prints "EXIT MAXRSS_KB"
@@ -188,6 +202,35 @@ else
 		"HOOK_RUN_TEST_BIG=1 runs it (a minute and 2 GB of disk); the 64 MiB test above measures the same bound"
 fi
 
+test_expect_success '100 000 Dockerfiles in one commit: checked within the budget, each blob once' '
+	setup &&
+	{
+		printf "blob\nmark :1\ndata %d\n%s\n" "$(printf "$GOOD" | wc -c)" "$(printf "$GOOD")" &&
+		printf "commit refs/heads/wide\ncommitter C <c@example.com> 0 +0000\ndata 5\nwide\nfrom %s\n" "$base" &&
+		awk "BEGIN { for (i = 0; i < 100000; i++) printf \"M 100644 :1 d%d/Dockerfile\\n\", i % 300 }" | sort -u &&
+		awk "BEGIN { for (i = 0; i < 100000; i++) printf \"M 100644 :1 d%d/x%d.Dockerfile\\n\", i % 300, i }"
+	} | git fast-import --quiet &&
+	test "$(git ls-tree -r wide | wc -l)" -ge 100000 &&
+	start=$(date +%s) &&
+	push_commit wide 0 &&
+	end=$(date +%s) &&
+	echo "# 100 000 Dockerfiles pushed and checked in $((end - start)) s" &&
+	grep "pushed files checked, 0 findings" lines
+'
+
+test_expect_success 'an octopus of 200 parents: rejected with a clear message (at most 64)' '
+	setup &&
+	parents= && i=0 &&
+	while [ $i -lt 200 ]; do
+		p=$(echo "p$i" | git commit-tree HEAD^{tree} -p HEAD) && parents="$parents $p" && i=$((i + 1)) || return 1
+	done &&
+	c=$(raw_commit "$(git rev-parse HEAD^{tree})" $parents) &&
+	test "$(git cat-file -p "$c" | grep -c ^parent)" -eq 200 &&
+	push_commit "$c" 1 &&
+	grep "has 200 parents; at most 64 are supported" lines &&
+	test "$(server_main)" = "$base"
+'
+
 # ---- hook input -------------------------------------------------------------------
 
 # hook_input PRINTF-FORMAT ARGS...: the server's hook on that input (exit in $code, out, err)
@@ -223,6 +266,56 @@ test_expect_success 'a 10 MB line of hook input: refused quickly, exit 2' '
 	end=$(date +%s) &&
 	test "$code" -eq 2 && test $((end - start)) -le 10 &&
 	grep "standard input, line 1: expected" err && test "$(wc -c <err)" -lt 1000
+'
+
+test_expect_success 'a new commit whose tree is missing: exit 3, named' '
+	setup &&
+	c=$(raw_commit 1234567890123456789012345678901234567890 HEAD 2>/dev/null ||
+	    printf "tree 1234567890123456789012345678901234567890\nparent %s\nauthor A <a@b> 0 +0000\ncommitter C <c@d> 0 +0000\n\nx\n" "$base" |
+		git hash-object -t commit -w --stdin --literally) &&
+	git -C ../srv.git cat-file --batch-check </dev/null &&
+	git cat-file commit "$c" | git -C ../srv.git hash-object -t commit -w --stdin --literally >/dev/null &&
+	hook_input "%s %s refs/heads/main\n" "$base" "$c" &&
+	test "$code" -eq 3 &&
+	grep "cannot read the tree of commit\|1234567890123456789012345678901234567890" err
+'
+
+test_expect_success 'a corrupt pack in the quarantine: the push is rejected, exit 3, no crash' '
+	setup &&
+	write_file app/Dockerfile "$GOOD" && git add . && commit_unchecked app &&
+	cat >../srv.git/hooks/pre-receive <<-EOF &&
+	#!/bin/sh
+	# damage every quarantined pack in its middle, then run the real hook
+	for p in "\$GIT_QUARANTINE_PATH"/pack/*.pack; do
+		size=\$(wc -c <"\$p")
+		chmod u+w "\$p"
+		printf "\\377\\377\\377\\377\\377\\377\\377\\377" | dd of="\$p" bs=1 seek=\$((size / 2)) conv=notrunc 2>/dev/null
+	done
+	exec "$HOOK_RUN" pre-receive
+	EOF
+	chmod +x ../srv.git/hooks/pre-receive &&
+	push_commit main 1 &&
+	grep "pre-receive hook declined" out &&
+	grep "push rejected: hook-run could not check it" lines &&
+	test "$(server_main)" = "$base"
+'
+
+# ---- the policy is the server's ---------------------------------------------------
+
+test_expect_success 'a pushed # check=skip=all is refused where the server denies suppressions' '
+	setup &&
+	printf "[hook-run]\ninline-suppressions = deny\n" >../srv.git/hook-run.ini &&
+	write_file app/Dockerfile "# check=skip=all\n$BAD" && git add . && commit_unchecked skip &&
+	push_commit main 1 &&
+	grep "InlineSuppressionRefused" lines && grep "CopyLinkMissing" lines
+'
+
+test_expect_success 'a pushed .hook-run.ini cannot relax the server: its rules stay' '
+	setup &&
+	printf "[rules]\nCopyLinkMissing = off\nSyntaxDirectiveMissing = off\n[hook-run]\nexclude = **\n" >.hook-run.ini &&
+	write_file app/Dockerfile "$BAD" && git add . && commit_unchecked relax &&
+	push_commit main 1 &&
+	grep ":app/Dockerfile:2:1: error: .*\[CopyLinkMissing\]" lines
 '
 
 # ---- deep and wide ---------------------------------------------------------
