@@ -5,7 +5,10 @@
  * Properties of an index it accepts: every entry has a NUL-terminated path
  * of the length it says, entries are in git's order, each stage-0 entry
  * is found again by hr_rawindex_find(), and cache-tree lookups stay inside
- * the node table. Refused input always comes with a message.
+ * the node table; the writer (hr_rawindex_patch) replaces the first
+ * stage-0 entry's blob and its output reads back, same entries, the new
+ * blob there, the cache tree invalidated. Refused input always comes with
+ * a message.
  */
 #include <string.h>
 
@@ -39,6 +42,34 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			FUZZ_ASSERT(hr_rawindex_find(&ix, e.path, &found) && found.pathlen == e.pathlen,
 				"a stage-0 entry not found again");
 		prev = e;
+	}
+	/* the writer: replace the first stage-0 entry's blob; the result reads back */
+	for (size_t i = 0; i < ix.n; i++) {
+		hr_rawindex_entry e;
+		hr_rawindex_get(&ix, i, &e);
+		if (e.stage)
+			continue;
+		git_oid new_id;
+		memset(new_id.id, 0x5a, sizeof(new_id.id));
+		hr_index_change ch = { e.path, e.id, &new_id, false };
+		unsigned char *out = NULL;
+		size_t outlen = 0;
+		int prc = hr_rawindex_patch(&out, &outlen, &ix, &ch, 1, true, err, sizeof(err));
+		FUZZ_ASSERT(prc == 0 || prc == HR_ENOMEM, "patching an entry that is there failed");
+		if (prc == 0) {
+			hr_rawindex back;
+			FUZZ_ASSERT(ch.done, "the change was not applied");
+			FUZZ_ASSERT(hr_rawindex_parse(&back, out, outlen, "patched", err, sizeof(err)) == 0,
+				"the patched index does not read back");
+			FUZZ_ASSERT(back.n == ix.n, "the patched index lost entries");
+			hr_rawindex_entry got;
+			FUZZ_ASSERT(hr_rawindex_find(&back, e.path, &got) && got.id->id[0] == 0x5a,
+				"the patched entry does not hold the new blob");
+			FUZZ_ASSERT(!back.ntree || back.tree[0].count == -1, "the cache tree was not invalidated");
+			hr_rawindex_free(&back);
+		}
+		free(out);
+		break;
 	}
 	if (ix.ntree) {
 		FUZZ_ASSERT(ix.tree[0].next <= ix.ntree, "a cache-tree subtree past the table");

@@ -234,8 +234,9 @@ int hr_staged_replace(hr_repo *repo, const char *path, const hr_oid *expect,
 int hr_staged_is_empty(bool *out, hr_repo *repo, unsigned flags, char *err, size_t errlen);
 
 /**
- * Write the index with the replacements atomically: libgit2 takes
- * INDEX.lock (O_EXCL), writes it completely and renames it over INDEX.
+ * Write the index with the replacements atomically, under git's lock
+ * (INDEX.lock, exclusive, complete, renamed over INDEX): see staged.c's
+ * write_index_file() for how no lock of hook-run's is ever left behind.
  * When GIT_INDEX_FILE is git's temporary index of `git commit <paths>`
  * (GITDIR/next-index-PID.lock), the same replacements go into
  * GITDIR/index.lock too, the index git installs after the commit, for each
@@ -244,6 +245,13 @@ int hr_staged_is_empty(bool *out, hr_repo *repo, unsigned flags, char *err, size
  * else (the message names it); no lock of ours is left behind.
  */
 int hr_staged_write(hr_repo *repo, size_t *pending_updated, char *err, size_t errlen);
+
+/**
+ * Would hr_staged_write() find the index locked now (INDEX.lock exists)?
+ * HR_ECONFLICT with the message it would give; 0 otherwise. A check
+ * before other files are written: the lock is taken only at the end.
+ */
+int hr_staged_write_check(hr_repo *repo, char *err, size_t errlen);
 
 /* ---- walks: what a push, a range or a history adds -------------------- */
 

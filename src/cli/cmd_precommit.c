@@ -19,9 +19,14 @@
  *     equals the parent's, the staged changes were only what the fix
  *     undoes: say so, write nothing, reject (git would make an empty
  *     commit, or none).
- *  2. The index is written atomically (hr_staged_write: lock, complete
- *     write, rename; and git's index.lock too for `git commit <paths>`).
- *  3. The working file gets the same fix without losing unstaged edits:
+ *  2. The working file gets the same fix without losing unstaged edits
+ *     (below); one that cannot be written (ENOSPC, a read-only file
+ *     system) stops the run here: the index is left as it was, exit 3.
+ *  3. The index is written atomically (hr_staged_write: the new index
+ *     complete in an unnamed file, linked as the lock, renamed; and git's
+ *     index.lock too for `git commit <paths>`); nothing of hook-run's is
+ *     left behind by any signal but SIGKILL in a two-call window.
+ *  The working file, step 2:
  *       - it equals the staged blob: it gets the fixed bytes;
  *       - else the fixer runs on the working bytes themselves (CRLF from
  *         core.autocrlf, unstaged edits); its result is written only when
@@ -273,8 +278,13 @@ static int write_file(const char *full, const char *data, size_t len, staged_fil
 	return 0;
 }
 
-/* Carry the staged fix over to the working file (see the file comment). */
-static void fix_worktree(run_state *s, staged_file *f)
+/*
+ * Carry the staged fix over to the working file (see the file comment).
+ * Returns -1 when writing it failed (ENOSPC, a read-only file system...):
+ * the caller then stages nothing. Leaving the file as it is for a reason
+ * (unstaged edits that do not merge, a link on the way) is not a failure.
+ */
+static int fix_worktree(run_state *s, staged_file *f)
 {
 	const hr_policy *policy = &s->common.policy;
 	const char *workdir = hr_repo_workdir(s->repo);
@@ -283,9 +293,10 @@ static void fix_worktree(run_state *s, staged_file *f)
 	size_t wlen = 0, fwlen = 0, mlen = 0, nskeys = 0, nwkeys = 0, applied = 0;
 	hr_result *wres = NULL;
 	struct stat st;
+	int rc = 0;
 
 	if (!workdir)
-		return;
+		return 0;
 	size_t a = strlen(workdir), b = strlen(f->path);
 	if (!(full = malloc(a + b + 1)))
 		goto oom;
@@ -316,6 +327,8 @@ static void fix_worktree(run_state *s, staged_file *f)
 	if (wlen == f->len && memcmp(w, f->data, wlen) == 0) {
 		if (write_file(full, f->fixed, f->fixed_len, f) == 0)
 			snprintf(f->worktree, sizeof(f->worktree), "fixed in the index and in the working tree");
+		else
+			rc = -1;
 		goto out;
 	}
 
@@ -329,6 +342,8 @@ static void fix_worktree(run_state *s, staged_file *f)
 		if (write_file(full, fw, fwlen, f) == 0)
 			snprintf(f->worktree, sizeof(f->worktree),
 				"fixed in the index and in the working tree, keeping its unstaged changes");
+		else
+			rc = -1;
 		goto out;
 	}
 
@@ -340,6 +355,8 @@ static void fix_worktree(run_state *s, staged_file *f)
 		if (write_file(full, merged, mlen, f) == 0)
 			snprintf(f->worktree, sizeof(f->worktree),
 				"fixed in the index; the fix was merged into the working file, keeping its unstaged changes");
+		else
+			rc = -1;
 		goto out;
 	}
 	snprintf(f->worktree, sizeof(f->worktree),
@@ -357,6 +374,7 @@ out:
 	free(fw);
 	free(w);
 	free(full);
+	return rc;
 }
 
 /* ---- staged files ---------------------------------------------------------- */
@@ -560,16 +578,36 @@ static int run(int argc, char **argv, bool merge)
 		goto out;
 	}
 	if (nfixed_files) {
-		size_t pending = 0;
-		if ((rc = hr_staged_write(s.repo, &pending, err, sizeof(err))) < 0) {
+		/*
+		 * The working files first: one that cannot be written (a full
+		 * disk, a read-only file system) stops everything before the
+		 * index changes, so the commit is rejected with both as they were
+		 * (but the working files already written, which hold the fix).
+		 */
+		if ((rc = hr_staged_write_check(s.repo, err, sizeof(err))) < 0) {
 			hr_cli_error("%s", err);
 			hr_cli_error("nothing was fixed; the commit is rejected");
 			rc = HR_EXIT_ERROR;
 			goto out;
 		}
-		for (size_t i = 0; i < s.nfiles; i++)
-			if (s.files[i].napplied)
-				fix_worktree(&s, &s.files[i]);
+		for (size_t i = 0; i < s.nfiles; i++) {
+			staged_file *f = &s.files[i];
+			if (f->napplied && fix_worktree(&s, f) < 0) {
+				char *path = hr_escape(f->path, true);
+				hr_cli_error("%s: %s", path ? path : "?", f->worktree);
+				free(path);
+				hr_cli_error("nothing was staged; the commit is rejected");
+				rc = HR_EXIT_ERROR;
+				goto out;
+			}
+		}
+		size_t pending = 0;
+		if ((rc = hr_staged_write(s.repo, &pending, err, sizeof(err))) < 0) {
+			hr_cli_error("%s", err);
+			hr_cli_error("the index was not changed (working files may hold the fix); the commit is rejected");
+			rc = HR_EXIT_ERROR;
+			goto out;
+		}
 	}
 
 	hr_report_summary summary = { .what = "staged file" };

@@ -412,6 +412,115 @@ START_TEST(index_bad_bytes)
 }
 END_TEST
 
+/* ---- writing an index ------------------------------------------------------ */
+
+START_TEST(sha1_vectors)
+{
+	static const struct { const char *in; const char *hex; } v[] = {
+		{ "", "da39a3ee5e6b4b0d3255bfef95601890afd80709" },
+		{ "abc", "a9993e364706816aba3e25717850c26c9cd0d89d" },
+		{ "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+		  "84983e441c3bd26ebaae4aa1f95129e5e54670f1" },
+		{ "The quick brown fox jumps over the lazy dog", "2fd4e1c67a2d28fced849ee1bb76e7391b93eb12" },
+	};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		unsigned char out[20];
+		char hex[41];
+		hr_sha1(out, v[i].in, strlen(v[i].in));
+		for (int k = 0; k < 20; k++)
+			snprintf(hex + 2 * k, 3, "%02x", out[k]);
+		ck_assert_str_eq(hex, v[i].hex);
+	}
+	/* a million 'a's: many blocks */
+	char *m = malloc(1000000);
+	unsigned char out[20];
+	memset(m, 'a', 1000000);
+	hr_sha1(out, m, 1000000);
+	ck_assert_uint_eq(out[0], 0x34);
+	ck_assert_uint_eq(out[19], 0x6f);
+	free(m);
+}
+END_TEST
+
+/*
+ * Patching an entry: its id replaced and its stat data zeroed, the cache
+ * tree invalidated above it (and only there), resolve-undo and untracked
+ * caches kept, EOIE left out, a checksum that is the SHA-1 of the rest;
+ * and the result reads back.
+ */
+START_TEST(index_patch)
+{
+	unsigned version = 2 + (unsigned)_i;
+	static const char tree[] = "\0" "8 2\n" "aaaaaaaaaaaaaaaaaaaa"
+		"a\0" "2 1\n" "bbbbbbbbbbbbbbbbbbbb" "b\0" "1 0\n" "cccccccccccccccccccc"
+		"sub\0" "1 0\n" "dddddddddddddddddddd";
+	ext x[] = {
+		{ "TREE", tree, sizeof(tree) - 1 }, { "REUC", "reuc-data", 9 }, { "EOIE", "eoie-data-12", 12 },
+		{ "UNTR", "untr", 4 },
+	};
+	ent e[NSMALL];
+	memcpy(e, small, sizeof(small));
+	e[2] = (ent){ "a/b/Dockerfile", 0100644, 0, false, 3, -1 };
+	bytes b = build_index(version, e, NSMALL, x, 4);
+	/* give every entry some stat data, to see it zeroed */
+	hr_rawindex ix;
+	char err[256] = "";
+	ck_assert_int_eq(parse(&ix, &b, err), 0);
+	for (size_t i = 0; i < ix.n; i++)
+		memset(b.p + ix.off[i], 0x11, 24);
+	git_oid old_id, new_id;
+	memset(old_id.id, 3, 20);
+	memset(new_id.id, 0x77, 20);
+	hr_index_change ch[] = { { "a/b/Dockerfile", &old_id, &new_id, false }, { "nope", &old_id, &new_id, false } };
+	unsigned char *out = NULL;
+	size_t outlen = 0;
+	ck_assert_int_eq(hr_rawindex_patch(&out, &outlen, &ix, ch, 1, true, err, sizeof(err)), 0);
+	ck_assert(ch[0].done);
+	/* strict: an entry that is not there is a conflict; lenient: skipped */
+	unsigned char *out2 = NULL;
+	size_t len2;
+	ck_assert_int_eq(hr_rawindex_patch(&out2, &len2, &ix, ch, 2, true, err, sizeof(err)), HR_ECONFLICT);
+	ck_assert_ptr_nonnull(strstr(err, "changed in the index"));
+	ck_assert_int_eq(hr_rawindex_patch(&out2, &len2, &ix, ch, 2, false, err, sizeof(err)), 0);
+	ck_assert(ch[0].done && !ch[1].done);
+	free(out2);
+	/* the wrong old id is a conflict too */
+	hr_index_change wrong[] = { { "a/b/Dockerfile", &new_id, &old_id, false } };
+	ck_assert_int_eq(hr_rawindex_patch(&out2, &len2, &ix, wrong, 1, true, err, sizeof(err)), HR_ECONFLICT);
+	hr_rawindex_free(&ix);
+
+	unsigned char sum[20];
+	hr_sha1(sum, out, outlen - 20);
+	ck_assert(memcmp(sum, out + outlen - 20, 20) == 0);
+	hr_rawindex back;
+	bytes ob = { out, outlen, outlen };
+	ck_assert_msg(parse(&back, &ob, err) == 0, "%s", err);
+	ck_assert_uint_eq(back.n, NSMALL);
+	for (size_t i = 0; i < back.n; i++) {
+		hr_rawindex_entry got;
+		hr_rawindex_get(&back, i, &got);
+		bool target = !strcmp(got.path, "a/b/Dockerfile");
+		ck_assert_uint_eq(got.id->id[0], target ? 0x77 : e[i].idbyte);
+		unsigned char stat0[24] = { 0 };
+		ck_assert(target ? !memcmp(out + back.off[i], stat0, 24) : out[back.off[i]] == 0x11);
+	}
+	/* the cache tree: root, a, a/b invalid; a/b's sibling "sub" still valid */
+	ck_assert_uint_eq(back.ntree, 4);
+	ck_assert_int_eq(back.tree[0].count, -1);
+	const hr_cachetree *a = hr_cachetree_child(&back, &back.tree[0], "a", 1);
+	ck_assert(a && a->count == -1);
+	ck_assert(hr_cachetree_child(&back, a, "b", 1)->count == -1);
+	const hr_cachetree *sub = hr_cachetree_child(&back, &back.tree[0], "sub", 3);
+	ck_assert(sub && sub->count == 1 && sub->id->id[0] == 'd');
+	hr_rawindex_free(&back);
+	ck_assert_ptr_nonnull(memmem(out, outlen, "REUC\0\0\0\x09reuc-data", 17));
+	ck_assert_ptr_nonnull(memmem(out, outlen, "UNTR\0\0\0\x04untr", 12));
+	ck_assert_ptr_null(memmem(out, outlen, "EOIE", 4));
+	free(out);
+	free(b.p);
+}
+END_TEST
+
 /* ---- trees ------------------------------------------------------------ */
 
 typedef struct mode_case {
@@ -533,6 +642,8 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, index_cache_tree);
 	tcase_add_loop_test(tc, index_refused, 0, (int)(sizeof(bad_indexes) / sizeof(bad_indexes[0])));
 	tcase_add_test(tc, index_bad_bytes);
+	tcase_add_test(tc, sha1_vectors);
+	tcase_add_loop_test(tc, index_patch, 0, 3);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("tree");
 	tcase_add_loop_test(tc, tree_modes, 0, (int)(sizeof(modes) / sizeof(modes[0])));

@@ -253,7 +253,9 @@ typedef struct hr_rawindex {
 	size_t len;
 	bool mapped;                 /* map is ours to munmap() (hr_rawindex_read) */
 	size_t n;                    /* entries, in index order (by path, then stage) */
-	uint32_t *off;               /* versions 2, 3: each entry's offset in the file */
+	uint32_t *off;               /* each entry's offset in the file */
+	uint32_t version;            /* 2, 3 or 4 */
+	size_t ext_off;              /* where the extensions start */
 	hr_rawindex_entry *v4;       /* version 4: the entries, decoded */
 	char *paths;                 /* version 4: their paths, uncompressed */
 	hr_cachetree *tree;          /* the root is tree[0]; NULL without a cache tree */
@@ -276,6 +278,31 @@ void hr_rawindex_get(const hr_rawindex *ix, size_t i, hr_rawindex_entry *out);
 
 /* The stage-0 entry of `path` into *out; false when there is none. */
 bool hr_rawindex_find(const hr_rawindex *ix, const char *path, hr_rawindex_entry *out);
+
+/* The same, with the entry's position in *at. */
+bool hr_rawindex_find_at(const hr_rawindex *ix, const char *path, hr_rawindex_entry *out, size_t *at);
+
+/* One entry's blob to replace: `path` (stage 0) must hold `old_id`. */
+typedef struct hr_index_change {
+	const char *path;
+	const git_oid *old_id;
+	const git_oid *new_id;
+	bool done;                /* set by hr_rawindex_patch(): it was replaced */
+} hr_index_change;
+
+/*
+ * The bytes of index `ix` with the changes made: each entry's id replaced
+ * and its stat data zeroed (mode, flags, path kept), the cache tree's
+ * nodes above it invalidated, the resolve-undo and untracked caches kept,
+ * the other optional extensions left out, a new checksum. `strict`: an
+ * entry missing or holding another blob is HR_ECONFLICT (pre-commit's own
+ * index); otherwise it is skipped (done stays false). *out is malloc'd.
+ */
+int hr_rawindex_patch(unsigned char **out, size_t *outlen, const hr_rawindex *ix,
+	hr_index_change *changes, size_t n, bool strict, char *err, size_t errlen);
+
+/* SHA-1 of data[0..len) (sha1.c): the index checksum. */
+void hr_sha1(unsigned char out[20], const void *data, size_t len);
 
 /* The child of `node` named name[0..len), or NULL. */
 const hr_cachetree *hr_cachetree_child(const hr_rawindex *ix, const hr_cachetree *node,

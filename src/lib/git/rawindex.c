@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include "git_internal.h"
+#include "arena.h"
 
 #define ENTRY_FIXED 62          /* stat data, mode, id, flags */
 #define FLAG_EXTENDED 0x4000
@@ -208,15 +209,15 @@ int hr_rawindex_parse(hr_rawindex *ix, const unsigned char *data, size_t len, co
 	end -= GIT_OID_RAWSZ; /* the checksum */
 	if (n > len / ENTRY_FIXED)
 		return bad(err, errlen, name, "entry count larger than the file");
+	if (len > UINT32_MAX)
+		return bad(err, errlen, name, "larger than 4 GB");
+	if (!(ix->off = malloc((n ? n : 1) * sizeof(*ix->off))))
+		return HR_ENOMEM;
 	if (version == 4) {
 		/* the expanded paths usually take about the file's size; grown as needed */
 		paths_cap = len + n + 1;
 		if (!(ix->v4 = calloc(n ? n : 1, sizeof(*ix->v4))) || !(ix->paths = malloc(paths_cap)))
 			return HR_ENOMEM;
-	} else if (len > UINT32_MAX) {
-		return bad(err, errlen, name, "larger than 4 GB");
-	} else if (!(ix->off = malloc((n ? n : 1) * sizeof(*ix->off)))) {
-		return HR_ENOMEM;
 	}
 
 	const unsigned char *p = d + 12;
@@ -236,6 +237,7 @@ int hr_rawindex_parse(hr_rawindex *ix, const unsigned char *data, size_t len, co
 		if (q > end)
 			return bad_at(err, errlen, name, "truncated entry", i);
 		decode_fixed(p, e);
+		ix->off[i] = (uint32_t)(p - d);
 		if (version != 4) {
 			/* the path ends at a NUL inside the file, never found with strlen() */
 			const unsigned char *nul = memchr(q, '\0', (size_t)(end - q));
@@ -244,7 +246,6 @@ int hr_rawindex_parse(hr_rawindex *ix, const unsigned char *data, size_t len, co
 			size_t plen = (size_t)(nul - q);
 			if (namelen < FLAG_NAMEMASK ? plen != namelen : plen < FLAG_NAMEMASK)
 				return bad_at(err, errlen, name, "bad path length", i);
-			ix->off[i] = (uint32_t)(p - d);
 			e->path = (const char *)q;
 			e->pathlen = plen;
 			/* NUL-padded to a multiple of 8 bytes, at least one NUL */
@@ -314,6 +315,8 @@ int hr_rawindex_parse(hr_rawindex *ix, const unsigned char *data, size_t len, co
 		}
 	}
 	ix->n = n;
+	ix->version = version;
+	ix->ext_off = (size_t)(p - d);
 
 	/* extensions */
 	while (rc == 0 && end - p >= 8) {
@@ -401,6 +404,12 @@ void hr_rawindex_free(hr_rawindex *ix)
 
 bool hr_rawindex_find(const hr_rawindex *ix, const char *path, hr_rawindex_entry *out)
 {
+	size_t at;
+	return hr_rawindex_find_at(ix, path, out, &at);
+}
+
+bool hr_rawindex_find_at(const hr_rawindex *ix, const char *path, hr_rawindex_entry *out, size_t *at)
+{
 	size_t lo = 0, hi = ix->n, len = strlen(path);
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -409,8 +418,10 @@ bool hr_rawindex_find(const hr_rawindex *ix, const char *path, hr_rawindex_entry
 		int c = memcmp(out->path, path, n);
 		if (!c)
 			c = out->pathlen < len ? -1 : out->pathlen > len ? 1 : (int)out->stage;
-		if (c == 0)
+		if (c == 0) {
+			*at = mid;
 			return true;
+		}
 		if (c < 0)
 			lo = mid + 1;
 		else
@@ -431,4 +442,135 @@ const hr_cachetree *hr_cachetree_child(const hr_rawindex *ix, const hr_cachetree
 		i = c->next;
 	}
 	return NULL;
+}
+
+/* ---- writing: the same index with some entries' blobs replaced ---------- */
+
+/* Mark the cache-tree nodes above `path` invalid (root included). */
+static void invalidate_path(const hr_rawindex *ix, bool *invalid, const char *path)
+{
+	const hr_cachetree *node = &ix->tree[0];
+	invalid[0] = true;
+	for (;;) {
+		const char *slash = strchr(path, '/');
+		if (!slash)
+			return;
+		node = hr_cachetree_child(ix, node, path, (size_t)(slash - path));
+		if (!node)
+			return;
+		invalid[node - ix->tree] = true;
+		path = slash + 1;
+	}
+}
+
+static void put_be32(hr_buf *b, uint32_t v)
+{
+	char q[4] = { (char)(v >> 24), (char)(v >> 16), (char)(v >> 8), (char)v };
+	hr_buf_append(b, q, 4);
+}
+
+int hr_rawindex_patch(unsigned char **out, size_t *outlen, const hr_rawindex *ix,
+	hr_index_change *changes, size_t n, bool strict, char *err, size_t errlen)
+{
+	hr_buf b = HR_BUF_INIT;
+	bool *invalid = NULL;
+	size_t applied = 0;
+	int rc = 0;
+
+	*out = NULL;
+	*outlen = 0;
+	if (!ix->map || ix->len < 12 + GIT_OID_RAWSZ) {
+		snprintf(err, errlen, "there is no index to update");
+		return HR_ENOTFOUND;
+	}
+	if (ix->ntree && !(invalid = calloc(ix->ntree, sizeof(bool))))
+		return HR_ENOMEM;
+	/* header and entries as they are, then each replaced entry patched in place */
+	hr_buf_append(&b, (const char *)ix->map, ix->ext_off);
+	for (size_t k = 0; k < n && !b.oom; k++) {
+		hr_rawindex_entry e;
+		size_t at;
+		changes[k].done = false;
+		if (!hr_rawindex_find_at(ix, changes[k].path, &e, &at) ||
+		    !git_oid_equal(e.id, changes[k].old_id)) {
+			if (!strict)
+				continue; /* staged differently there: left as it is */
+			snprintf(err, errlen, "'%s' changed in the index while it was checked", changes[k].path);
+			rc = HR_ECONFLICT;
+			goto out;
+		}
+		/*
+		 * stat data zeroed (ctime, mtime, dev, ino; uid, gid, size), mode
+		 * kept, the new id: git then cannot take a same-size working file
+		 * with an unchanged mtime for the new content, it re-reads it
+		 */
+		unsigned char *entry = (unsigned char *)b.ptr + ix->off[at];
+		memset(entry, 0, 24);
+		memset(entry + 28, 0, 12);
+		memcpy(entry + 40, changes[k].new_id->id, GIT_OID_RAWSZ);
+		changes[k].done = true;
+		applied++;
+		if (ix->ntree)
+			invalidate_path(ix, invalid, changes[k].path);
+	}
+	/*
+	 * Extensions: the cache tree again, its nodes above a replaced entry
+	 * invalidated (else `git commit` would record the tree it caches, the
+	 * old blob); the resolve-undo and untracked caches as they are. The
+	 * rest is left out, as git leaves out what it does not know: EOIE and
+	 * IEOT describe offsets and extension sizes this rewrite changes, and
+	 * FSMN's dirty bits no longer match; git rebuilds them as it needs.
+	 */
+	const unsigned char *p = ix->map + ix->ext_off, *end = ix->map + ix->len - GIT_OID_RAWSZ;
+	while (end - p >= 8 && !b.oom) {
+		uint32_t size = hr_be32(p + 4);
+		const unsigned char *data = p + 8;
+		if (!memcmp(p, "TREE", 4)) {
+			if (ix->ntree) {
+				hr_buf t = HR_BUF_INIT;
+				for (size_t i = 0; i < ix->ntree; i++) {
+					const hr_cachetree *c = &ix->tree[i];
+					hr_buf_append(&t, c->name, c->namelen);
+					hr_buf_putc(&t, '\0');
+					if (invalid[i] || c->count < 0) {
+						hr_buf_printf(&t, "-1 %zu\n", c->nsub);
+					} else {
+						hr_buf_printf(&t, "%ld %zu\n", c->count, c->nsub);
+						hr_buf_append(&t, (const char *)c->id->id, GIT_OID_RAWSZ);
+					}
+				}
+				if (t.oom || t.len > UINT32_MAX) {
+					b.oom = true;
+				} else {
+					hr_buf_append(&b, "TREE", 4);
+					put_be32(&b, (uint32_t)t.len);
+					hr_buf_append(&b, t.ptr, t.len);
+				}
+				hr_buf_free(&t);
+			}
+			/* a cache tree this reader could not parse is dropped: git rebuilds it */
+		} else if (!memcmp(p, "REUC", 4) || !memcmp(p, "UNTR", 4)) {
+			hr_buf_append(&b, (const char *)p, 8 + (size_t)size);
+		}
+		p = data + size;
+	}
+	if (b.oom) {
+		rc = HR_ENOMEM;
+		goto out;
+	}
+	unsigned char sum[GIT_OID_RAWSZ];
+	hr_sha1(sum, b.ptr, b.len);
+	hr_buf_append(&b, (const char *)sum, sizeof(sum));
+	if (b.oom) {
+		rc = HR_ENOMEM;
+		goto out;
+	}
+	*out = (unsigned char *)b.ptr;
+	*outlen = b.len;
+	b.ptr = NULL;
+out:
+	(void)applied;
+	hr_buf_free(&b);
+	free(invalid);
+	return rc;
 }
