@@ -144,13 +144,26 @@ static long parent_of(long pid)
 
 /*
  * The nearest ancestor that is a git process decides: --amend among its
- * arguments (before a `--`) means the commit is amended.
+ * arguments (before a `--`) means the commit is amended. This relies on
+ * how git runs the hook (a descendant of `git commit`, whose command line
+ * /proc shows); test/git/git-assumptions.sh checks it with real git.
+ * Under git (GIT_EXEC_PATH and GIT_INDEX_FILE set) an answer that cannot be
+ * found, no /proc or no git ancestor, is an error naming the way out
+ * (HOOK_RUN_AMEND=1|0), never a silent "not amending": that would judge
+ * an amended commit against the wrong parent. Returns 1, 0, or -1.
  */
-static bool detect_amend(void)
+static int detect_amend(void)
 {
 	const char *env = getenv("HOOK_RUN_AMEND");
 	if (env && *env)
 		return strcmp(env, "0") != 0 && strcmp(env, "false") != 0 && strcmp(env, "no") != 0;
+	/* git exports GIT_EXEC_PATH to all it runs, and GIT_INDEX_FILE to this hook */
+	bool under_git = getenv("GIT_EXEC_PATH") && getenv("GIT_INDEX_FILE");
+	if (under_git && access("/proc/self/cmdline", R_OK) != 0) {
+		hr_cli_error("cannot tell whether this is `git commit --amend`: /proc is not available; "
+			"set HOOK_RUN_AMEND=1 or HOOK_RUN_AMEND=0 for the hook");
+		return -1;
+	}
 	long pid = (long)getppid();
 	for (int depth = 0; depth < 6 && pid > 1; depth++) {
 		size_t len;
@@ -173,7 +186,13 @@ static bool detect_amend(void)
 		free(cmd);
 		pid = parent_of(pid);
 	}
-	return false;
+	if (under_git) {
+		hr_cli_error("cannot tell whether this is `git commit --amend`: no git process among the "
+			"hook's ancestors (git runs hooks differently now?); set HOOK_RUN_AMEND=1 or "
+			"HOOK_RUN_AMEND=0 for the hook");
+		return -1;
+	}
+	return 0; /* run by hand, not by git: a plain commit */
 }
 
 /* ---- finding keys: which fixes correspond ------------------------------ */
@@ -526,8 +545,11 @@ static int run(int argc, char **argv, bool merge)
 		goto out;
 	const hr_policy *policy = &s.common.policy;
 	bool fix = policy->action == HR_ACTION_FIX && !s.check_only;
-	unsigned flags = merge ? HR_STAGED_PRE_MERGE
-		: (amend < 0 ? detect_amend() : amend == 1) ? HR_STAGED_AMEND : 0;
+	if (!merge && amend < 0 && (amend = detect_amend()) < 0) {
+		rc = HR_EXIT_ERROR;
+		goto out;
+	}
+	unsigned flags = merge ? HR_STAGED_PRE_MERGE : amend == 1 ? HR_STAGED_AMEND : 0;
 
 	double t0 = hr_cli_now();
 	rc = hr_staged_foreach(s.repo, policy, flags, collect, &s, err, sizeof(err));

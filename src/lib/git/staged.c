@@ -594,28 +594,43 @@ out:
 /*
  * When the index in use is git's temporary index of `git commit <paths>`
  * (GITDIR/next-index-PID.lock), the path of the index.lock git will
- * install afterwards; NULL otherwise.
+ * install afterwards; NULL otherwise. This relies on how git names that
+ * index (test/git/git-assumptions.sh checks it against real git): a
+ * hook run on some other temporary index inside GITDIR while
+ * GITDIR/index.lock is held is HR_EINVALID with a message, never a fix
+ * that git would then throw away with its temporary index.
  */
-static char *pending_index(hr_repo *r)
+static int pending_index(char **out, hr_repo *r, char *err, size_t errlen)
 {
 	const char *base = strrchr(r->index_path, '/');
 	size_t dlen = base ? (size_t)(base - r->index_path) + 1 : 0;
+	struct stat st;
+
+	*out = NULL;
 	base = base ? base + 1 : r->index_path;
-	if (fnmatch("next-index-*.lock", base, 0) != 0)
-		return NULL;
 	if (dlen != strlen(r->gitdir) || strncmp(r->index_path, r->gitdir, dlen) != 0)
-		return NULL;
+		return 0; /* an index of the user's own, outside the git directory */
+	if (!strcmp(base, "index") || !strcmp(base, "index.lock"))
+		return 0; /* the index, or git's lock of it (commit -a, -i) */
 	char *path = malloc(dlen + 11);
 	if (!path)
-		return NULL;
+		return HR_ENOMEM;
 	memcpy(path, r->gitdir, dlen);
 	memcpy(path + dlen, "index.lock", 11);
-	struct stat st;
 	if (stat(path, &st) != 0) {
 		free(path);
-		return NULL;
+		return 0;
 	}
-	return path;
+	if (fnmatch("next-index-*.lock", base, 0) != 0) {
+		snprintf(err, errlen, "git runs this hook on a temporary index hook-run does not know ('%s'; "
+			"`git commit <paths>` used to name it next-index-PID.lock) while it holds '%s': a fix "
+			"here would be lost when git installs that index; nothing is fixed (commit without "
+			"paths, or with --no-verify)", r->index_path, path);
+		free(path);
+		return HR_EINVALID;
+	}
+	*out = path;
+	return 0;
 }
 
 /* what identifies the file read: a replacement by rename changes the inode */
@@ -782,7 +797,10 @@ int hr_staged_write_check(hr_repo *r, char *err, size_t errlen)
 		return hr_git_error(HR_EINVALID, err, errlen, "index path too long: '%s'", r->index_path);
 	if (access(lock, F_OK) == 0)
 		return lock_held(r->index_path, err, errlen);
-	return 0;
+	char *pending = NULL;
+	int rc = pending_index(&pending, r, err, errlen);
+	free(pending);
+	return rc;
 }
 
 int hr_staged_write(hr_repo *r, size_t *pending_updated, char *err, size_t errlen)
@@ -794,13 +812,12 @@ int hr_staged_write(hr_repo *r, size_t *pending_updated, char *err, size_t errle
 		*pending_updated = 0;
 	if (!r->nrepl)
 		return 0;
-	if ((rc = write_index_file(r, r->index_path, true, &applied, err, errlen)) < 0)
+	char *pending = NULL;
+	if ((rc = pending_index(&pending, r, err, errlen)) < 0)
 		return rc;
-	char *pending = pending_index(r);
-	if (pending) {
+	if ((rc = write_index_file(r, r->index_path, true, &applied, err, errlen)) == 0 && pending)
 		rc = write_index_file(r, pending, false, &updated, err, errlen);
-		free(pending);
-	}
+	free(pending);
 	if (pending_updated)
 		*pending_updated = updated;
 	return rc;
