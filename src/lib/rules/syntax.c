@@ -338,7 +338,15 @@ static bool check_misplaced(hr_check_ctx *c, const hr_directive *d, bool first_c
 	bool first_slot = after_shebang ? ls == at : ls == 0;
 	if (first_slot) {
 		size_t content = (df->bom && ls == 0) ? 3 : ls;
-		*top = (top_fix){ true, d->value.ptr, d->value.len };
+		/*
+		 * an old tag is rewritten in the same pass, as a moved line's is:
+		 * once in place, the directive is honoured and its version judged,
+		 * and a second fix would change it again
+		 */
+		size_t vlen;
+		const char *value = moved_value(c, d, &vlen);
+		bool retag = vlen != d->value.len || memcmp(value, d->value.ptr, vlen) != 0;
+		*top = (top_fix){ true, value, vlen };
 		f->fix = HR_FIX_SAFE;
 		if (df->bom && ls == 0) {
 			f->fix_summary = hash > content ? "drop the byte order mark and the indentation"
@@ -351,7 +359,11 @@ static bool check_misplaced(hr_check_ctx *c, const hr_directive *d, bool first_c
 				hr__edit(c, f, 0, 3, "", 0);
 			hr__edit(c, f, content, hash, "", 0);
 		}
-		return false;
+		if (retag) {
+			f->fix_summary = hr__strf(c, "%s, and rewrite the tag", f->fix_summary);
+			hr__edit(c, f, d->value_span.start, d->value_span.end, value, vlen);
+		}
+		return retag;
 	}
 	/* move it: delete its line, insert it at the top */
 	size_t vlen;
