@@ -10,7 +10,9 @@
 #
 # Options: -t SECONDS per target (default 600), -j JOBS targets at once
 # (default 1), -w WORKDIR (default fuzz-campaign/ here), -b BINDIR (where
-# `make fuzz` put the targets, default fuzz/). Targets default to every
+# `make fuzz` put the targets, default fuzz/), -l MAX_LEN (default:
+# libFuzzer's, which grows lengths slowly; a large one fills the corpus
+# with big, slow inputs). Targets default to every
 # fuzz/fuzz_*.c. Runs under nice, with a 2 GB memory limit and a 10 s
 # per-input timeout: a reader of hostile bytes must stay within both.
 #
@@ -26,13 +28,14 @@
 # the committed corpus is kept small.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-seconds=600 jobs=1 work=fuzz-campaign bindir=fuzz
-while getopts t:j:w:b: opt; do
+seconds=600 jobs=1 work=fuzz-campaign bindir=fuzz maxlen=
+while getopts t:j:w:b:l: opt; do
 	case $opt in
 	t) seconds=$OPTARG ;;
 	j) jobs=$OPTARG ;;
 	w) work=$OPTARG ;;
 	b) bindir=$OPTARG ;;
+	l) maxlen="-max_len=$OPTARG" ;;
 	*) sed -n '2,30s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 	esac
 done
@@ -56,7 +59,7 @@ run_one() {
 	t0=$(date +%s)
 	# shellcheck disable=SC2086
 	nice -n 10 "$bin" -fork=1 -ignore_crashes=1 -ignore_ooms=1 -ignore_timeouts=1 \
-		-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=1048576 \
+		-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 $maxlen \
 		-artifact_prefix="$work/artifacts/$t/" $dict \
 		"$work/corpus/$t" $seeds >"$log" 2>&1 || true
 	t1=$(date +%s)
