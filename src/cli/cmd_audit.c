@@ -84,8 +84,10 @@ static int audit_worktree(hr_cli_common *common, hr_repo *repo, hr_reporter *rep
 		size_t len = 0;
 		hr_result *res = NULL;
 		if (lstat(full, &st) != 0 || !S_ISREG(st.st_mode) || hr_repo_path_ignored(repo, rel))
-			continue;
-		rc = hr_file_read(&data, &len, full, common->policy.max_size, err, sizeof(err));
+			continue; /* symlinks (git records them as links) and ignored files */
+		/* read without following a link on the way (the file could be swapped for one) */
+		rc = hr_file_read_beneath(&data, &len, workdir, rel, common->policy.max_size, NULL, 0,
+			err, sizeof(err));
 		if (rc == HR_ETOOBIG) {
 			snprintf(err, sizeof(err), "larger than max-size (%zu bytes): not read", common->policy.max_size);
 			rc = hr_check_skipped(&res, err, &common->policy);
