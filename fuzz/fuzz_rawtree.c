@@ -9,10 +9,14 @@
  * entry that names "\x02\x02..." points at object 1. The pack is built
  * here (deflated, a synthetic .idx), the walk starts at object 0.
  *
+ * Then the history walk's comparison (hr_walk_compare_trees, what every
+ * pushed commit goes through) of object 0 with object 1 as its parent's
+ * tree, and with objects 1 and 2 (a merge).
+ *
  * Properties: the reader always moves forward and stops; an entry it
- * returns has a non-empty name without '\0' inside the object; the walk
- * ends (no stack overflow however deep or cyclic the trees: the depth is
- * bounded), every file it hands out has a canonical file mode, and an
+ * returns has a non-empty name without '\0' inside the object; the walks
+ * end (no stack overflow however deep or cyclic the trees: the depth is
+ * bounded), every file they hand out has a canonical file mode, and an
  * error says what it is about.
  */
 #include <git2.h>
@@ -133,7 +137,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	put(&idx, "\377tOc", 4);
 	put32(&idx, 2);
 	for (int byte = 0; byte < 256; byte++)
-		put32(&idx, (uint32_t)((size_t)byte < n ? byte : n)); /* ids 1..n: first byte k + 1 */
+		put32(&idx, (uint32_t)((size_t)byte < n ? (size_t)byte : n)); /* ids 1..n: first byte k + 1 */
 	for (size_t k = 0; k < n; k++) {
 		unsigned char id[20];
 		memset(id, (int)(k + 1), sizeof(id));
@@ -171,6 +175,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		free(path.ptr);
 		hr_keyset_free(&blobs);
+		/*
+		 * the history walk's comparison: object 0 against object 1 as
+		 * the parent, then against objects 1 and 2 (a merge)
+		 */
+		git_oid parents[2];
+		memset(&parents[0], 2, sizeof(parents[0]));
+		memset(&parents[1], 3, sizeof(parents[1]));
+		for (size_t np = 1; np <= 2 && np < n; np++) {
+			size_t changes = 0;
+			err[0] = '\0';
+			int rc = hr_walk_compare_trees(packs, &root, parents, np, &policy, on_file, &changes,
+				err, sizeof(err));
+			FUZZ_ASSERT(rc == 0 || rc == HR_ENOMEM || err[0], "a failed comparison without a message");
+		}
 		hr_policy_free(&policy);
 	}
 	hr_packs_free(packs);

@@ -313,6 +313,14 @@ int hr_tree_walk_files(hr_repo *repo, git_odb *odb, hr_packs *packs, const git_o
 	const hr_policy *policy, hr_keyset *blobs, hr_change *proto,
 	hr_change_fn fn, void *payload, size_t *nchanges, char *err, size_t errlen);
 
+/*
+ * The history walk's comparison of one tree with its parents' trees
+ * (walk.c's compare()), on objects held in `packs` only: for the fuzz
+ * target and tests. Changes go to `fn`.
+ */
+int hr_walk_compare_trees(hr_packs *packs, const git_oid *tree, const git_oid *parent_trees, size_t np,
+	const hr_policy *policy, hr_change_fn fn, void *payload, char *err, size_t errlen);
+
 /* Hand out one change, remembering the blob's verdict in `blobs`. */
 int hr_change_emit(hr_keyset *blobs, hr_change *c, hr_change_fn fn, void *payload);
 

@@ -1002,3 +1002,55 @@ out:
 	hr_keyset_free(&w.paths);
 	return rc;
 }
+
+/*
+ * One commit's comparison on trees held in `packs` (no repository, no
+ * object database): for the fuzz target and tests of compare(), the part
+ * of the walk a pushed tree goes through.
+ */
+int hr_walk_compare_trees(hr_packs *packs, const git_oid *tree, const git_oid *parent_trees, size_t np,
+	const hr_policy *policy, hr_change_fn fn, void *payload, char *err, size_t errlen)
+{
+	walk w;
+	hr_walk_stats stats;
+	hr_walk_opts opts;
+	hr_rawtree t = { 0 }, ptrees[MAX_PARENTS];
+	git_oid commit_id;
+	size_t saved;
+	int rc;
+
+	if (np > MAX_PARENTS)
+		return HR_EINVALID;
+	memset(&w, 0, sizeof(w));
+	memset(&stats, 0, sizeof(stats));
+	memset(&opts, 0, sizeof(opts));
+	memset(&commit_id, 0, sizeof(commit_id));
+	opts.policy = policy;
+	w.opts = &opts;
+	w.fn = fn;
+	w.payload = payload;
+	w.stats = &stats;
+	w.err = err;
+	w.errlen = errlen;
+	w.packs = packs;
+	w.commit = &commit_id;
+	hr_keyset_init(&w.blobs);
+	for (size_t k = 0; k < np; k++)
+		ptrees[k] = (hr_rawtree){ 0 };
+	if ((rc = hr_pathbuf_push(&w.path, "", &saved)) < 0)
+		goto out;
+	if ((rc = load_tree(&w, &t, tree)) < 0)
+		goto out;
+	for (size_t k = 0; k < np && rc == 0; k++)
+		rc = load_tree(&w, &ptrees[k], &parent_trees[k]);
+	if (rc == 0)
+		rc = compare(&w, &t, ptrees, np, 0);
+out:
+	for (size_t k = 0; k < np; k++)
+		hr_rawtree_free(&ptrees[k]);
+	hr_rawtree_free(&t);
+	pool_free(&w.pool);
+	free(w.path.ptr);
+	hr_keyset_free(&w.blobs);
+	return rc;
+}
