@@ -75,7 +75,11 @@ test_expect_success 'killed at random moments during a fixing commit on a 20 000
 		gpid=$! && n=0 &&
 		while [ ! -s hook.pid ] && [ $n -lt 400 ]; do sleep 0.005; n=$((n + 1)); done &&
 		sleep "$(awk "BEGIN { printf \"%.3f\", $delay_ms / 1000 }")" &&
-		{ kill -s $sig "$(cat hook.pid)" 2>/dev/null; true; } &&
+		pid=$(cat hook.pid) &&
+		# only our hook-run: the pid may be gone, or reused, once it has exited
+		case $(ps -o comm= -p "$pid" 2>/dev/null) in
+		hook-run*) kill -s $sig "$pid" 2>/dev/null || true ;;
+		esac &&
 		{ wait $gpid; code=$?; } &&
 		outcomes="$outcomes $sig/$code" &&
 		index_ok && old_or_new &&
