@@ -447,12 +447,34 @@ static void check_version(hr_check_ctx *c, const hr_directive *d, bool being_mov
 		return;
 	}
 	f->fix = HR_FIX_SAFE;
+	const char *newv;
 	if (tag) {
 		f->fix_summary = hr__strf(c, "rewrite the tag to `%.*s`", (int)tlen, tag);
 		hr__edit(c, f, tag_span.start, tag_span.end, tag, tlen);
+		newv = hr__strf(c, "%.*s%.*s%.*s", (int)r.tag_start, r.ref, (int)tlen, tag,
+			(int)(d->value.len - r.tag_end), r.ref + r.tag_end);
 	} else {
 		f->fix_summary = hr__strf(c, "rewrite the reference to `%s`", c->policy->syntax);
 		hr__edit(c, f, ref_span.start, ref_span.end, c->policy->syntax, strlen(c->policy->syntax));
+		newv = hr__strf(c, "%s%.*s", c->policy->syntax, (int)(d->value.len - r.ref_len), r.ref + r.ref_len);
+	}
+	/*
+	 * A stray second `# syntax=` that says what this one will say once
+	 * retagged goes in the same pass: after it, it is an identical
+	 * duplicate, which the next fix would remove (fix(fix(x)) == fix(x)).
+	 * Tied to this fix: when it is off or suppressed, both stay.
+	 */
+	size_t nlen = strlen(newv);
+	for (size_t i = 0; i < c->df->ndirectives && f->nedits < HR_FINDING_MAX_EDITS; i++) {
+		const hr_directive *o = &c->df->directives[i];
+		size_t ls, le;
+		if (o == d || o->kind != HR_DIRECTIVE_SYNTAX || o->value.len != nlen ||
+		    memcmp(o->value.ptr, newv, nlen) != 0)
+			continue;
+		line_bounds(c->df, o->span.start, &ls, &le);
+		hr__edit(c, f, ls, le, "", 0);
+		f->fix_summary = hr__strf(c, "%s, and remove the `# syntax=` line %u that then says the same",
+			f->fix_summary, o->line);
 	}
 }
 
