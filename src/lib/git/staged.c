@@ -711,10 +711,14 @@ static int write_index_file(hr_repo *r, const char *path, bool strict, size_t *a
 	if (rc < 0 || *applied == 0)
 		goto out;
 
+	/* the index's directory: "." for a bare name, "/" for one at the root */
 	const char *slash = strrchr(path, '/');
-	size_t dlen = slash ? (size_t)(slash - path) : 1;
-	memcpy(dir, slash ? path : ".", dlen);
-	dir[dlen ? dlen : 1] = '\0';
+	size_t dlen = slash ? (size_t)(slash - path) : 0;
+	if (dlen)
+		memcpy(dir, path, dlen);
+	else
+		dir[dlen++] = slash ? '/' : '.';
+	dir[dlen] = '\0';
 	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
 	bool named = fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL);
 	sigset_t saved;
