@@ -59,4 +59,29 @@ test_expect_success 'fix keeps a regular file regular and its mode' '
 	test -z "$(ls -A | grep hook-run)"
 '
 
+test_expect_success 'a Dockerfile 70 directories down is found (the search once stopped at 64)' '
+	dir=$(awk "BEGIN { for (i = 0; i < 70; i++) printf \"d/\" }") && mkdir -p "$dir" &&
+	printf "$BAD" >"${dir}Dockerfile" &&
+	test_expect_code 1 "$HOOK_RUN" check --no-config . >out &&
+	grep "${dir}Dockerfile:2:1: error" out
+'
+
+test_expect_success 'a tree deeper than 256 levels is an error, not a silent skip' '
+	dir=$(awk "BEGIN { for (i = 0; i < 300; i++) printf \"d/\" }") && mkdir -p "$dir" &&
+	printf "$BAD" >"${dir}Dockerfile" &&
+	test_expect_code 3 "$HOOK_RUN" check --no-config . >out 2>err &&
+	grep "nested deeper than 256 levels" err
+'
+
+if [ "$(id -u)" = 0 ]; then
+	test_skip "an unreadable directory is an error, not a silent skip" "root reads every directory"
+else
+	test_expect_success 'an unreadable directory is an error, not a silent skip' '
+		mkdir -p sub/locked && printf "$BAD" >sub/locked/Dockerfile && chmod 000 sub/locked &&
+		{ "$HOOK_RUN" check --no-config . >out 2>err; code=$?; } &&
+		chmod 755 sub/locked &&
+		test "$code" -eq 3 && grep "cannot read directory .*sub/locked" err
+	'
+fi
+
 test_done

@@ -304,19 +304,30 @@ static int pathlist_add(hr_pathlist *l, const char *path)
 	return 0;
 }
 
-/* walk `base/rel` recursively; rel is "" at the top */
+/*
+ * walk `base/rel` recursively; rel is "" at the top. What cannot be
+ * searched (an unreadable directory, a path too long, more than 256
+ * levels) is an error, never a silent skip: a Dockerfile there would go
+ * unchecked and the run pass. Links are listed, never followed (see
+ * cmd_check.c).
+ */
+#define MAX_WALK_DEPTH 256
+
 static int walk(hr_pathlist *out, const char *base, const char *rel, const hr_policy *policy, int depth)
 {
 	char dirpath[PATH_MAX];
-	if ((size_t)snprintf(dirpath, sizeof(dirpath), "%s%s%s", base, *rel ? "/" : "", rel) >= sizeof(dirpath))
-		return 0;
+	if ((size_t)snprintf(dirpath, sizeof(dirpath), "%s%s%s", base, *rel ? "/" : "", rel) >= sizeof(dirpath)) {
+		hr_cli_error("cannot search '%s/%.100s...': path too long", base, rel);
+		return HR_EXIT_ERROR;
+	}
+	if (depth > MAX_WALK_DEPTH) {
+		hr_cli_error("cannot search '%.200s...': nested deeper than %d levels", dirpath, MAX_WALK_DEPTH);
+		return HR_EXIT_ERROR;
+	}
 	DIR *d = opendir(dirpath);
 	if (!d) {
-		if (depth == 0) {
-			hr_cli_error("cannot read directory '%s': %s", dirpath, strerror(errno));
-			return HR_EXIT_ERROR;
-		}
-		return 0; /* unreadable subdirectory: skipped, as git does */
+		hr_cli_error("cannot read directory '%s': %s", dirpath, strerror(errno));
+		return HR_EXIT_ERROR;
 	}
 	struct dirent *e;
 	int rc = 0;
@@ -324,27 +335,33 @@ static int walk(hr_pathlist *out, const char *base, const char *rel, const hr_po
 		const char *name = e->d_name;
 		if (!strcmp(name, ".") || !strcmp(name, "..") || !strcmp(name, ".git"))
 			continue;
-		char relpath[PATH_MAX], full[PATH_MAX];
-		if ((size_t)snprintf(relpath, sizeof(relpath), "%s%s%s", rel, *rel ? "/" : "", name) >= sizeof(relpath))
-			continue;
-		if ((size_t)snprintf(full, sizeof(full), "%s/%s", base, relpath) >= sizeof(full))
-			continue;
+		char *relpath = NULL, *full = NULL;
+		if (asprintf(&relpath, "%s%s%s", rel, *rel ? "/" : "", name) < 0 ||
+		    asprintf(&full, "%s/%s", base, relpath) < 0) {
+			free(relpath);
+			hr_cli_error("out of memory");
+			rc = HR_EXIT_ERROR;
+			break;
+		}
 		struct stat st;
-		if (lstat(full, &st) != 0)
-			continue;
+		if (lstat(full, &st) != 0) {
+			free(relpath);
+			free(full);
+			continue; /* gone since readdir() */
+		}
 		if (S_ISDIR(st.st_mode)) {
-			if (depth < 64)
-				rc = walk(out, base, relpath, policy, depth + 1);
+			rc = walk(out, base, relpath, policy, depth + 1);
+			free(relpath);
+			free(full);
 			continue;
 		}
-		if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
-			continue;
-		if (!hr_policy_matches_path(policy, relpath))
-			continue;
-		if (pathlist_add(out, !strcmp(base, ".") ? relpath : full) < 0) {
+		if ((S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) && hr_policy_matches_path(policy, relpath) &&
+		    pathlist_add(out, !strcmp(base, ".") ? relpath : full) < 0) {
 			hr_cli_error("out of memory");
 			rc = HR_EXIT_ERROR;
 		}
+		free(relpath);
+		free(full);
 	}
 	closedir(d);
 	return rc;
