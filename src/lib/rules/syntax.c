@@ -299,9 +299,16 @@ static bool check_misplaced(hr_check_ctx *c, const hr_directive *d, bool first_c
 		return false;
 
 	if (honoured && honoured != d) {
-		/* a stray second directive: drop it when it says the same thing */
-		if (honoured->value.len == d->value.len &&
-		    memcmp(honoured->value.ptr, d->value.ptr, d->value.len) == 0) {
+		/*
+		 * a stray second directive: drop it when it says the same thing
+		 * as the honoured one, as written or as it will be after this
+		 * pass (retagged by its own move or strip)
+		 */
+		bool same_now = honoured->value.len == d->value.len &&
+				memcmp(honoured->value.ptr, d->value.ptr, d->value.len) == 0;
+		bool same_after = top->fixed && top->vlen == d->value.len &&
+				  memcmp(top->value, d->value.ptr, d->value.len) == 0;
+		if (same_now || same_after) {
 			f->fix = HR_FIX_SAFE;
 			f->fix_summary = "remove the duplicate `# syntax=` line";
 			hr__edit(c, f, ls, le, "", 0);
