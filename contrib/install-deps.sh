@@ -8,7 +8,9 @@
 set -eu
 
 build="gcc make autoconf automake pkg-config libgit2-dev libinih-dev libjansson-dev zlib1g-dev liblmdb-dev check"
-test_extra="git valgrind python3 python3-jsonschema libxml2-utils pre-commit xxd man-db groff-base bsdextrautils"
+# clang and libclang-rt-14-dev: the fuzz targets (libFuzzer, ASan, UBSan)
+test_extra="git valgrind python3 python3-jsonschema libxml2-utils pre-commit xxd man-db groff-base bsdextrautils
+	clang libclang-rt-14-dev"
 # the Debian package test (test/package.sh): build, lintian, a clean root
 package_extra="dpkg-dev debhelper lintian debootstrap fakeroot"
 

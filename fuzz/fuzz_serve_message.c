@@ -8,22 +8,10 @@
  * accepted request encodes again and decodes to the same request; an
  * accepted answer encodes again (its pieces are well-formed).
  */
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "hook-run/proto.h"
-
-#ifndef FUZZ_ASSERT
-#define FUZZ_ASSERT(cond, what) do { \
-		if (!(cond)) { \
-			fprintf(stderr, "%s:%d: property failed: %s\n", __FILE__, __LINE__, (what)); \
-			abort(); \
-		} \
-	} while (0)
-#endif
-
-int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
 /* the first message of `data`: its length up to and including a flush, or 0 */
 static size_t first_message(const unsigned char *data, size_t size)
@@ -97,33 +85,3 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	}
 	return 0;
 }
-
-#ifdef FUZZ_STANDALONE
-/* replay files named on the command line (the test suite's way in) */
-int main(int argc, char **argv)
-{
-	for (int i = 1; i < argc; i++) {
-		FILE *f = fopen(argv[i], "rb");
-		unsigned char *buf = NULL;
-		size_t len = 0, cap = 0, n;
-		if (!f) {
-			perror(argv[i]);
-			return 1;
-		}
-		do {
-			if (len == cap) {
-				cap = cap ? cap * 2 : 4096;
-				buf = realloc(buf, cap);
-				if (!buf)
-					return 1;
-			}
-			n = fread(buf + len, 1, cap - len, f);
-			len += n;
-		} while (n);
-		fclose(f);
-		LLVMFuzzerTestOneInput(buf, len);
-		free(buf);
-	}
-	return 0;
-}
-#endif

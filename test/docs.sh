@@ -97,9 +97,9 @@ test_expect_success 'version --format json names the version, libgit2 and the fe
 test_expect_success 'every rule has a section in the README that its findings link to' '
 	for r in $("$HOOK_RUN" explain --list | cut -d" " -f1); do grep -qx "#### $r" "$readme" || { echo "no section: $r"; exit 1; }; done &&
 	printf "FROM alpine:3.20\nCOPY a /srv/\n" >Dockerfile &&
-	"$HOOK_RUN" check --no-config --format sarif Dockerfile >out.sarif || test $? = 1 &&
+	test_expect_code 1 "$HOOK_RUN" check --no-config --format sarif Dockerfile >out.sarif &&
 	grep -q "\"helpUri\": \".*README.md#copylinkmissing\"" out.sarif &&
-	"$HOOK_RUN" check --no-config --doc-urls Dockerfile >out.txt || test $? = 1 &&
+	test_expect_code 1 "$HOOK_RUN" check --no-config --doc-urls Dockerfile >out.txt &&
 	grep -q "^    docs: .*README.md#syntaxdirectivemissing$" out.txt
 '
 

@@ -5,8 +5,9 @@
 # data-driven cases, the conformance corpus, git integration tests,
 # sanitizers and valgrind) with a line per test script as it starts, a
 # lean `make distcheck` (the tarball builds, installs, uninstalls and runs
-# its unit tests and cases: the full suite ran already), the Debian package
-# test, then the counts.
+# its unit tests and cases: the full suite ran already), a smoke run of
+# every fuzz target (`make fuzz-smoke`), the Debian package test, then the
+# counts.
 #
 #   sh test/run.sh
 set -eu
@@ -42,6 +43,22 @@ echo "run.sh: make check (a line per test script as it starts; the rest in _chec
 { make -s -j"$jobs" check V=0 2>&1; echo "$?" >check.rc; } | tee check.out |
 	awk '/^(PASS|FAIL|XFAIL|XPASS|ERROR|SKIP): / { n = $2; if (!(n in seen)) { seen[n] = 1; printf "  [%d] %s\n", ++k, n; fflush() } }'
 status=$(cat check.rc)
+# a short run of every fuzz target on its corpus (one test each; clang and
+# libFuzzer come from install-deps --test; HOOK_RUN_NO_FUZZ=1 skips it)
+fuzz_pass=0 fuzz_fail=0
+if [ "${HOOK_RUN_NO_FUZZ:-}" != 1 ]; then
+	echo "run.sh: make fuzz-smoke (each fuzz target briefly on its corpus)"
+	make -s fuzz-smoke >fuzz-smoke.out 2>&1 || true
+	fuzz_pass=$(grep -c '^PASS: fuzz-smoke' fuzz-smoke.out || true)
+	fuzz_fail=$(grep -c '^FAIL: fuzz-smoke' fuzz-smoke.out || true)
+	if [ "$fuzz_pass" -eq 0 ] && [ "$fuzz_fail" -eq 0 ]; then
+		fuzz_fail=1
+		echo "FAIL: make fuzz-smoke did not run (see _check/fuzz-smoke.out)"
+		tail -20 fuzz-smoke.out
+	fi
+	grep -E '^(PASS|FAIL): fuzz-smoke|^    ' fuzz-smoke.out
+	[ "$fuzz_fail" -eq 0 ] || status=1
+fi
 # the release tarball builds, installs, uninstalls and passes its own tests
 # (counted as one more test; HOOK_RUN_NO_DISTCHECK=1 skips it)
 dist=skip
@@ -91,6 +108,8 @@ if [ -f test-suite.log ]; then
 	[ "$dist" = fail ] && fail=$((${fail:-0} + 1))
 	[ "$pkg" = pass ] && pass=$((${pass:-0} + 1))
 	[ "$pkg" = fail ] && fail=$((${fail:-0} + 1))
+	pass=$((${pass:-0} + fuzz_pass))
+	fail=$((${fail:-0} + fuzz_fail))
 	echo "$((${pass:-0})) passed, $((${fail:-0} + ${xpass:-0} + ${error:-0})) failed"
 else
 	tail -50 check.out

@@ -10,7 +10,7 @@
 
 : "${VALGRIND:=}"
 corpus=${HOOK_RUN_CONFORMANCE:-$TOP_SRCDIR/../shared/conformance}
-unit_tests="test-parser test-lexers test-rules test-policy"
+unit_tests="test-parser test-lexers test-rules test-policy test-diff test-gitread test-pack"
 
 # valgrind's options; -q: the log holds errors only, one file per process
 vg_opts() {

@@ -27,10 +27,22 @@ typedef enum hr_error {
 	HR_ETOOBIG = -6,   /* input over a configured size limit */
 	HR_ECONFLICT = -7, /* overlapping edits, a lock held by someone else */
 	HR_ETIMEOUT = -8,  /* a time budget ran out */
+	HR_ESYMLINK = -9,  /* a symbolic link where hook-run never follows one */
 } hr_error;
 
 /** Human-readable name of an error code ("out of memory"); never NULL. */
 const char *hr_error_str(int error);
+
+/**
+ * `s` made safe to print on a terminal or into a log (a malloc'd copy, or
+ * NULL when out of memory): control characters escaped, so a name such as
+ * "x\nremote: ALL CHECKS PASSED" cannot forge a line, nor an escape
+ * sequence reach a terminal. `path`: quoted as git's core.quotePath quotes
+ * a path ("a\nb" in double quotes, '"' and '\\' escaped), only when needed;
+ * otherwise (a message) only the control characters are escaped, in place.
+ * UTF-8 text is kept; C1 controls and bytes that are not UTF-8 become \ooo.
+ */
+char *hr_escape(const char *s, bool path);
 
 /** A half-open byte range [start, end) into the input buffer. */
 typedef struct hr_span {

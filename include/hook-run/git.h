@@ -124,16 +124,45 @@ int hr_repo_hooks_dir(char **out, hr_repo *repo, char *err, size_t errlen);
  * the object header first: over `max_size` (0: no limit) returns
  * HR_ETOOBIG without loading it; *len is then the blob's size.
  * HR_ENOTFOUND when the object is missing, HR_EINVALID when it is not a blob.
+ * For small files (configuration); hr_blob_load() for what is judged.
  */
 int hr_repo_blob_read(char **out, size_t *len, hr_repo *repo, const hr_oid *blob,
 	size_t max_size, char *err, size_t errlen);
 
 /**
+ * A blob's bytes, held without a second copy: streamed into one buffer of
+ * its size when the object is loose, or libgit2's own buffer when it is
+ * packed. Not NUL-terminated. Memory: the blob's size once, plus, while it
+ * is being read, libgit2's transient buffers (a packed blob stored as a
+ * delta needs its base too). See README, "Memory".
+ */
+typedef struct hr_blob {
+	const char *data;
+	size_t len;
+	void *owner_;          /* private: libgit2's object, or */
+	char *buf_;            /* private: the streamed buffer */
+} hr_blob;
+
+/** hr_repo_blob_read() into an hr_blob; the same size check and errors. */
+int hr_blob_load(hr_blob *out, hr_repo *repo, const hr_oid *blob, size_t max_size,
+	char *err, size_t errlen);
+
+void hr_blob_free(hr_blob *b);
+
+/**
  * Resolve a revision ("HEAD", "main~2", a hex id, "v1.0") to the commit
  * or tree it names after peeling tags. *is_commit tells which.
- * HR_ENOTFOUND when it names nothing (an unborn HEAD included).
+ * HR_ENOTFOUND when it names nothing (an unborn HEAD included); HR_EGIT
+ * when it is a reference whose object is missing or unreadable.
  */
 int hr_repo_resolve(hr_oid *out, bool *is_commit, hr_repo *repo, const char *spec,
+	char *err, size_t errlen);
+
+/**
+ * The blob id of the file at `path` of a commit or tree, without reading
+ * it (HR_ENOTFOUND when absent or not a regular file).
+ */
+int hr_repo_path_id(hr_oid *out, hr_repo *repo, const hr_oid *treeish, const char *path,
 	char *err, size_t errlen);
 
 /**
@@ -250,8 +279,9 @@ int hr_staged_replace(hr_repo *repo, const char *path, const hr_oid *expect,
 int hr_staged_is_empty(bool *out, hr_repo *repo, unsigned flags, char *err, size_t errlen);
 
 /**
- * Write the index with the replacements atomically: libgit2 takes
- * INDEX.lock (O_EXCL), writes it completely and renames it over INDEX.
+ * Write the index with the replacements atomically, under git's lock
+ * (INDEX.lock, exclusive, complete, renamed over INDEX): see staged.c's
+ * write_index_file() for how no lock of hook-run's is ever left behind.
  * When GIT_INDEX_FILE is git's temporary index of `git commit <paths>`
  * (GITDIR/next-index-PID.lock), the same replacements go into
  * GITDIR/index.lock too, the index git installs after the commit, for each
@@ -260,6 +290,13 @@ int hr_staged_is_empty(bool *out, hr_repo *repo, unsigned flags, char *err, size
  * else (the message names it); no lock of ours is left behind.
  */
 int hr_staged_write(hr_repo *repo, size_t *pending_updated, char *err, size_t errlen);
+
+/**
+ * Would hr_staged_write() find the index locked now (INDEX.lock exists)?
+ * HR_ECONFLICT with the message it would give; 0 otherwise. A check
+ * before other files are written: the lock is taken only at the end.
+ */
+int hr_staged_write_check(hr_repo *repo, char *err, size_t errlen);
 
 /* ---- walks: what a push, a range or a history adds -------------------- */
 

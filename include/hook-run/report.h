@@ -10,6 +10,7 @@
 #ifndef HOOK_RUN_REPORT_H
 #define HOOK_RUN_REPORT_H
 
+#include <stdarg.h>
 #include <stdio.h>
 
 #include "hook-run/check.h"
@@ -87,5 +88,14 @@ void hr_reporter_free(hr_reporter *r);
  * into buf; "" when base is NULL. Returns buf.
  */
 const char *hr_rule_doc_url(char *buf, size_t bufsz, const char *base, hr_rule_id rule);
+
+/**
+ * printf() to `out` with what the arguments bring made safe to print (as
+ * hr_escape()): a message naming a pushed path or ref cannot forge a
+ * line (`remote: ...`) or send an escape sequence to a terminal. A final
+ * newline is the line's own; any other is escaped.
+ */
+void hr_report_vprint(FILE *out, const char *fmt, va_list ap);
+void hr_report_print(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

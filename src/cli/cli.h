@@ -5,8 +5,10 @@
 #ifndef HOOK_RUN_CLI_H
 #define HOOK_RUN_CLI_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* Exit codes, as documented in the README and the man page. */
 enum hr_exit {
@@ -38,8 +40,16 @@ int hr_cmd_serve(int argc, char **argv);          /* cmd_serve.c, serve_worker.c
 int hr_cmd_install(int argc, char **argv);
 int hr_cmd_uninstall(int argc, char **argv);
 
-/* Print "hook-run: <message>" to stderr. */
+/*
+ * Print "hook-run: <message>" to stderr, its control characters escaped
+ * (hr_escape()): messages name paths, refs and values from repositories
+ * that may hold a newline or an escape sequence.
+ */
 void hr_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The same for any stream, without the "hook-run: " prefix nor the newline. */
+void hr_cli_vprint(FILE *out, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+void hr_cli_print(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 
 /* The default limit on a file's size before hook-run refuses to judge it. */

@@ -94,8 +94,10 @@ static int audit_worktree(hr_cli_common *common, hr_repo *repo, hr_reporter *rep
 		size_t len = 0;
 		hr_result *res = NULL;
 		if (lstat(full, &st) != 0 || !S_ISREG(st.st_mode) || hr_repo_path_ignored(repo, rel))
-			continue;
-		rc = hr_file_read(&data, &len, full, common->policy.max_size, err, sizeof(err));
+			continue; /* symlinks (git records them as links) and ignored files */
+		/* read without following a link on the way (the file could be swapped for one) */
+		rc = hr_file_read_beneath(&data, &len, workdir, rel, common->policy.max_size, NULL, 0,
+			err, sizeof(err));
 		if (rc == HR_ETOOBIG) {
 			snprintf(err, sizeof(err), "larger than max-size (%zu bytes): not read", common->policy.max_size);
 			rc = hr_check_skipped(&res, err, &common->policy);
@@ -151,7 +153,7 @@ static int range_side(hr_oid *out, hr_repo *repo, const char *spec, const char *
 		if (rc == HR_ENOTFOUND && hr_repo_is_shallow(repo))
 			hr_cli_error("the repository is a shallow clone: fetch the whole history "
 				"(git fetch --unshallow; in CI, fetch-depth: 0 or GIT_DEPTH: 0)");
-		return rc == HR_ENOMEM ? HR_EXIT_ERROR : HR_EXIT_USAGE;
+		return rc == HR_ENOTFOUND || rc == HR_EINVALID ? HR_EXIT_USAGE : HR_EXIT_ERROR;
 	}
 	if (!is_commit) {
 		hr_cli_error("--range %s: '%s' is not a commit", spec, name);
@@ -308,8 +310,9 @@ int hr_cmd_audit(int argc, char **argv)
 				goto out;
 			}
 			if (rc < 0) {
+				/* a name that names nothing is the caller's error; a broken repository is git's */
 				hr_cli_error("%s", err);
-				rc = HR_EXIT_USAGE;
+				rc = rc == HR_ENOTFOUND || rc == HR_EINVALID ? HR_EXIT_USAGE : HR_EXIT_ERROR;
 				goto out;
 			}
 			if (history && !is_commit) {

@@ -8,6 +8,13 @@
  * changed file atomically (temporary file, fsync, rename, mode kept) and
  * then reports what is left; `--diff` adds a unified diff, `--dry-run`
  * prints only the diff and writes nothing.
+ *
+ * Symbolic links are never followed: a link named like a Dockerfile (found
+ * by the search or named on the command line), or a directory on the way
+ * that is a link, is reported as an UncheckableFile finding saying so, and
+ * neither read (`ln -s /proc/self/environ Dockerfile` would put a CI job's
+ * secrets into its report) nor written through (`fix` would change a file
+ * outside the repository).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -73,10 +80,22 @@ static void run_one(run_state *s, const char *path)
 	if (!is_stdin && hr_fs_context_new(&ctx, &view, path) == 0)
 		viewp = &view;
 
-	int rc = hr_file_read(&data, &len, path, policy->max_size, err, sizeof(err));
+	/* never through a symbolic link: a repository can point one anywhere */
+	char target[256];
+	int rc = is_stdin ? hr_file_read(&data, &len, path, policy->max_size, err, sizeof(err))
+		: hr_file_read_beneath(&data, &len, NULL, path, policy->max_size, target, sizeof(target),
+			err, sizeof(err));
 	if (rc == HR_ETOOBIG) {
 		snprintf(err, sizeof(err), "larger than max-size (%zu bytes): not read", policy->max_size);
 		rc = hr_check_skipped(&res, err, policy);
+	} else if (rc == HR_ESYMLINK) {
+		char why[1200];
+		if (target[0])
+			snprintf(why, sizeof(why), "a symbolic link (to '%s'): not followed, hook-run reads no "
+				"file through a link; check the file it points to instead", target);
+		else
+			snprintf(why, sizeof(why), "not read: %s", err);
+		rc = hr_check_skipped(&res, why, policy);
 	} else if (rc < 0) {
 		hr_cli_error("%s", err);
 		s->io_error = 1;
@@ -111,10 +130,10 @@ static void run_one(run_state *s, const char *path)
 				if (is_stdin) {
 					fwrite(fixed, 1, flen, stdout);
 				} else {
-					/* write through a symlink to its target, never over the link */
-					char *target = realpath(path, NULL);
-					rc = hr_file_write_atomic(target ? target : path, fixed, flen, err, sizeof(err));
-					free(target);
+					/* read without a link on the way, written the same way */
+					rc = hr_path_check_beneath(NULL, path, err, sizeof(err));
+					if (rc == 0)
+						rc = hr_file_write_atomic(path, fixed, flen, err, sizeof(err));
 					if (rc < 0) {
 						hr_cli_error("%s", err);
 						s->io_error = 1;

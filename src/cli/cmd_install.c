@@ -340,7 +340,7 @@ int hr_cmd_install(int argc, char **argv)
 				rename(chained, path); /* put it back as it was */
 			rc = HR_EXIT_ERROR;
 		} else {
-			printf("hook-run: %s %s%s\n", state == 1 ? "updated" : "installed", path,
+			hr_cli_print(stdout, "hook-run: %s %s%s\n", state == 1 ? "updated" : "installed", path,
 				state == 0 ? " (your previous hook runs first: " CHAIN_SUFFIX ")" : "");
 		}
 		free(text);
@@ -357,10 +357,10 @@ int hr_cmd_install(int argc, char **argv)
 				hr_cli_error("%s", err);
 				rc = HR_EXIT_ERROR;
 			} else {
-				printf("hook-run: wrote %s (the server's policy: the defaults, with a few keys shown)\n", ini);
+				hr_cli_print(stdout, "hook-run: wrote %s (the server's policy: the defaults, with a few keys shown)\n", ini);
 			}
 		} else if (ini) {
-			printf("hook-run: kept %s\n", ini);
+			hr_cli_print(stdout, "hook-run: kept %s\n", ini);
 		}
 		free(ini);
 	}
@@ -398,27 +398,27 @@ int hr_cmd_uninstall(int argc, char **argv)
 		} else {
 			int state = hook_state(path);
 			if (state == 0) {
-				printf("hook-run: left %s: it is not hook-run's\n", path);
+				hr_cli_print(stdout, "hook-run: left %s: it is not hook-run's\n", path);
 			} else if (state == 1 && exists(chained)) {
 				if (rename(chained, path) != 0) {
 					hr_cli_error("cannot restore %s: %s", chained, strerror(errno));
 					rc = HR_EXIT_ERROR;
 				} else {
-					printf("hook-run: removed %s; your previous hook is back\n", path);
+					hr_cli_print(stdout, "hook-run: removed %s; your previous hook is back\n", path);
 				}
 			} else if (state == 1) {
 				if (unlink(path) != 0) {
 					hr_cli_error("cannot remove %s: %s", path, strerror(errno));
 					rc = HR_EXIT_ERROR;
 				} else {
-					printf("hook-run: removed %s\n", path);
+					hr_cli_print(stdout, "hook-run: removed %s\n", path);
 				}
 			} else if (exists(chained)) {
 				if (rename(chained, path) != 0) {
 					hr_cli_error("cannot restore %s: %s", chained, strerror(errno));
 					rc = HR_EXIT_ERROR;
 				} else {
-					printf("hook-run: restored %s\n", path);
+					hr_cli_print(stdout, "hook-run: restored %s\n", path);
 				}
 			}
 		}

@@ -19,9 +19,14 @@
  *     equals the parent's, the staged changes were only what the fix
  *     undoes: say so, write nothing, reject (git would make an empty
  *     commit, or none).
- *  2. The index is written atomically (hr_staged_write: lock, complete
- *     write, rename; and git's index.lock too for `git commit <paths>`).
- *  3. The working file gets the same fix without losing unstaged edits:
+ *  2. The working file gets the same fix without losing unstaged edits
+ *     (below); one that cannot be written (ENOSPC, a read-only file
+ *     system) stops the run here: the index is left as it was, exit 3.
+ *  3. The index is written atomically (hr_staged_write: the new index
+ *     complete in an unnamed file, linked as the lock, renamed; and git's
+ *     index.lock too for `git commit <paths>`); nothing of hook-run's is
+ *     left behind by any signal but SIGKILL in a two-call window.
+ *  The working file, step 2:
  *       - it equals the staged blob: it gets the fixed bytes;
  *       - else the fixer runs on the working bytes themselves (CRLF from
  *         core.autocrlf, unstaged edits); its result is written only when
@@ -62,7 +67,8 @@
 typedef struct staged_file {
 	char *path;
 	hr_oid blob;
-	char *data;            /* the staged content */
+	hr_blob content;       /* the staged content, held without a copy */
+	const char *data;      /* = content.data: not NUL-terminated */
 	size_t len;
 	hr_result *res;        /* its findings */
 	char *fixed;           /* the fixed content, when a fix applied */
@@ -140,13 +146,26 @@ static long parent_of(long pid)
 
 /*
  * The nearest ancestor that is a git process decides: --amend among its
- * arguments (before a `--`) means the commit is amended.
+ * arguments (before a `--`) means the commit is amended. This relies on
+ * how git runs the hook (a descendant of `git commit`, whose command line
+ * /proc shows); test/git/git-assumptions.sh checks it with real git.
+ * Under git (GIT_EXEC_PATH and GIT_INDEX_FILE set) an answer that cannot be
+ * found, no /proc or no git ancestor, is an error naming the way out
+ * (HOOK_RUN_AMEND=1|0), never a silent "not amending": that would judge
+ * an amended commit against the wrong parent. Returns 1, 0, or -1.
  */
-static bool detect_amend(void)
+static int detect_amend(void)
 {
 	const char *env = getenv("HOOK_RUN_AMEND");
 	if (env && *env)
 		return strcmp(env, "0") != 0 && strcmp(env, "false") != 0 && strcmp(env, "no") != 0;
+	/* git exports GIT_EXEC_PATH to all it runs, and GIT_INDEX_FILE to this hook */
+	bool under_git = getenv("GIT_EXEC_PATH") && getenv("GIT_INDEX_FILE");
+	if (under_git && access("/proc/self/cmdline", R_OK) != 0) {
+		hr_cli_error("cannot tell whether this is `git commit --amend`: /proc is not available; "
+			"set HOOK_RUN_AMEND=1 or HOOK_RUN_AMEND=0 for the hook");
+		return -1;
+	}
 	long pid = (long)getppid();
 	for (int depth = 0; depth < 6 && pid > 1; depth++) {
 		size_t len;
@@ -169,7 +188,13 @@ static bool detect_amend(void)
 		free(cmd);
 		pid = parent_of(pid);
 	}
-	return false;
+	if (under_git) {
+		hr_cli_error("cannot tell whether this is `git commit --amend`: no git process among the "
+			"hook's ancestors (git runs hooks differently now?); set HOOK_RUN_AMEND=1 or "
+			"HOOK_RUN_AMEND=0 for the hook");
+		return -1;
+	}
+	return 0; /* run by hand, not by git: a plain commit */
 }
 
 /* ---- finding keys: which fixes correspond ------------------------------ */
@@ -291,8 +316,13 @@ static int write_file(const char *full, const char *data, size_t len, staged_fil
 	return 0;
 }
 
-/* Carry the staged fix over to the working file (see the file comment). */
-static void fix_worktree(run_state *s, staged_file *f)
+/*
+ * Carry the staged fix over to the working file (see the file comment).
+ * Returns -1 when writing it failed (ENOSPC, a read-only file system...):
+ * the caller then stages nothing. Leaving the file as it is for a reason
+ * (unstaged edits that do not merge, a link on the way) is not a failure.
+ */
+static int fix_worktree(run_state *s, staged_file *f)
 {
 	const hr_policy *policy = &s->common.policy;
 	const char *workdir = hr_repo_workdir(s->repo);
@@ -301,14 +331,21 @@ static void fix_worktree(run_state *s, staged_file *f)
 	size_t wlen = 0, fwlen = 0, mlen = 0, nskeys = 0, nwkeys = 0, applied = 0;
 	hr_result *wres = NULL;
 	struct stat st;
+	int rc = 0;
 
 	if (!workdir)
-		return;
+		return 0;
 	size_t a = strlen(workdir), b = strlen(f->path);
 	if (!(full = malloc(a + b + 1)))
 		goto oom;
 	memcpy(full, workdir, a);
 	memcpy(full + a, f->path, b + 1);
+	/* as git, never write beyond a symbolic link: app/ -> /elsewhere stays untouched */
+	if (hr_path_check_beneath(workdir, f->path, err, sizeof(err)) < 0) {
+		snprintf(f->worktree, sizeof(f->worktree), "the working file was left as it is (%s; git does "
+			"not write beyond a symbolic link either): only the index was fixed", err);
+		goto out;
+	}
 	if (lstat(full, &st) != 0) {
 		snprintf(f->worktree, sizeof(f->worktree), "not in the working tree: only the index was fixed");
 		goto out;
@@ -317,7 +354,7 @@ static void fix_worktree(run_state *s, staged_file *f)
 		snprintf(f->worktree, sizeof(f->worktree), "not a regular file in the working tree: left as it is");
 		goto out;
 	}
-	if (hr_file_read(&w, &wlen, full, policy->max_size, err, sizeof(err)) < 0) {
+	if (hr_file_read_beneath(&w, &wlen, workdir, f->path, policy->max_size, NULL, 0, err, sizeof(err)) < 0) {
 		snprintf(f->worktree, sizeof(f->worktree), "the working file was left as it is: %s", err);
 		goto out;
 	}
@@ -328,6 +365,8 @@ static void fix_worktree(run_state *s, staged_file *f)
 	if (wlen == f->len && memcmp(w, f->data, wlen) == 0) {
 		if (write_file(full, f->fixed, f->fixed_len, f) == 0)
 			snprintf(f->worktree, sizeof(f->worktree), "fixed in the index and in the working tree");
+		else
+			rc = -1;
 		goto out;
 	}
 
@@ -341,6 +380,8 @@ static void fix_worktree(run_state *s, staged_file *f)
 		if (write_file(full, fw, fwlen, f) == 0)
 			snprintf(f->worktree, sizeof(f->worktree),
 				"fixed in the index and in the working tree, keeping its unstaged changes");
+		else
+			rc = -1;
 		goto out;
 	}
 
@@ -352,6 +393,8 @@ static void fix_worktree(run_state *s, staged_file *f)
 		if (write_file(full, merged, mlen, f) == 0)
 			snprintf(f->worktree, sizeof(f->worktree),
 				"fixed in the index; the fix was merged into the working file, keeping its unstaged changes");
+		else
+			rc = -1;
 		goto out;
 	}
 	snprintf(f->worktree, sizeof(f->worktree),
@@ -369,6 +412,7 @@ out:
 	free(fw);
 	free(w);
 	free(full);
+	return rc;
 }
 
 /* ---- staged files ---------------------------------------------------------- */
@@ -401,7 +445,7 @@ static void files_free(run_state *s)
 		hr_result_free(f->res);
 		free(f->fixed);
 		free(f->diff);
-		free(f->data);
+		hr_blob_free(&f->content);
 		free(f->path);
 	}
 	free(s->files);
@@ -412,7 +456,9 @@ static int check_one(run_state *s, staged_file *f, bool fix)
 {
 	const hr_policy *policy = &s->common.policy;
 	char err[1024];
-	int rc = hr_repo_blob_read(&f->data, &f->len, s->repo, &f->blob, policy->max_size, err, sizeof(err));
+	int rc = hr_blob_load(&f->content, s->repo, &f->blob, policy->max_size, err, sizeof(err));
+	f->data = f->content.data;
+	f->len = f->content.len;
 	if (rc == HR_ETOOBIG) {
 		snprintf(err, sizeof(err), "larger than max-size (%zu bytes, limit %zu): not read", f->len,
 			policy->max_size);
@@ -539,8 +585,11 @@ static int run(int argc, char **argv, bool merge)
 	}
 	const hr_policy *policy = &s.common.policy;
 	bool fix = policy->action == HR_ACTION_FIX && !s.check_only;
-	unsigned flags = merge ? HR_STAGED_PRE_MERGE
-		: (amend < 0 ? detect_amend() : amend == 1) ? HR_STAGED_AMEND : 0;
+	if (!merge && amend < 0 && (amend = detect_amend()) < 0) {
+		rc = HR_EXIT_ERROR;
+		goto out;
+	}
+	unsigned flags = merge ? HR_STAGED_PRE_MERGE : amend == 1 ? HR_STAGED_AMEND : 0;
 	/* block = new: findings the parent commit's file already had do not block */
 	hr_oid parent;
 	bool have_parent = false;
@@ -599,16 +648,36 @@ static int run(int argc, char **argv, bool merge)
 		goto out;
 	}
 	if (nfixed_files) {
-		size_t pending = 0;
-		if ((rc = hr_staged_write(s.repo, &pending, err, sizeof(err))) < 0) {
+		/*
+		 * The working files first: one that cannot be written (a full
+		 * disk, a read-only file system) stops everything before the
+		 * index changes, so the commit is rejected with both as they were
+		 * (but the working files already written, which hold the fix).
+		 */
+		if ((rc = hr_staged_write_check(s.repo, err, sizeof(err))) < 0) {
 			hr_cli_error("%s", err);
 			hr_cli_error("nothing was fixed; the commit is rejected");
 			rc = HR_EXIT_ERROR;
 			goto out;
 		}
-		for (size_t i = 0; i < s.nfiles; i++)
-			if (s.files[i].napplied)
-				fix_worktree(&s, &s.files[i]);
+		for (size_t i = 0; i < s.nfiles; i++) {
+			staged_file *f = &s.files[i];
+			if (f->napplied && fix_worktree(&s, f) < 0) {
+				char *path = hr_escape(f->path, true);
+				hr_cli_error("%s: %s", path ? path : "?", f->worktree);
+				free(path);
+				hr_cli_error("nothing was staged; the commit is rejected");
+				rc = HR_EXIT_ERROR;
+				goto out;
+			}
+		}
+		size_t pending = 0;
+		if ((rc = hr_staged_write(s.repo, &pending, err, sizeof(err))) < 0) {
+			hr_cli_error("%s", err);
+			hr_cli_error("the index was not changed (working files may hold the fix); the commit is rejected");
+			rc = HR_EXIT_ERROR;
+			goto out;
+		}
 	}
 
 	hr_report_summary summary = { .what = "staged file" };
@@ -631,7 +700,9 @@ static int run(int argc, char **argv, bool merge)
 			s.error = true;
 		if (f->worktree[0]) {
 			fflush(stdout);
-			fprintf(notes, "hook-run: %s: %s\n", f->path, f->worktree);
+			char *path = hr_escape(f->path, true);
+			hr_cli_print(notes, "hook-run: %s: %s\n", path ? path : "?", f->worktree);
+			free(path);
 		}
 		summary.fixed += f->napplied;
 	}

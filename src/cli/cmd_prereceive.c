@@ -196,11 +196,11 @@ failed:
 	if (hr_env_value(env, "GL_ID"))
 		fputs("GL-HOOK-ERR: ", stderr);
 	if (cfg.mode == HR_DAEMON_REQUIRE) {
-		fprintf(stderr, "hook-run: push rejected: the daemon at %s cannot judge it (%s), and this server "
+		hr_cli_print(stderr, "hook-run: push rejected: the daemon at %s cannot judge it (%s), and this server "
 			"requires it (daemon = require)\n", cfg.socket, why);
 		rc = HR_EXIT_ERROR;
 	} else {
-		fprintf(stderr, "hook-run: the daemon at %s cannot judge this push (%s): checking it here\n",
+		hr_cli_print(stderr, "hook-run: the daemon at %s cannot judge this push (%s): checking it here\n",
 			cfg.socket, why);
 		rc = -1;
 	}
@@ -268,13 +268,19 @@ int hr_cmd_prereceive(int argc, char **argv)
 	/* line-buffered: what goes to standard output and error reaches git in
 	   the order it was written, as the daemon's client replays it */
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	/* all of standard input first: a malformed line rejects the whole push */
-	rc = hr_file_read(&input, &input_len, "-", 0, err, sizeof(err));
+	/*
+	 * all of standard input first: a malformed line rejects the whole push.
+	 * Bounded: a million ref updates take about 100 MB; more than 256 MB is
+	 * not git talking
+	 */
+	rc = hr_file_read(&input, &input_len, "-", (size_t)256 * 1024 * 1024, err, sizeof(err));
 	if (rc < 0) {
+		if (rc == HR_ETOOBIG)
+			snprintf(err, sizeof(err), "more than 256 MB of ref updates on standard input");
 		if (hr_env_value(&env, "GL_ID"))
 			fputs("GL-HOOK-ERR: ", stderr);
-		fprintf(stderr, "hook-run: %s; push rejected\n", err);
-		rc = HR_EXIT_ERROR;
+		hr_cli_print(stderr, "hook-run: %s; push rejected\n", err);
+		rc = rc == HR_ETOOBIG ? HR_EXIT_USAGE : HR_EXIT_ERROR;
 		goto out;
 	}
 

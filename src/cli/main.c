@@ -8,8 +8,10 @@
 #include "config.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -19,6 +21,7 @@
 #include "options.h"
 #include "hook-run/git.h"
 #include "hook-run/rules.h"
+#include "hook-run/fileio.h"
 
 static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
@@ -41,12 +44,25 @@ static const hr_command commands[] = {
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
+void hr_cli_vprint(FILE *out, const char *fmt, va_list ap)
+{
+	hr_report_vprint(out, fmt, ap);
+}
+
+void hr_cli_print(FILE *out, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	hr_cli_vprint(out, fmt, ap);
+	va_end(ap);
+}
+
 void hr_cli_error(const char *fmt, ...)
 {
 	va_list ap;
 	fputs("hook-run: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	hr_cli_vprint(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -119,6 +135,8 @@ static int cmd_version(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	hr_cli_mark_start();
+	/* Ctrl-C, SIGTERM...: remove the temporary files and locks hook-run made */
+	hr_cleanup_install();
 	if (argc < 2) {
 		usage(stderr);
 		return HR_EXIT_USAGE;

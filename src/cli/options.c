@@ -344,8 +344,10 @@ static int matches(find_ctx *f, const char *relpath, bool *out)
 
 	*out = false;
 	if (f->repo) {
-		if ((size_t)snprintf(path, sizeof(path), "%s%s", f->prefix, relpath) >= sizeof(path))
-			return 0;
+		if ((size_t)snprintf(path, sizeof(path), "%s%s", f->prefix, relpath) >= sizeof(path)) {
+			hr_cli_error("cannot search '%s%.100s...': path too long", f->prefix, relpath);
+			return HR_EXIT_ERROR;
+		}
 		p = path;
 	}
 	if (!hr_policy_path_candidate(f->policy, p))
@@ -362,19 +364,30 @@ static int matches(find_ctx *f, const char *relpath, bool *out)
 	return 0;
 }
 
-/* walk `base/rel` recursively; rel is "" at the top */
+/*
+ * walk `base/rel` recursively; rel is "" at the top. What cannot be
+ * searched (an unreadable directory, a path too long, more than 256
+ * levels) is an error, never a silent skip: a Dockerfile there would go
+ * unchecked and the run pass. Links are listed, never followed (see
+ * cmd_check.c).
+ */
+#define MAX_WALK_DEPTH 256
+
 static int walk(find_ctx *f, const char *base, const char *rel, int depth)
 {
 	char dirpath[PATH_MAX];
-	if ((size_t)snprintf(dirpath, sizeof(dirpath), "%s%s%s", base, *rel ? "/" : "", rel) >= sizeof(dirpath))
-		return 0;
+	if ((size_t)snprintf(dirpath, sizeof(dirpath), "%s%s%s", base, *rel ? "/" : "", rel) >= sizeof(dirpath)) {
+		hr_cli_error("cannot search '%s/%.100s...': path too long", base, rel);
+		return HR_EXIT_ERROR;
+	}
+	if (depth > MAX_WALK_DEPTH) {
+		hr_cli_error("cannot search '%.200s...': nested deeper than %d levels", dirpath, MAX_WALK_DEPTH);
+		return HR_EXIT_ERROR;
+	}
 	DIR *d = opendir(dirpath);
 	if (!d) {
-		if (depth == 0) {
-			hr_cli_error("cannot read directory '%s': %s", dirpath, strerror(errno));
-			return HR_EXIT_ERROR;
-		}
-		return 0; /* unreadable subdirectory: skipped, as git does */
+		hr_cli_error("cannot read directory '%s': %s", dirpath, strerror(errno));
+		return HR_EXIT_ERROR;
 	}
 	struct dirent *e;
 	int rc = 0;
@@ -382,28 +395,35 @@ static int walk(find_ctx *f, const char *base, const char *rel, int depth)
 		const char *name = e->d_name;
 		if (!strcmp(name, ".") || !strcmp(name, "..") || !strcmp(name, ".git"))
 			continue;
-		char relpath[PATH_MAX], full[PATH_MAX];
-		if ((size_t)snprintf(relpath, sizeof(relpath), "%s%s%s", rel, *rel ? "/" : "", name) >= sizeof(relpath))
-			continue;
-		if ((size_t)snprintf(full, sizeof(full), "%s/%s", base, relpath) >= sizeof(full))
-			continue;
+		char *relpath = NULL, *full = NULL;
+		if (asprintf(&relpath, "%s%s%s", rel, *rel ? "/" : "", name) < 0 ||
+		    asprintf(&full, "%s/%s", base, relpath) < 0) {
+			free(relpath);
+			hr_cli_error("out of memory");
+			rc = HR_EXIT_ERROR;
+			break;
+		}
 		struct stat st;
-		if (lstat(full, &st) != 0)
-			continue;
+		if (lstat(full, &st) != 0) {
+			free(relpath);
+			free(full);
+			continue; /* gone since readdir() */
+		}
 		if (S_ISDIR(st.st_mode)) {
-			if (depth < 64)
-				rc = walk(f, base, relpath, depth + 1);
+			rc = walk(f, base, relpath, depth + 1);
+			free(relpath);
+			free(full);
 			continue;
 		}
-		if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
-			continue;
-		bool take;
-		if ((rc = matches(f, relpath, &take)) != 0 || !take)
-			continue;
-		if (hr_pathlist_add(f->out, !strcmp(base, ".") ? relpath : full) < 0) {
+		bool take = false;
+		if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode))
+			rc = matches(f, relpath, &take);
+		if (rc == 0 && take && hr_pathlist_add(f->out, !strcmp(base, ".") ? relpath : full) < 0) {
 			hr_cli_error("out of memory");
 			rc = HR_EXIT_ERROR;
 		}
+		free(relpath);
+		free(full);
 	}
 	closedir(d);
 	return rc;

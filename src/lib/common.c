@@ -1,7 +1,11 @@
 /*
- * common.c - names for error codes and severities (see common.h).
+ * common.c - names for error codes and severities, and hr_escape() (see
+ * common.h; the escaping itself is text.c's hr_buf_put_escaped()).
  */
+#include <string.h>
+
 #include "hook-run/common.h"
+#include "text.h"
 
 const char *hr_error_str(int error)
 {
@@ -15,6 +19,7 @@ const char *hr_error_str(int error)
 	case HR_ETOOBIG: return "too large";
 	case HR_ECONFLICT: return "conflict";
 	case HR_ETIMEOUT: return "time budget exceeded";
+	case HR_ESYMLINK: return "a symbolic link, not followed";
 	}
 	return "unknown error";
 }
@@ -28,4 +33,18 @@ const char *hr_severity_name(hr_severity severity)
 	case HR_SEVERITY_OFF: return "off";
 	}
 	return "off";
+}
+
+char *hr_escape(const char *s, bool path)
+{
+	hr_buf b = HR_BUF_INIT;
+	size_t n = strlen(s);
+	hr_buf_grow(&b, n + 3);
+	hr_buf_put_escaped(&b, s, n, path);
+	hr_buf_putc(&b, '\0');
+	if (b.oom) {
+		hr_buf_free(&b);
+		return NULL;
+	}
+	return b.ptr;
 }

@@ -11,6 +11,7 @@
 
 #include "hook-run/diff.h"
 #include "arena.h"
+#include "text.h"
 
 typedef struct line {
 	const char *p;
@@ -53,37 +54,28 @@ enum { OP_EQ, OP_DEL, OP_ADD };
 /*
  * Myers: find the shortest edit script; returns ops (one per line of a or b)
  * in *ops, their count as the return value, SIZE_MAX when out of memory.
+ *
+ * Memory: row d of the trace keeps only the 2d + 1 diagonals it can reach,
+ * and past MAX_D edits the script becomes "delete all, add all": O(MAX_D²)
+ * longs at most (8 MB), whatever the size of the inputs. (Rows of the full
+ * 2(n + m) + 1 diagonals cost gigabytes on a 4 MB file of short lines.)
  */
+#define MAX_D 1000
+
 static size_t myers(const line *a, size_t n, const line *b, size_t m, unsigned char **ops)
 {
-	size_t max = n + m;
-	size_t width = 2 * max + 1;
-	long *v = calloc(width, sizeof(long));
-	long **trace = calloc(max + 1, sizeof(long *));
+	size_t max = n + m, dmax = max < MAX_D ? max : MAX_D;
+	/* diagonals -(dmax + 1) .. dmax + 1: v[off + k +- 1] stays inside for |k| <= d */
+	long off = (long)dmax + 1;
+	long *v = calloc(2 * dmax + 3, sizeof(long));
+	long **trace = calloc(dmax + 1, sizeof(long *));
 	size_t d, nops = 0;
+	bool found = false;
 	unsigned char *out = NULL;
 
 	if (!v || !trace)
 		goto oom;
-	long off = (long)max;
-	for (d = 0; d <= max; d++) {
-		if (d > 1000) {
-			/* very different inputs: a plain replace-all keeps memory bounded */
-			for (size_t i = 0; i <= max && trace[i]; i++)
-				free(trace[i]);
-			free(trace);
-			free(v);
-			out = malloc(n + m + 1);
-			if (!out)
-				return SIZE_MAX;
-			memset(out, OP_DEL, n);
-			memset(out + n, OP_ADD, m);
-			*ops = out;
-			return n + m;
-		}
-		trace[d] = malloc(width * sizeof(long));
-		if (!trace[d])
-			goto oom;
+	for (d = 0; d <= dmax && !found; d++) {
 		for (long k = -(long)d; k <= (long)d; k += 2) {
 			long x;
 			if (k == -(long)d || (k != (long)d && v[off + k - 1] < v[off + k + 1]))
@@ -95,24 +87,33 @@ static size_t myers(const line *a, size_t n, const line *b, size_t m, unsigned c
 				x++, y++;
 			v[off + k] = x;
 			if ((size_t)x >= n && (size_t)y >= m) {
-				memcpy(trace[d], v, width * sizeof(long));
-				goto found;
+				found = true;
+				break;
 			}
 		}
-		memcpy(trace[d], v, width * sizeof(long));
+		/* row d: diagonals -d .. d */
+		if (!(trace[d] = malloc((2 * d + 1) * sizeof(long))))
+			goto oom;
+		memcpy(trace[d], v + off - (long)d, (2 * d + 1) * sizeof(long));
 	}
-found:
-	out = malloc(n + m + 1);
-	if (!out)
+	if (!(out = malloc(n + m + 1)))
 		goto oom;
-	/* walk back from (n, m) */
+	if (!found) {
+		/* very different inputs: a plain replace-all keeps time and memory bounded */
+		memset(out, OP_DEL, n);
+		memset(out + n, OP_ADD, m);
+		nops = n + m;
+		goto done;
+	}
+	d--; /* the row where the end was reached */
+	/* walk back from (n, m); row dd - 1 holds diagonal j at index j + dd - 1 */
 	long x = (long)n, y = (long)m;
 	size_t pos = n + m;
 	for (size_t dd = d; dd > 0; dd--) {
-		long *pv = trace[dd - 1];
+		const long *pv = trace[dd - 1] + (dd - 1);
 		long k = x - y;
-		long pk = (k == -(long)dd || (k != (long)dd && pv[off + k - 1] < pv[off + k + 1])) ? k + 1 : k - 1;
-		long px = pv[off + pk], py = px - pk;
+		long pk = (k == -(long)dd || (k != (long)dd && pv[k - 1] < pv[k + 1])) ? k + 1 : k - 1;
+		long px = pv[pk], py = px - pk;
 		while (x > px && y > py) {
 			out[--pos] = OP_EQ;
 			x--, y--;
@@ -128,20 +129,39 @@ found:
 	}
 	nops = n + m - pos;
 	memmove(out, out + pos, nops);
+done:
 	*ops = out;
-	for (size_t i = 0; i <= max && trace[i]; i++)
+	for (size_t i = 0; i <= dmax && trace[i]; i++)
 		free(trace[i]);
 	free(trace);
 	free(v);
 	return nops;
 oom:
 	if (trace)
-		for (size_t i = 0; i <= max && trace[i]; i++)
+		for (size_t i = 0; i <= dmax && trace[i]; i++)
 			free(trace[i]);
 	free(trace);
 	free(v);
 	free(out);
 	return SIZE_MAX;
+}
+
+/* "a/PATH", or "\"a/PA\\nTH\"" when the path needs git's quoting */
+static void put_header_path(hr_buf *b, const char *side, const char *path, size_t plen)
+{
+	if (!hr_needs_escape(path, plen, true)) {
+		hr_buf_append(b, side, 2);
+		hr_buf_append(b, path, plen);
+		return;
+	}
+	hr_buf full = HR_BUF_INIT;
+	hr_buf_append(&full, side, 2);
+	hr_buf_append(&full, path, plen);
+	if (full.oom)
+		b->oom = true;
+	else
+		hr_buf_put_escaped(b, full.ptr, full.len, true);
+	hr_buf_free(&full);
 }
 
 static void put_line(hr_buf *b, char mark, const line *l)
@@ -211,7 +231,13 @@ int hr_diff_unified(char **out, const char *a, size_t alen, const char *b, size_
 				cb++;
 		}
 		if (!header) {
-			hr_buf_printf(&o, "--- a/%s\n+++ b/%s\n", path, path);
+			/* a path with control characters, '"' or '\\' is quoted as git quotes it */
+			size_t plen = strlen(path);
+			hr_buf_append(&o, "--- ", 4);
+			put_header_path(&o, "a/", path, plen);
+			hr_buf_append(&o, "\n+++ ", 5);
+			put_header_path(&o, "b/", path, plen);
+			hr_buf_putc(&o, '\n');
 			header = true;
 		}
 		hr_buf_printf(&o, "@@ -%zu,%zu +%zu,%zu @@\n", ca ? h_a + 1 : h_a, ca, cb ? h_b + 1 : h_b, cb);

@@ -216,11 +216,13 @@ static const hr_rule rules[HR_RULE_COUNT] = {
 	},
 	[HR_RULE_UNCHECKABLE_FILE] = {
 		HR_RULE_UNCHECKABLE_FILE, "UncheckableFile",
-		"a file matched as a Dockerfile cannot be judged (binary, too large)",
+		"a file matched as a Dockerfile cannot be judged (binary, too large, a symbolic link)",
 		HR_SEVERITY_ERROR, HR_FIX_NONE,
-		"A file whose name matches the Dockerfile patterns holds NUL bytes or is larger than "
-		"`max-size`. hook-run does not guess: it reports the file so a person can rename it, "
-		"exclude it, or raise the limit.",
+		"A file whose name matches the Dockerfile patterns holds NUL bytes, is larger than "
+		"`max-size`, or is a symbolic link (or lies beyond one) in a tree `check` or `fix` "
+		"searched: hook-run never reads or writes through a link. It does not guess: it "
+		"reports the file so a person can rename it, exclude it, check the file a link points "
+		"to, or raise the limit.",
 		"Unknown.",
 		"(a binary file named Dockerfile.bin)",
 		"exclude = fixtures/**",

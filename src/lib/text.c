@@ -204,3 +204,62 @@ void hr_go_lower(hr_buf *out, const char *s, size_t n)
 		i += w;
 	}
 }
+
+/* ---- escaping for terminals and logs ---------------------------------- */
+
+/* the width of the character at s[0..n) and whether it must be escaped */
+static size_t escape_width(const unsigned char *s, size_t n, bool path, bool *escape)
+{
+	unsigned char c = s[0];
+	if (c < 0x80) {
+		*escape = c < 0x20 || c == 0x7f || (path && (c == '"' || c == '\\'));
+		return 1;
+	}
+	uint32_t cp;
+	size_t w = hr_utf8_decode(s, n, &cp);
+	/* not UTF-8 (Go's decoder says U+FFFD, width 1), or a C1 control */
+	*escape = (cp == HR_RUNE_ERROR && w == 1) || (cp >= 0x80 && cp <= 0x9f);
+	return w;
+}
+
+bool hr_needs_escape(const char *s, size_t n, bool path)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0; i < n;) {
+		bool esc;
+		i += escape_width(p + i, n - i, path, &esc);
+		if (esc)
+			return true;
+	}
+	return false;
+}
+
+void hr_buf_put_escaped(hr_buf *out, const char *s, size_t n, bool path)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	bool quote = path && hr_needs_escape(s, n, true);
+	if (quote)
+		hr_buf_putc(out, '"');
+	for (size_t i = 0; i < n;) {
+		bool esc;
+		size_t w = escape_width(p + i, n - i, path, &esc);
+		if (!esc) {
+			hr_buf_append(out, s + i, w);
+			i += w;
+			continue;
+		}
+		for (size_t k = 0; k < w; k++) {
+			unsigned char c = p[i + k];
+			const char *named = c == '\a' ? "\\a" : c == '\b' ? "\\b" : c == '\t' ? "\\t" : c == '\n' ? "\\n"
+				: c == '\v' ? "\\v" : c == '\f' ? "\\f" : c == '\r' ? "\\r" : c == '"' ? "\\\""
+				: c == '\\' ? "\\\\" : NULL;
+			if (named)
+				hr_buf_append(out, named, 2);
+			else
+				hr_buf_printf(out, "\\%03o", c);
+		}
+		i += w;
+	}
+	if (quote)
+		hr_buf_putc(out, '"');
+}

@@ -58,6 +58,24 @@ static inline bool hr_is_re2_space(unsigned char c)
  * unicode.IsPrint outside Latin-1 by the common non-printing ranges). */
 void hr_go_quote(hr_buf *out, const char *s, size_t n);
 
+/**
+ * Does s[0..n) need escaping for a terminal or a log (see
+ * hr_buf_put_escaped())? With `path`, '"' and '\\' count too, as for git's
+ * core.quotePath.
+ */
+bool hr_needs_escape(const char *s, size_t n, bool path);
+
+/**
+ * Append s[0..n) with its control characters escaped, so that no byte of
+ * it can start a new line, move the cursor or send an escape sequence:
+ * \a \b \t \n \v \f \r, other bytes below 0x20 and DEL as \ooo (octal,
+ * as git writes them), the C1 controls U+0080-U+009F (CSI among them) and
+ * bytes that are not UTF-8 as \ooo per byte; other UTF-8 is kept. With
+ * `path`, as git quotes a path (quote_c_style): '"' and '\\' are escaped
+ * too and the whole is put in double quotes when anything needed it.
+ */
+void hr_buf_put_escaped(hr_buf *out, const char *s, size_t n, bool path);
+
 /** Append s[0..n) lower-cased as strings.ToLower would for ASCII, Latin-1,
  * Greek and Cyrillic capitals; other runes and invalid bytes are copied. */
 void hr_go_lower(hr_buf *out, const char *s, size_t n);

@@ -157,7 +157,7 @@ test_expect_success 'audit in a bare repository, and of a tree' '
 test_expect_success 'baseline = FILE in the revision: old findings hidden, new ones reported' '
 	git init -q b && cd b &&
 	printf "FROM alpine:3.20\nCOPY a /srv/\n" >Dockerfile &&
-	"$HOOK_RUN" check --no-config --format json Dockerfile >ci-baseline.json || test $? = 1 &&
+	test_expect_code 1 "$HOOK_RUN" check --no-config --format json Dockerfile >ci-baseline.json &&
 	printf "[hook-run]\nbaseline = ci-baseline.json\n" >.hook-run.ini &&
 	git add . && git commit -q -m base &&
 	"$HOOK_RUN" audit >out &&

@@ -166,8 +166,11 @@ test_expect_success 'every format: the same exit codes, SARIF valid, the range n
 	if command -v xmllint >/dev/null 2>&1; then
 		xmllint --noout --schema "$schemas/junit-10.xsd" out.junit 2>/dev/null
 	fi &&
-	git checkout -q main && "$HOOK_RUN" audit --range main^..main~0 --format sarif >clean.sarif 2>&1 ||
-		test $? -eq 1 && sarif_valid clean.sarif
+	git checkout -q main &&
+	test_expect_code 1 "$HOOK_RUN" audit --range main^..main~0 --format sarif >legacy.sarif &&
+	grep "\"uri\": \"legacy/Dockerfile\"" legacy.sarif && sarif_valid legacy.sarif &&
+	test_expect_code 0 "$HOOK_RUN" audit --range feature~1..feature --format sarif >clean.sarif &&
+	sarif_valid clean.sarif
 '
 
 test_expect_success '--baseline hides what an earlier report recorded' '

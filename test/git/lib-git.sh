@@ -150,3 +150,22 @@ if [ "${HOOK_RUN_TEST_VIA_DAEMON:-}" = 1 ]; then
 	export HOOK_RUN_TEST_SERVE_SOCKET
 	trap 'stop_daemon; rm -rf "$TEST_TMP"' EXIT
 fi
+# raw_tree MODE NAME ID [MODE NAME ID]...: write a tree object holding
+# exactly these entries, in this order, with the modes as written (git's
+# own tools would normalise or refuse them: a hostile pusher does not use
+# them), and print its id. NAME may hold any byte but NUL and '/'.
+raw_tree() {
+	while [ $# -ge 3 ]; do
+		printf '%s %s\0' "$1" "$2" && printf '%s' "$3" | xxd -r -p &&
+		shift 3 || return 1
+	done | git hash-object -t tree -w --stdin --literally
+}
+
+# raw_commit TREE [PARENT...]: a commit of TREE with these parents; prints its id
+raw_commit() {
+	tree=$1 && shift &&
+	parents= &&
+	for p in "$@"; do parents="$parents -p $p"; done &&
+	# shellcheck disable=SC2086
+	git commit-tree "$tree" $parents -m "raw $tree"
+}

@@ -287,7 +287,11 @@ test_expect_success 'loose pushed objects (a small push under unpackLimit) are r
 	write_file app/Dockerfile "$BAD" && git add . && commit_unchecked app &&
 	test_expect_code 1 git push origin main >out 2>&1 &&
 	remote_lines out >lines && grep ":app/Dockerfile:2:1: error" lines &&
-	ls ../srv.git/objects/pack/*.pack >/dev/null 2>&1 || true
+	# the same push, fixed, goes in: unpacked into loose objects, no pack
+	write_file app/Dockerfile "$GOOD" && git add . && git commit -q --amend --no-verify -m fixed &&
+	git push -q origin main &&
+	test -z "$(find ../srv.git/objects/pack -name "*.pack")" &&
+	test -n "$(find ../srv.git/objects -path "*/objects/[0-9a-f][0-9a-f]/*" -type f)"
 '
 
 test_expect_success 'an empty repository: the whole history is new' '

@@ -5,9 +5,10 @@
 #
 # No test depends on the machine's speed. HOOK_RUN_TEST_CLOCK_STEP=S makes
 # the budget's clock a counter that advances S seconds at each reading (one
-# when the hook starts, one per 1024 new commits listed, one per commit
-# compared, one per blob about to be read), so a budget runs out at a known
-# point of the walk. The one test on the real clock gives 1 ms to a push of
+# when the hook starts, one per 256 updates peeled and per 256 refs hidden,
+# one per 1024 new commits listed, one per commit compared, one per 1024
+# trees read, one per blob about to be read), so a budget runs out at a
+# known point of the walk. The one test on the real clock gives 1 ms to a push of
 # 2000 commits, which no machine checks in 1 ms, and asserts only that the
 # walk stopped early.
 . "${TOP_SRCDIR:-$(cd "$(dirname "$0")/../.." && pwd)}/test/git/lib-git.sh"
@@ -164,6 +165,28 @@ test_expect_success 'the real clock: 1 ms for 2000 new commits stops the walk ea
 	test "$commits" -lt 2000 &&
 	printf "[pre-receive]\ntimeout = 0\n" >../srv.git/hook-run.ini &&
 	hook --stats && grep "stats: 2010 commits" err
+'
+
+test_expect_success '100 000 ref updates: the budget holds while they are peeled' '
+	setup && unreferenced &&
+	new=$(git rev-parse main) && old=$(server_main) &&
+	awk -v o="$old" -v n="$new" "BEGIN { for (i = 0; i < 100000; i++) printf \"%s %s refs/heads/b%d\\n\", o, n, i }" >in &&
+	test "$(wc -l <in)" -eq 100000 &&
+	HOOK_RUN_TEST_CLOCK_STEP=1 && export HOOK_RUN_TEST_CLOCK_STEP &&
+	test_expect_code 4 hook &&
+	grep "the time budget (4s) ran out after 0 commits" out
+'
+
+test_expect_success '100 000 ref updates on the real clock: stopped near a 1 s budget' '
+	setup "timeout = 1" && unreferenced &&
+	new=$(git rev-parse main) && old=$(server_main) &&
+	awk -v o="$old" -v n="$new" "BEGIN { for (i = 0; i < 100000; i++) printf \"%s %s refs/heads/b%d\\n\", o, n, i }" >in &&
+	start=$(date +%s) &&
+	{ hook; code=$?; } &&
+	end=$(date +%s) &&
+	echo "# exit $code after $((end - start)) s" &&
+	test $((end - start)) -le 10 &&
+	test "$code" -eq 0 -o "$code" -eq 4
 '
 
 test_done

@@ -86,27 +86,27 @@ int hr_judge_mark_preexisting_tree(hr_result *res, hr_repo *repo, const hr_polic
 {
 	if (!res || !res->nfindings || !parent)
 		return 0;
-	char *data = NULL;
-	size_t len = 0;
-	int rc = hr_repo_read_path(&data, &len, repo, parent, path, policy->max_size, err, errlen);
+	hr_oid id;
+	hr_blob data = { 0 };
+	int rc = hr_repo_path_id(&id, repo, parent, path, err, errlen);
 	if (rc == HR_ENOTFOUND)
 		return 0; /* a new file: every finding is new */
-	if (rc == HR_ETOOBIG) {
-		free(data);
+	if (rc == 0)
+		rc = hr_blob_load(&data, repo, &id, policy->max_size, err, errlen);
+	if (rc == HR_ETOOBIG)
 		return 0; /* nothing to compare with: new */
-	}
 	if (rc < 0)
 		return rc;
 	hr_repo_context *ctx = NULL;
 	hr_build_context view;
 	bool have = hr_repo_context_new(&ctx, &view, repo, parent, path, err, errlen) == 0;
 	hr_result *before = NULL;
-	rc = hr_check_ext(&before, data, len, policy, have ? &view : NULL);
+	rc = hr_check_ext(&before, data.data, data.len, policy, have ? &view : NULL);
 	if (rc == 0)
 		hr_result_mark_preexisting(res, before);
 	hr_result_free(before);
 	hr_repo_context_free(ctx);
-	free(data);
+	hr_blob_free(&data);
 	return rc;
 }
 
@@ -311,7 +311,7 @@ static void errline(FILE *f, const char *fmt, ...)
 	va_list ap;
 	fputs("hook-run: ", f);
 	va_start(ap, fmt);
-	vfprintf(f, fmt, ap);
+	hr_report_vprint(f, fmt, ap);
 	va_end(ap);
 	fputc('\n', f);
 	fflush(f);
@@ -346,8 +346,7 @@ int hr_judge_change(const hr_change *c, void *payload)
 	hr_judge *k = payload;
 	const hr_policy *policy = k->policy;
 	char err[1024], commit_hex[HR_OID_HEXSZ + 1];
-	char *data = NULL;
-	size_t len = 0;
+	hr_blob blob = { 0 };
 	hr_result *res = NULL, cached = { 0 };
 	bool from_cache = false;
 	int verdict;
@@ -393,9 +392,10 @@ int hr_judge_change(const hr_change *c, void *payload)
 		return HR_EINVALID;
 	}
 	k->blobs_read++;
-	rc = hr_repo_blob_read(&data, &len, k->repo, c->blob, policy->max_size, err, sizeof(err));
+	/* the blob's bytes once: streamed, or libgit2's buffer kept (no copy) */
+	rc = hr_blob_load(&blob, k->repo, c->blob, policy->max_size, err, sizeof(err));
 	if (rc == HR_ETOOBIG) {
-		snprintf(err, sizeof(err), "larger than max-size (%zu bytes, limit %zu): not read", len,
+		snprintf(err, sizeof(err), "larger than max-size (%zu bytes, limit %zu): not read", blob.len,
 			policy->max_size);
 		rc = hr_check_skipped(&res, err, policy);
 	} else if (rc < 0) {
@@ -413,7 +413,7 @@ int hr_judge_change(const hr_change *c, void *payload)
 		};
 		put(&rv, "c", 1);
 		put_u32(&rv, have ? (uint32_t)view.ncandidates : 0);
-		rc = hr_check_ext(&res, data, len, policy, have ? &recording : NULL);
+		rc = hr_check_ext(&res, blob.data, blob.len, policy, have ? &recording : NULL);
 		if (rc == 0 && k->cache && res->nfindings == 0 && !rv.overflow)
 			hr_cache_blob_put(k->cache, c->blob, rv.rec, rv.len);
 	}
@@ -422,7 +422,7 @@ int hr_judge_change(const hr_change *c, void *payload)
 	if (rc < 0) {
 		errline(k->errout, "cannot check '%s': %s", c->path, hr_error_str(rc));
 		k->error = true;
-		free(data);
+		hr_blob_free(&blob);
 		hr_repo_context_free(ctx);
 		return rc;
 	}
@@ -457,7 +457,7 @@ report:;
 		k->bad_commits++;
 	}
 	hr_result_free(res);
-	free(data);
+	hr_blob_free(&blob);
 	hr_repo_context_free(ctx);
 	return verdict;
 }
@@ -481,15 +481,8 @@ static bool tip_fails(const hr_judge *k, const hr_ref_update *updates, size_t nu
 	for (size_t i = 0; i < nupdates; i++) {
 		if (hr_oid_is_zero(&updates[i].new_oid))
 			continue;
-		char *data = NULL;
-		size_t len = 0;
 		hr_oid id;
-		int rc = hr_repo_read_path(&data, &len, k->repo, &updates[i].new_oid, k->bad[at].path,
-			k->policy->max_size, err, sizeof(err));
-		if (rc == 0)
-			rc = hr_hash_bytes(&id, data, len);
-		free(data);
-		if (rc < 0)
+		if (hr_repo_path_id(&id, k->repo, &updates[i].new_oid, k->bad[at].path, err, sizeof(err)) < 0)
 			continue;
 		for (size_t j = 0; j < k->nbad; j++)
 			if (!strcmp(k->bad[j].path, k->bad[at].path) && hr_oid_equal(&k->bad[j].blob, &id))

@@ -63,7 +63,7 @@ static void reject_line(const hr_prereceive_request *req, const char *fmt, ...)
 		fputs(HR_GITLAB_ERROR_PREFIX, req->errout);
 	fputs("hook-run: ", req->errout);
 	va_start(ap, fmt);
-	vfprintf(req->errout, fmt, ap);
+	hr_report_vprint(req->errout, fmt, ap);
 	va_end(ap);
 	fputc('\n', req->errout);
 	fflush(req->errout);
@@ -77,7 +77,7 @@ static void error_line(const hr_prereceive_request *req, const char *fmt, ...)
 	va_list ap;
 	fputs("hook-run: ", req->errout);
 	va_start(ap, fmt);
-	vfprintf(req->errout, fmt, ap);
+	hr_report_vprint(req->errout, fmt, ap);
 	va_end(ap);
 	fputc('\n', req->errout);
 	fflush(req->errout);
@@ -284,7 +284,7 @@ int hr_engine_prereceive(hr_verdict *v, const hr_prereceive_request *req)
 			rc = hr_reporter_finish(reporter, &summary) < 0 ? HR_VERDICT_ERROR : HR_VERDICT_ACCEPT;
 			goto out;
 		}
-		fprintf(notes, "hook-run: push option hook-run.skip ignored: %s; the push is checked\n", refused);
+		hr_report_print(notes, "hook-run: push option hook-run.skip ignored: %s; the push is checked\n", refused);
 		fflush(notes);
 		snprintf(detail, sizeof(detail), "why=");
 		hr_server_log_value(detail, sizeof(detail), refused);

@@ -230,7 +230,7 @@ static int way_read(way_level *l, git_odb *odb, hr_packs *packs, const git_oid *
 	if ((rc = hr_rawtree_read(&t, odb, packs, id)) < 0)
 		return rc;
 	while ((more = hr_rawtree_next(&t, &pos, &e)) > 0) {
-		if (e.namelen == 14 && !memcmp(e.name, ".gitattributes", 14) && hr_rawmode_is_file(e.mode)) {
+		if (e.namelen == 14 && !memcmp(e.name, ".gitattributes", 14) && hr_mode_kind(e.mode) == HR_ENTRY_FILE) {
 			l->found = true;
 			git_oid_cpy(&l->id, e.id);
 			l->mode = e.mode;
@@ -331,7 +331,9 @@ int hr__path_selected_commit(bool *out, hr_repo *r, const hr_policy *p, const ch
 	hr_path_attrs attrs = { 0 };
 	int rc;
 
-	if (p->gitattributes == HR_GITATTR_IGNORE || !commit) {
+	/* no commit, or no repository (trees walked from packs alone, as the
+	   fuzz target does): no attributes to read */
+	if (p->gitattributes == HR_GITATTR_IGNORE || !commit || !r) {
 		*out = hr_policy_path_selected(p, path, NULL);
 		return 0;
 	}
@@ -402,7 +404,7 @@ static int load_staged(struct hr_attrs *a, hr_repo *r, const hr_rawindex *ix, ch
 	for (size_t i = 0; i < ix->n && rc == 0; i++) {
 		hr_rawindex_entry e;
 		hr_rawindex_get(ix, i, &e);
-		if (e.stage != 0 || !hr_rawmode_is_file(e.mode) || !is_attributes_path(e.path, e.pathlen))
+		if (e.stage != 0 || hr_mode_kind(e.mode) != HR_ENTRY_FILE || !is_attributes_path(e.path, e.pathlen))
 			continue;
 		git_index_entry entry;
 		memset(&entry, 0, sizeof(entry));

@@ -105,11 +105,54 @@ static inline uint32_t hr_be32(const unsigned char *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-/* Is this tree entry mode a file hook-run reads (not a symlink or gitlink)? */
+/*
+ * What a tree or index entry is, by the type bits of its mode, as git's
+ * canon_mode() and libgit2's normalize_filemode() read it: 100644, 100755
+ * and also 100664 or 100600 are regular files (checkout writes a file for
+ * each, `git fsck` without strict mode accepts them). A mode whose type
+ * bits are none of the four (170000, 0, 100...) or that holds bits above
+ * them is HR_ENTRY_BAD: an error that rejects, never an entry to skip.
+ */
+typedef enum hr_entry_kind {
+	HR_ENTRY_BAD = 0,
+	HR_ENTRY_FILE,
+	HR_ENTRY_TREE,
+	HR_ENTRY_SYMLINK,
+	HR_ENTRY_GITLINK,
+} hr_entry_kind;
+
+static inline hr_entry_kind hr_mode_kind(unsigned mode)
+{
+	if (mode & ~0177777u)
+		return HR_ENTRY_BAD;
+	switch (mode & 0170000u) {
+	case 0100000u: return HR_ENTRY_FILE;
+	case 0040000u: return HR_ENTRY_TREE;
+	case 0120000u: return HR_ENTRY_SYMLINK;
+	case 0160000u: return HR_ENTRY_GITLINK;
+	default: return HR_ENTRY_BAD;
+	}
+}
+
+/* The mode git records for a file of mode `mode`: 100755 when any x bit of the owner is set. */
+static inline unsigned hr_mode_canon_file(unsigned mode)
+{
+	return mode & 0100 ? 0100755u : 0100644u;
+}
+
+/* Is this (libgit2-normalised) mode a file hook-run reads (not a symlink or gitlink)? */
 static inline bool hr_mode_is_file(git_filemode_t mode)
 {
-	return mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE;
+	return hr_mode_kind((unsigned)mode) == HR_ENTRY_FILE;
 }
+
+/*
+ * How deep a tree may nest (a path of that many components). git's own
+ * fail-safe, core.maxTreeDepth, defaults to 4096 too; a deeper tree is an
+ * error naming the path, never a stack overflow. The walks keep their
+ * per-level state on the heap, so the stack holds about 200 bytes a level.
+ */
+#define HR_MAX_TREE_DEPTH 4096
 
 /*
  * A tree object read raw (rawtree.c): its entries are iterated in place,
@@ -127,7 +170,7 @@ typedef struct hr_rawtree {
 typedef struct hr_rawentry {
 	const char *name;          /* NUL-terminated inside the object */
 	size_t namelen;
-	unsigned mode;             /* 040000, 0100644, 0100755, 0120000, 0160000 */
+	unsigned mode;             /* as written: see hr_mode_kind() */
 	const git_oid *id;
 } hr_rawentry;
 
@@ -136,10 +179,25 @@ typedef struct hr_rawentry {
  * (packread.c): `*out` gets a malloc'd copy of object `id` when it is in a
  * pack and has type `want_type` (GIT_OBJECT_TREE or GIT_OBJECT_COMMIT).
  * HR_ENOTFOUND means "ask libgit2" (a loose object, an unusual pack, an
- * unexpected byte); HR_EINVALID a different type.
+ * unexpected byte); HR_EINVALID a different type; HR_ETOOBIG an object
+ * or a delta chain over the reader's limits (an error, never retried).
  */
 typedef struct hr_packs hr_packs;
 int hr_packs_open(hr_packs **out, hr_repo *repo);
+
+/* The largest tree or commit the pack reader inflates (HR_ETOOBIG above). */
+#define HR_PACK_OBJECT_MAX ((size_t)256 * 1024 * 1024)
+
+/* No packs yet (for hr_packs_add_mem). */
+int hr_packs_new(hr_packs **out);
+
+/*
+ * Add a pack held in memory: its .idx (version 2) and .pack bytes, not
+ * copied (keep them alive as long as `packs`). HR_EINVALID when the .idx
+ * or the pack header does not hold up (see pack_init in packread.c).
+ */
+int hr_packs_add_mem(hr_packs *packs, const unsigned char *idx, size_t idxlen,
+	const unsigned char *pack, size_t packlen);
 int hr_packs_read(hr_packs *packs, const git_oid *id, int want_type, unsigned char **out, size_t *len);
 void hr_packs_free(hr_packs *packs);
 
@@ -159,10 +217,16 @@ int hr_rawtree_next(const hr_rawtree *t, size_t *pos, hr_rawentry *e);
 /* git's order: a tree's name sorts as if it ended in '/' */
 int hr_rawentry_cmp(const hr_rawentry *a, const hr_rawentry *b);
 
-static inline bool hr_rawmode_is_file(unsigned mode)
-{
-	return mode == 0100644 || mode == 0100755;
-}
+/* Write "tree entry 'PATH' has mode M, ..." into err; returns HR_EINVALID. */
+int hr_bad_mode_error(char *err, size_t errlen, const char *dir, const char *name, unsigned mode);
+
+/*
+ * A name git itself never writes into a tree and refuses to check out
+ * (verify_path, fsck's hasDot/hasDotdot/hasDotgit/fullPathname): ".",
+ * "..", ".git" in any case, or one holding '/'. A pushed tree with one is
+ * rejected with a message (`dir`/`name`) in err: HR_EINVALID; 0 otherwise.
+ */
+int hr_check_entry_name(char *err, size_t errlen, const char *dir, const char *name, size_t namelen);
 
 /*
  * The index file read in place (rawindex.c), for checking what is staged
@@ -188,10 +252,13 @@ typedef struct hr_cachetree {
 } hr_cachetree;
 
 typedef struct hr_rawindex {
-	const unsigned char *map;    /* the file, mapped */
+	const unsigned char *map;    /* the file's bytes */
 	size_t len;
+	bool mapped;                 /* map is ours to munmap() (hr_rawindex_read) */
 	size_t n;                    /* entries, in index order (by path, then stage) */
-	uint32_t *off;               /* versions 2, 3: each entry's offset in the file */
+	uint32_t *off;               /* each entry's offset in the file */
+	uint32_t version;            /* 2, 3 or 4 */
+	size_t ext_off;              /* where the extensions start */
 	hr_rawindex_entry *v4;       /* version 4: the entries, decoded */
 	char *paths;                 /* version 4: their paths, uncompressed */
 	hr_cachetree *tree;          /* the root is tree[0]; NULL without a cache tree */
@@ -200,6 +267,13 @@ typedef struct hr_rawindex {
 
 /* Read the index at `path` (missing: empty). HR_EINVALID names what is wrong. */
 int hr_rawindex_read(hr_rawindex *ix, const char *path, char *err, size_t errlen);
+
+/*
+ * The same on `len` bytes in memory (not copied: keep them alive as long
+ * as *ix); `name` is for messages. Free with hr_rawindex_free() either way.
+ */
+int hr_rawindex_parse(hr_rawindex *ix, const unsigned char *data, size_t len, const char *name,
+	char *err, size_t errlen);
 void hr_rawindex_free(hr_rawindex *ix);
 
 /* Entry i (< ix->n), decoded into *out (pointers into the file). */
@@ -207,6 +281,31 @@ void hr_rawindex_get(const hr_rawindex *ix, size_t i, hr_rawindex_entry *out);
 
 /* The stage-0 entry of `path` into *out; false when there is none. */
 bool hr_rawindex_find(const hr_rawindex *ix, const char *path, hr_rawindex_entry *out);
+
+/* The same, with the entry's position in *at. */
+bool hr_rawindex_find_at(const hr_rawindex *ix, const char *path, hr_rawindex_entry *out, size_t *at);
+
+/* One entry's blob to replace: `path` (stage 0) must hold `old_id`. */
+typedef struct hr_index_change {
+	const char *path;
+	const git_oid *old_id;
+	const git_oid *new_id;
+	bool done;                /* set by hr_rawindex_patch(): it was replaced */
+} hr_index_change;
+
+/*
+ * The bytes of index `ix` with the changes made: each entry's id replaced
+ * and its stat data zeroed (mode, flags, path kept), the cache tree's
+ * nodes above it invalidated, the resolve-undo and untracked caches kept,
+ * the other optional extensions left out, a new checksum. `strict`: an
+ * entry missing or holding another blob is HR_ECONFLICT (pre-commit's own
+ * index); otherwise it is skipped (done stays false). *out is malloc'd.
+ */
+int hr_rawindex_patch(unsigned char **out, size_t *outlen, const hr_rawindex *ix,
+	hr_index_change *changes, size_t n, bool strict, char *err, size_t errlen);
+
+/* SHA-1 of data[0..len) (sha1.c): the index checksum. */
+void hr_sha1(unsigned char out[20], const void *data, size_t len);
 
 /* The child of `node` named name[0..len), or NULL. */
 const hr_cachetree *hr_cachetree_child(const hr_rawindex *ix, const hr_cachetree *node,
@@ -236,6 +335,14 @@ int hr__path_selected_index(bool *out, hr_repo *repo, const hr_policy *policy, c
 	const hr_rawindex *ix, char *err, size_t errlen);
 
 void hr__attrs_free(struct hr_attrs *attrs);
+
+/*
+ * The history walk's comparison of one tree with its parents' trees
+ * (walk.c's compare()), on objects held in `packs` only: for the fuzz
+ * target and tests. Changes go to `fn`.
+ */
+int hr_walk_compare_trees(hr_packs *packs, const git_oid *tree, const git_oid *parent_trees, size_t np,
+	const hr_policy *policy, hr_change_fn fn, void *payload, char *err, size_t errlen);
 
 /* Hand out one change, remembering the blob's verdict in `blobs`. */
 int hr_change_emit(hr_keyset *blobs, hr_change *c, hr_change_fn fn, void *payload);

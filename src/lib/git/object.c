@@ -4,8 +4,10 @@
  *
  * A blob's size comes from its header before its content is loaded, so a
  * 2 GB file named Dockerfile costs one header read. Trees are walked
- * depth-first in git's order with one path buffer; only regular files are
- * handed out (symlinks and gitlinks are not Dockerfiles one can read).
+ * depth-first in git's order with one path buffer, at most
+ * HR_MAX_TREE_DEPTH levels deep; only regular files are handed out, by the
+ * type bits of their mode (symlinks and gitlinks are not Dockerfiles one
+ * can read; a mode of no known type is an error, see hr_mode_kind()).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +65,135 @@ out:
 	return rc;
 }
 
+/*
+ * `spec` did not resolve: is it a reference whose object is missing or
+ * unreadable (a broken repository: HR_EGIT), or does it name nothing, an
+ * unborn HEAD included (HR_ENOTFOUND)? Without this, `audit` took a HEAD
+ * whose commit is gone, or hidden by an unreadable pack index, for a new
+ * repository and passed.
+ */
+static int unresolved(hr_repo *r, const char *spec, int grc, char *err, size_t errlen)
+{
+	git_reference *ref = NULL, *resolved = NULL;
+	git_object *obj = NULL;
+	char hex[HR_OID_HEXSZ + 1];
+	int rc = hr_git_code(grc);
+	/* the reference a revision starts from: "HEAD" of "HEAD~2", "main" of "main^{tree}" */
+	size_t n = strcspn(spec, "~^:@");
+	char *name = strndup(spec, n ? n : strlen(spec));
+
+	rc = hr_git_error(rc, err, errlen, "cannot resolve '%s'", spec);
+	if (name && rc == HR_ENOTFOUND && git_reference_dwim(&ref, r->repo, name) == 0 &&
+	    git_reference_resolve(&resolved, ref) == 0 && git_reference_target(resolved) &&
+	    git_object_lookup(&obj, r->repo, git_reference_target(resolved), GIT_OBJECT_ANY) < 0) {
+		git_oid_tostr(hex, sizeof(hex), git_reference_target(resolved));
+		snprintf(err, errlen, "'%s' points to %s, which is missing or unreadable (a damaged "
+			"repository: run `git fsck`)", name, hex);
+		rc = HR_EGIT;
+	}
+	git_object_free(obj);
+	git_reference_free(resolved);
+	git_reference_free(ref);
+	free(name);
+	git_error_clear();
+	return rc;
+}
+
+/*
+ * hr_blob_load: a loose object is streamed (libgit2's loose read stream
+ * maps the file and inflates into our one buffer: git_odb_read() would
+ * read the whole compressed file into memory first, then inflate into a
+ * second buffer); a packed one is read by libgit2 into its own buffer,
+ * which hr_blob keeps instead of copying it as hr_repo_blob_read() does.
+ */
+int hr_blob_load(hr_blob *out, hr_repo *r, const hr_oid *blob, size_t max_size,
+	char *err, size_t errlen)
+{
+	git_odb *odb = NULL;
+	git_odb_stream *stream = NULL;
+	git_odb_object *obj = NULL;
+	git_object_t type;
+	size_t size;
+	char hex[HR_OID_HEXSZ + 1];
+	int rc = 0, grc;
+
+	memset(out, 0, sizeof(*out));
+	hr_oid_fmt(hex, blob);
+	if (git_repository_odb(&odb, r->repo) < 0)
+		return hr_git_error(HR_EGIT, err, errlen, "cannot open the object database");
+	grc = git_odb_read_header(&size, &type, odb, hr_oid_to_git(blob));
+	if (grc < 0) {
+		rc = hr_git_error(hr_git_code(grc), err, errlen, "cannot read blob %s", hex);
+		goto out;
+	}
+	if (type != GIT_OBJECT_BLOB) {
+		snprintf(err, errlen, "object %s is a %s, not a blob", hex, git_object_type2string(type));
+		rc = HR_EINVALID;
+		goto out;
+	}
+	out->len = size;
+	if (max_size && size > max_size) {
+		snprintf(err, errlen, "blob %s is larger than the %zu byte limit (%zu bytes)", hex, max_size, size);
+		rc = HR_ETOOBIG;
+		goto out;
+	}
+	size_t ssize = 0;
+	git_object_t stype;
+	if (git_odb_open_rstream(&stream, &ssize, &stype, odb, hr_oid_to_git(blob)) == 0) {
+		/* loose: one buffer of the declared size, filled by the stream */
+		if (ssize != size || stype != GIT_OBJECT_BLOB) {
+			snprintf(err, errlen, "blob %s: its stream disagrees with its header", hex);
+			rc = HR_EGIT;
+			goto out;
+		}
+		if (!(out->buf_ = malloc(size ? size : 1))) {
+			rc = HR_ENOMEM;
+			goto out;
+		}
+		size_t got = 0;
+		while (got < size) {
+			size_t chunk = size - got > (1u << 20) ? (1u << 20) : size - got;
+			int n = git_odb_stream_read(stream, out->buf_ + got, chunk);
+			if (n <= 0)
+				break;
+			got += (size_t)n;
+		}
+		if (got != size) {
+			rc = hr_git_error(HR_EGIT, err, errlen, "cannot read blob %s (%zu of %zu bytes)", hex, got, size);
+			goto out;
+		}
+		out->data = out->buf_;
+		goto out;
+	}
+	git_error_clear(); /* packed: the pack backend has no read stream */
+	grc = git_odb_read(&obj, odb, hr_oid_to_git(blob));
+	if (grc < 0) {
+		rc = hr_git_error(hr_git_code(grc), err, errlen, "cannot read blob %s", hex);
+		goto out;
+	}
+	out->owner_ = obj;
+	out->data = git_odb_object_data(obj);
+	out->len = git_odb_object_size(obj);
+	obj = NULL;
+out:
+	if (stream)
+		git_odb_stream_free(stream);
+	if (rc < 0) {
+		size_t keep = out->len; /* HR_ETOOBIG: the size stays for the message */
+		hr_blob_free(out);
+		out->len = rc == HR_ETOOBIG ? keep : 0;
+	}
+	git_odb_free(odb);
+	return rc;
+}
+
+void hr_blob_free(hr_blob *b)
+{
+	git_odb_object_free(b->owner_);
+	free(b->buf_);
+	memset(b, 0, sizeof(*b));
+}
+
 int hr_repo_resolve(hr_oid *out, bool *is_commit, hr_repo *r, const char *spec,
 	char *err, size_t errlen)
 {
@@ -71,7 +202,7 @@ int hr_repo_resolve(hr_oid *out, bool *is_commit, hr_repo *r, const char *spec,
 	int rc = 0;
 
 	if (grc < 0)
-		return hr_git_error(hr_git_code(grc), err, errlen, "cannot resolve '%s'", spec);
+		return unresolved(r, spec, grc, err, errlen);
 	grc = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
 	if (grc < 0) {
 		git_error_clear();
@@ -105,28 +236,38 @@ static int treeish_tree(git_tree **tree, hr_repo *r, const hr_oid *treeish, char
 	return 0;
 }
 
-int hr_repo_read_path(char **out, size_t *len, hr_repo *r, const hr_oid *treeish,
-	const char *path, size_t max_size, char *err, size_t errlen)
+int hr_repo_path_id(hr_oid *out, hr_repo *r, const hr_oid *treeish, const char *path,
+	char *err, size_t errlen)
 {
 	git_tree *tree = NULL;
 	git_tree_entry *entry = NULL;
 	int rc;
 
-	*out = NULL;
-	*len = 0;
 	if ((rc = treeish_tree(&tree, r, treeish, err, errlen)) < 0)
 		return rc;
 	if (git_tree_entry_bypath(&entry, tree, path) < 0 || !hr_mode_is_file(git_tree_entry_filemode(entry))) {
 		git_error_clear();
 		snprintf(err, errlen, "'%s' is not a file of the tree", path);
 		rc = HR_ENOTFOUND;
-		goto out;
+	} else {
+		*out = *hr_oid_from_git(git_tree_entry_id(entry));
 	}
-	rc = hr_repo_blob_read(out, len, r, hr_oid_from_git(git_tree_entry_id(entry)), max_size, err, errlen);
-out:
 	git_tree_entry_free(entry);
 	git_tree_free(tree);
 	return rc;
+}
+
+int hr_repo_read_path(char **out, size_t *len, hr_repo *r, const hr_oid *treeish,
+	const char *path, size_t max_size, char *err, size_t errlen)
+{
+	hr_oid id;
+	int rc;
+
+	*out = NULL;
+	*len = 0;
+	if ((rc = hr_repo_path_id(&id, r, treeish, path, err, errlen)) < 0)
+		return rc;
+	return hr_repo_blob_read(out, len, r, &id, max_size, err, errlen);
 }
 
 int hr_change_emit(hr_keyset *blobs, hr_change *c, hr_change_fn fn, void *payload)
@@ -157,29 +298,41 @@ int hr_change_emit(hr_keyset *blobs, hr_change *c, hr_change_fn fn, void *payloa
  */
 static int walk_files(hr_repo *r, git_odb *odb, hr_packs *packs, const git_oid *id, hr_pathbuf *path,
 	const hr_policy *policy, hr_keyset *blobs, hr_change *proto, bool attrs_above,
-	hr_change_fn fn, void *payload, size_t *nchanges, char *err, size_t errlen)
+	hr_change_fn fn, void *payload, size_t *nchanges, int depth, char *err, size_t errlen)
 {
 	hr_rawtree tree;
 	hr_rawentry e;
 	size_t pos = 0;
-	int rc, more;
+	int rc, more = 0;
 	bool attrs_here = attrs_above;
 
+	if (depth >= HR_MAX_TREE_DEPTH) {
+		snprintf(err, errlen, "tree '%.200s%s' is nested deeper than %d levels: rejected", path->ptr,
+			path->len > 200 ? "..." : "", HR_MAX_TREE_DEPTH);
+		return HR_EINVALID;
+	}
 	if ((rc = hr_rawtree_read(&tree, odb, packs, id)) < 0)
 		return hr_git_error(rc, err, errlen, "cannot read tree '%s'", path->len ? path->ptr : "/");
 	while (!attrs_here && (more = hr_rawtree_next(&tree, &pos, &e)) > 0 && e.name[0] <= '.')
 		attrs_here = e.namelen == 14 && !memcmp(e.name, ".gitattributes", 14) &&
-			     hr_rawmode_is_file(e.mode);
+			     hr_mode_kind(e.mode) == HR_ENTRY_FILE;
 	pos = 0;
 	while (rc == 0 && (more = hr_rawtree_next(&tree, &pos, &e)) > 0) {
+		hr_entry_kind kind = hr_mode_kind(e.mode);
 		size_t saved;
-		if (e.mode != 040000 && !hr_rawmode_is_file(e.mode))
-			continue;
+		if (kind == HR_ENTRY_BAD) {
+			rc = hr_bad_mode_error(err, errlen, path->ptr, e.name, e.mode);
+			break;
+		}
+		if ((rc = hr_check_entry_name(err, errlen, path->ptr, e.name, e.namelen)) < 0)
+			break;
+		if (kind != HR_ENTRY_TREE && kind != HR_ENTRY_FILE)
+			continue; /* symlinks, gitlinks */
 		if ((rc = hr_pathbuf_push(path, e.name, &saved)) < 0)
 			break;
-		if (e.mode == 040000) {
+		if (kind == HR_ENTRY_TREE) {
 			rc = walk_files(r, odb, packs, e.id, path, policy, blobs, proto, attrs_here, fn, payload,
-				nchanges, err, errlen);
+				nchanges, depth + 1, err, errlen);
 		} else if (hr_policy_path_candidate(policy, path->ptr)) {
 			bool selected;
 			rc = hr__path_selected_commit(&selected, r, policy, path->ptr,
@@ -188,13 +341,14 @@ static int walk_files(hr_repo *r, git_odb *odb, hr_packs *packs, const git_oid *
 			if (rc == 0 && selected) {
 				proto->path = path->ptr;
 				proto->blob = hr_oid_from_git(e.id);
-				proto->mode = e.mode;
+				proto->mode = hr_mode_canon_file(e.mode);
 				rc = hr_change_emit(blobs, proto, fn, payload);
 				if (nchanges)
 					(*nchanges)++;
 			}
 		}
-		hr_pathbuf_pop(path, saved);
+		if (rc == 0)
+			hr_pathbuf_pop(path, saved);
 	}
 	if (rc == 0 && more < 0)
 		rc = hr_git_error(HR_EINVALID, err, errlen, "cannot read tree '%s'", path->len ? path->ptr : "/");
@@ -206,7 +360,7 @@ int hr_tree_walk_files(hr_repo *r, git_odb *odb, hr_packs *packs, const git_oid 
 	const hr_policy *policy, hr_keyset *blobs, hr_change *proto,
 	hr_change_fn fn, void *payload, size_t *nchanges, char *err, size_t errlen)
 {
-	return walk_files(r, odb, packs, id, path, policy, blobs, proto, false, fn, payload, nchanges,
+	return walk_files(r, odb, packs, id, path, policy, blobs, proto, false, fn, payload, nchanges, 0,
 		err, errlen);
 }
 

@@ -23,6 +23,22 @@
  * HOOK_RUN_VERIFY_OBJECTS=1 checks every object read against its id, and
  * makes a packed object this reader fails on an error instead of a quiet
  * fallback (the test suite runs with it).
+ *
+ * Hostile bytes: every number read from an .idx or a .pack is checked
+ * before it is used. The fanout must rise to the object count and the
+ * tables must fit the mapped .idx (else the pack is not used at all);
+ * a 64-bit offset must lie inside its table; an object's declared size
+ * must be below HR_PACK_OBJECT_MAX (256 MB) and below what its compressed
+ * bytes can inflate to (zlib's ratio is at most 1032:1: a larger claim is
+ * a lie, refused before libgit2 would allocate it); a delta's source
+ * size must be its base's, and its result size is checked the same way
+ * before anything is allocated; a delta chain is at most MAX_CHAIN (4095,
+ * git's deepest) long, never refers to itself, and one read may inflate
+ * and rebuild at most READ_BUDGET bytes in all. A size over a limit is an
+ * error (HR_ETOOBIG), not a fallback: libgit2 would try the allocation.
+ * Every loop consumes input or walks strictly downwards, so each stops.
+ * hr_packs_add_mem() adds a pack held in memory, for the unit tests and
+ * the fuzz target.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -38,9 +54,13 @@
 #define CACHE_LIMIT ((size_t)64 * 1024 * 1024)
 #define CACHE_ENTRY_MAX ((size_t)1024 * 1024)
 #define BUCKETS 16384
-#define MAX_CHAIN 10000
+#define MAX_CHAIN 4095
 #define MAX_PACKS 256
 #define MAX_DIRS 32
+/* what one read may inflate and rebuild, a delta chain included */
+#define READ_BUDGET ((size_t)1024 * 1024 * 1024)
+/* zlib's deflate never does better than about 1032:1 */
+#define ZLIB_MAX_RATIO 1032
 
 enum { OBJ_COMMIT = 1, OBJ_TREE = 2, OBJ_BLOB = 3, OBJ_TAG = 4, OBJ_OFS_DELTA = 6, OBJ_REF_DELTA = 7 };
 
@@ -51,6 +71,8 @@ typedef struct pack {
 	size_t len;
 	uint32_t n;                /* objects */
 	const unsigned char *shas, *off32, *off64;
+	size_t n64;                /* entries of the 64-bit offset table */
+	bool mapped;               /* ours to munmap() (not hr_packs_add_mem) */
 } pack;
 
 typedef struct centry {
@@ -96,44 +118,79 @@ static void *map_file(const char *path, size_t *len)
 	return m;
 }
 
+/*
+ * Check an .idx (version 2) and its .pack and fill *p: magic and version,
+ * a fanout that never falls and ends at the object count, tables that fit
+ * the .idx, a 64-bit offset table of whole entries, a pack header of a
+ * known version with the same object count. Anything else: false, and the
+ * pack is left to libgit2 (which produces the proper error).
+ */
+static bool pack_init(pack *p, const unsigned char *idx, size_t idxlen, const unsigned char *data, size_t len)
+{
+	memset(p, 0, sizeof(*p));
+	/* magic, version, 256 fanout, shas, crcs, 32-bit offsets, 64-bit offsets, 2 checksums */
+	if (idxlen < 8 + 1024 + 40 || memcmp(idx, "\377tOc", 4) != 0 || hr_be32(idx + 4) != 2)
+		return false;
+	uint32_t prev = 0;
+	for (int i = 0; i < 256; i++) {
+		uint32_t f = hr_be32(idx + 8 + i * 4);
+		if (f < prev)
+			return false;
+		prev = f;
+	}
+	uint32_t n = prev;
+	size_t need = 8 + 1024 + (size_t)n * (20 + 4 + 4) + 40;
+	if (idxlen < need || (idxlen - need) % 8 != 0)
+		return false;
+	if (!data || len < 12 + 20 || memcmp(data, "PACK", 4) != 0 ||
+	    (hr_be32(data + 4) != 2 && hr_be32(data + 4) != 3) || hr_be32(data + 8) != n)
+		return false;
+	p->idx = idx;
+	p->idxlen = idxlen;
+	p->data = data;
+	p->len = len;
+	p->n = n;
+	p->shas = idx + 8 + 1024;
+	p->off32 = p->shas + (size_t)n * 24;
+	p->off64 = p->off32 + (size_t)n * 4;
+	p->n64 = (idxlen - need) / 8;
+	return true;
+}
+
 static void add_pack(hr_packs *ps, const char *idxpath)
 {
-	pack *p = &ps->packs[ps->npacks];
-	size_t plen = strlen(idxpath);
+	size_t plen = strlen(idxpath), idxlen = 0, len = 0;
+	const unsigned char *idx, *data = NULL;
 	char *packpath;
 
 	if (ps->npacks == MAX_PACKS || plen < 5)
 		return;
-	memset(p, 0, sizeof(*p));
-	p->idx = map_file(idxpath, &p->idxlen);
-	if (!p->idx)
+	if (!(idx = map_file(idxpath, &idxlen)))
 		return;
-	/* version 2: magic, version, 256 fanout, shas, crcs, 32-bit offsets, 64-bit offsets, 2 checksums */
-	if (p->idxlen < 8 + 1024 + 40 || memcmp(p->idx, "\377tOc", 4) != 0 || hr_be32(p->idx + 4) != 2)
-		goto fail;
-	p->n = hr_be32(p->idx + 8 + 255 * 4);
-	size_t need = 8 + 1024 + (size_t)p->n * (20 + 4 + 4) + 40;
-	if (p->idxlen < need)
-		goto fail;
-	p->shas = p->idx + 8 + 1024;
-	p->off32 = p->shas + (size_t)p->n * 24;
-	p->off64 = p->off32 + (size_t)p->n * 4;
-	if (!(packpath = malloc(plen + 2)))
-		goto fail;
-	memcpy(packpath, idxpath, plen - 4);
-	memcpy(packpath + plen - 4, ".pack", 6);
-	p->data = map_file(packpath, &p->len);
-	free(packpath);
-	if (!p->data || p->len < 12 + 20 || memcmp(p->data, "PACK", 4) != 0 || hr_be32(p->data + 8) != p->n) {
-		if (p->data)
-			munmap((void *)p->data, p->len);
-		goto fail;
+	if ((packpath = malloc(plen + 2)) != NULL) {
+		memcpy(packpath, idxpath, plen - 4);
+		memcpy(packpath + plen - 4, ".pack", 6);
+		data = map_file(packpath, &len);
+		free(packpath);
 	}
+	if (!pack_init(&ps->packs[ps->npacks], idx, idxlen, data, len)) {
+		if (data)
+			munmap((void *)data, len);
+		munmap((void *)idx, idxlen);
+		return;
+	}
+	ps->packs[ps->npacks++].mapped = true;
+}
+
+int hr_packs_add_mem(hr_packs *ps, const unsigned char *idx, size_t idxlen,
+	const unsigned char *data, size_t len)
+{
+	if (ps->npacks == MAX_PACKS)
+		return HR_ENOMEM;
+	if (!pack_init(&ps->packs[ps->npacks], idx, idxlen, data, len))
+		return HR_EINVALID;
 	ps->npacks++;
-	return;
-fail:
-	munmap((void *)p->idx, p->idxlen);
-	memset(p, 0, sizeof(*p));
+	return 0;
 }
 
 static void add_dir(hr_packs *ps, const char *objdir, char **seen, size_t *nseen, int depth)
@@ -185,12 +242,9 @@ static void add_dir(hr_packs *ps, const char *objdir, char **seen, size_t *nseen
 	}
 }
 
-int hr_packs_open(hr_packs **out, hr_repo *r)
+int hr_packs_new(hr_packs **out)
 {
 	hr_packs *ps = calloc(1, sizeof(*ps));
-	char *seen[MAX_DIRS];
-	size_t nseen = 0;
-	char path[4096];
 
 	*out = NULL;
 	if (!ps)
@@ -200,6 +254,20 @@ int hr_packs_open(hr_packs **out, hr_repo *r)
 		return HR_ENOMEM;
 	}
 	ps->zready = true;
+	*out = ps;
+	return 0;
+}
+
+int hr_packs_open(hr_packs **out, hr_repo *r)
+{
+	hr_packs *ps;
+	char *seen[MAX_DIRS];
+	size_t nseen = 0;
+	char path[4096];
+	int rc;
+
+	if ((rc = hr_packs_new(&ps)) < 0)
+		return rc;
 	const char *v = getenv("HOOK_RUN_VERIFY_OBJECTS");
 	ps->verify = v && *v && strcmp(v, "0") != 0;
 	snprintf(path, sizeof(path), "%sobjects", r->commondir);
@@ -235,6 +303,8 @@ void hr_packs_free(hr_packs *ps)
 		free(e);
 	}
 	for (size_t i = 0; i < ps->npacks; i++) {
+		if (!ps->packs[i].mapped)
+			continue;
 		munmap((void *)ps->packs[i].idx, ps->packs[i].idxlen);
 		munmap((void *)ps->packs[i].data, ps->packs[i].len);
 	}
@@ -322,6 +392,7 @@ static bool find(const hr_packs *ps, const git_oid *id, uint32_t *packno, uint64
 	for (size_t k = 0; k < ps->npacks; k++) {
 		size_t i = (ps->last + k) % ps->npacks;
 		const pack *p = &ps->packs[i];
+		/* pack_init() checked: the fanout rises to p->n, so lo <= hi <= n */
 		uint32_t lo = id->id[0] ? hr_be32(p->idx + 8 + (id->id[0] - 1) * 4) : 0;
 		uint32_t hi = hr_be32(p->idx + 8 + id->id[0] * 4);
 		while (lo < hi) {
@@ -331,9 +402,9 @@ static bool find(const hr_packs *ps, const git_oid *id, uint32_t *packno, uint64
 				uint32_t o = hr_be32(p->off32 + (size_t)mid * 4);
 				if (o & 0x80000000u) {
 					size_t k64 = o & 0x7fffffffu;
-					const unsigned char *q = p->off64 + k64 * 8;
-					if (q + 8 > p->idx + p->idxlen)
+					if (k64 >= p->n64)
 						return false;
+					const unsigned char *q = p->off64 + k64 * 8;
 					*off = (uint64_t)hr_be32(q) << 32 | hr_be32(q + 4);
 				} else {
 					*off = o;
@@ -350,11 +421,30 @@ static bool find(const hr_packs *ps, const git_oid *id, uint32_t *packno, uint64
 	return false;
 }
 
+/*
+ * May `size` bytes be inflated from the compressed bytes at `pos`? Below
+ * the object ceiling, below what they can inflate to, within the budget of
+ * this read (which it then uses up). Sets *toobig when a limit says no.
+ */
+static bool size_ok(const pack *p, uint64_t pos, size_t size, size_t *budget, bool *toobig)
+{
+	if (pos >= p->len)
+		return false;
+	size_t avail = p->len - (size_t)pos;
+	if (size > HR_PACK_OBJECT_MAX || size > *budget ||
+	    (avail < SIZE_MAX / ZLIB_MAX_RATIO && size > avail * ZLIB_MAX_RATIO + 64)) {
+		*toobig = true;
+		return false;
+	}
+	*budget -= size;
+	return true;
+}
+
 /* Inflate exactly `size` bytes starting at p->data + pos into a new buffer. */
 static unsigned char *inflate_at(hr_packs *ps, const pack *p, uint64_t pos, size_t size)
 {
 	unsigned char *buf;
-	if (pos >= p->len || !(buf = malloc(size + 1)))
+	if (pos >= p->len || size > HR_PACK_OBJECT_MAX || !(buf = malloc(size + 1)))
 		return NULL;
 	if (inflateReset(&ps->z) != Z_OK)
 		goto fail;
@@ -388,9 +478,14 @@ static bool delta_size(const unsigned char **pp, const unsigned char *end, size_
 	return true;
 }
 
-/* git's delta format: sizes, then copy-from-base and insert-literal operations */
+/*
+ * git's delta format: sizes, then copy-from-base and insert-literal
+ * operations. The source size must be the base's; the result size is
+ * checked against the ceiling and the read's budget before the result is
+ * allocated, and every operation must stay inside both buffers.
+ */
 static unsigned char *apply_delta(const unsigned char *base, size_t base_len,
-	const unsigned char *delta, size_t delta_len, size_t *out_len)
+	const unsigned char *delta, size_t delta_len, size_t *out_len, size_t *budget, bool *toobig)
 {
 	const unsigned char *p = delta, *end = delta + delta_len;
 	size_t src, dst, w = 0;
@@ -398,6 +493,11 @@ static unsigned char *apply_delta(const unsigned char *base, size_t base_len,
 
 	if (!delta_size(&p, end, &src) || !delta_size(&p, end, &dst) || src != base_len)
 		return NULL;
+	if (dst > HR_PACK_OBJECT_MAX || dst > *budget) {
+		*toobig = true;
+		return NULL;
+	}
+	*budget -= dst;
 	if (!(out = malloc(dst + 1)))
 		return NULL;
 	while (p < end) {
@@ -448,15 +548,21 @@ typedef struct chainlink {
 	size_t size;       /* its inflated size */
 } chainlink;
 
-/* Read the object at (packno, off), resolving deltas; NULL on any trouble. */
-static unsigned char *read_at(hr_packs *ps, uint32_t packno, uint64_t off, int *type, size_t *len)
+/*
+ * Read the object at (packno, off), resolving deltas; NULL on any trouble,
+ * with *toobig set when a size limit was the trouble.
+ */
+static unsigned char *read_at(hr_packs *ps, uint32_t packno, uint64_t off, int *type, size_t *len,
+	bool *toobig)
 {
 	const pack *p = &ps->packs[packno];
 	chainlink *chain = NULL;
-	size_t nchain = 0, cap = 0;
+	size_t nchain = 0, cap = 0, budget = READ_BUDGET;
 	unsigned char *cur = NULL;
 	size_t curlen = 0;
 	int curtype = 0;
+
+	*toobig = false;
 
 	/* walk down to a cached object or a full one */
 	for (;;) {
@@ -504,10 +610,19 @@ static unsigned char *read_at(hr_packs *ps, uint32_t packno, uint64_t off, int *
 			if (end - q < 20 || !find(ps, (const git_oid *)(const void *)q, &bp, &base) || bp != packno)
 				goto fail;
 			q += 20;
+			if (base == off)
+				goto fail; /* a delta against itself */
 		} else if (t < OBJ_COMMIT || t > OBJ_TAG) {
 			goto fail;
 		}
+		/* the entry's data must start inside the pack, its size within the limits */
+		if (q >= end)
+			goto fail;
 		if (t == OBJ_OFS_DELTA || t == OBJ_REF_DELTA) {
+			/* checked, not yet counted: the budget is spent as deltas are inflated */
+			size_t spare = READ_BUDGET;
+			if (!size_ok(p, (uint64_t)(q - p->data), size, &spare, toobig))
+				goto fail;
 			if (nchain == cap) {
 				size_t ncap = cap ? cap * 2 : 16;
 				chainlink *nc = realloc(chain, ncap * sizeof(*nc));
@@ -520,7 +635,8 @@ static unsigned char *read_at(hr_packs *ps, uint32_t packno, uint64_t off, int *
 			off = base;
 			continue;
 		}
-		if (!(cur = inflate_at(ps, p, (uint64_t)(q - p->data), size)))
+		if (!size_ok(p, (uint64_t)(q - p->data), size, &budget, toobig) ||
+		    !(cur = inflate_at(ps, p, (uint64_t)(q - p->data), size)))
 			goto fail;
 		curlen = size;
 		curtype = t;
@@ -531,11 +647,11 @@ static unsigned char *read_at(hr_packs *ps, uint32_t packno, uint64_t off, int *
 	/* apply the deltas back up, keeping each result for the next reader */
 	while (nchain) {
 		chainlink *l = &chain[--nchain];
-		unsigned char *delta = inflate_at(ps, p, l->data, l->size), *next;
+		unsigned char *delta = NULL, *next;
 		size_t nlen;
-		if (!delta)
+		if (!size_ok(p, l->data, l->size, &budget, toobig) || !(delta = inflate_at(ps, p, l->data, l->size)))
 			goto fail;
-		next = apply_delta(cur, curlen, delta, l->size, &nlen);
+		next = apply_delta(cur, curlen, delta, l->size, &nlen, &budget, toobig);
 		free(delta);
 		free(cur);
 		cur = next;
@@ -565,7 +681,15 @@ int hr_packs_read(hr_packs *ps, const git_oid *id, int want_type, unsigned char 
 	if (!ps || !find(ps, id, &packno, &off))
 		return HR_ENOTFOUND;
 	ps->last = packno;
-	unsigned char *data = read_at(ps, packno, off, &type, len);
+	bool toobig = false;
+	unsigned char *data = read_at(ps, packno, off, &type, len, &toobig);
+	if (!data && toobig) {
+		/* libgit2 would attempt the allocation: this is the answer */
+		*len = 0;
+		git_error_set_str(GIT_ERROR_ODB, "a packed object declares a size over hook-run's limits "
+			"(256 MB an object, 1 GB to rebuild a delta chain) or more than its data can hold");
+		return HR_ETOOBIG;
+	}
 	if (!data && ps->verify) {
 		/* under test, a pack object this reader cannot read is its bug */
 		git_error_set_str(GIT_ERROR_ODB, "hook-run's pack reader could not read a packed object");

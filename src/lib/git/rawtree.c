@@ -6,6 +6,7 @@
  * a history walk costs more than inflating the objects. Here an entry is
  * three pointers into the object, checked for bounds as it is read.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,8 +55,15 @@ int hr_rawtree_next(const hr_rawtree *t, size_t *pos, hr_rawentry *e)
 
 	if (p >= end)
 		return 0;
-	while (p < end && *p >= '0' && *p <= '7')
-		mode = mode << 3 | (unsigned)(*p++ - '0');
+	/*
+	 * git accepts leading zeros; past seven significant digits the value
+	 * is no mode git writes, and is kept out of range (hr_mode_kind()
+	 * then says HR_ENTRY_BAD) instead of wrapping around into one
+	 */
+	while (p < end && *p >= '0' && *p <= '7') {
+		mode = mode > 07777777u ? 010000000u : mode << 3 | (unsigned)(*p - '0');
+		p++;
+	}
 	if (p >= end || *p != ' ' || p == t->data + *pos)
 		goto bad;
 	const unsigned char *name = ++p;
@@ -79,7 +87,37 @@ int hr_rawentry_cmp(const hr_rawentry *a, const hr_rawentry *b)
 	int c = memcmp(a->name, b->name, n);
 	if (c)
 		return c;
-	unsigned ac = a->namelen > n ? (unsigned char)a->name[n] : a->mode == 040000 ? '/' : 0;
-	unsigned bc = b->namelen > n ? (unsigned char)b->name[n] : b->mode == 040000 ? '/' : 0;
+	unsigned ac = a->namelen > n ? (unsigned char)a->name[n] : hr_mode_kind(a->mode) == HR_ENTRY_TREE ? '/' : 0;
+	unsigned bc = b->namelen > n ? (unsigned char)b->name[n] : hr_mode_kind(b->mode) == HR_ENTRY_TREE ? '/' : 0;
 	return (int)ac - (int)bc;
+}
+
+int hr_bad_mode_error(char *err, size_t errlen, const char *dir, const char *name, unsigned mode)
+{
+	char mode_text[16];
+	if (mode > 07777777u)
+		snprintf(mode_text, sizeof(mode_text), "above 7777777");
+	else
+		snprintf(mode_text, sizeof(mode_text), "%06o", mode);
+	snprintf(err, errlen, "tree entry '%s%s%s' has mode %s: not a file, directory, symlink or "
+		"submodule (git would misread it; rejected)", dir && *dir ? dir : "", dir && *dir ? "/" : "",
+		name, mode_text);
+	return HR_EINVALID;
+}
+
+int hr_check_entry_name(char *err, size_t errlen, const char *dir, const char *name, size_t namelen)
+{
+	const char *why = NULL;
+	if ((namelen == 1 && name[0] == '.') || (namelen == 2 && name[0] == '.' && name[1] == '.'))
+		why = "is . or ..";
+	else if (namelen == 4 && name[0] == '.' && (name[1] | 32) == 'g' && (name[2] | 32) == 'i' &&
+		 (name[3] | 32) == 't')
+		why = "is .git";
+	else if (memchr(name, '/', namelen))
+		why = "holds a '/'";
+	if (!why)
+		return 0;
+	snprintf(err, errlen, "tree entry '%s%s%.*s' %s: git refuses to check it out (rejected)",
+		dir && *dir ? dir : "", dir && *dir ? "/" : "", (int)namelen, name, why);
+	return HR_EINVALID;
 }

@@ -25,6 +25,8 @@
  * (walk.c keeps the few objects one commit hands to the next itself; the
  * global cache's locking and hashing cost more than it saves).
  */
+#include "config.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -46,9 +48,13 @@
  * take the place of mbedTLS's certificate loaders for this program (the
  * dynamic linker binds libgit2's calls to the executable's symbols first):
  * "loaded, nothing". With a libgit2 built against OpenSSL they are simply
- * never called. Anything that needs TLS must not be added to hook-run
- * without removing them.
+ * never called. A shortcut made explicit: `./configure
+ * --disable-mbedtls-loader-stub` leaves them out, and
+ * test/git/git-assumptions.sh fails if the binary ever calls a libgit2
+ * remote or transport API (clone, fetch, push, remotes, credentials...),
+ * the only code that would need the certificates.
  */
+#ifdef HR_STUB_MBEDTLS_LOADERS
 int mbedtls_x509_crt_parse_file(void *chain, const char *path);
 int mbedtls_x509_crt_parse_path(void *chain, const char *path);
 
@@ -65,6 +71,7 @@ int mbedtls_x509_crt_parse_path(void *chain, const char *path)
 	(void)path;
 	return 0;
 }
+#endif
 
 int hr_git_code(int git_error)
 {

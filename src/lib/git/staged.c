@@ -25,8 +25,14 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+
+#include <zlib.h>
 
 #include "git_internal.h"
+#include "hook-run/fileio.h"
 
 #define MAX_PARENTS 64
 
@@ -216,6 +222,8 @@ typedef struct staged_walk {
 	char *err;
 	size_t errlen;
 	size_t i;                 /* the next index entry */
+	char *name;               /* one path component, NUL-terminated (scratch) */
+	size_t namecap;
 } staged_walk;
 
 static bool under(const hr_rawindex *ix, size_t i, const char *prefix, size_t plen)
@@ -225,13 +233,49 @@ static bool under(const hr_rawindex *ix, size_t i, const char *prefix, size_t pl
 	return e.pathlen > plen && memcmp(e.path, prefix, plen) == 0;
 }
 
+/* the component rest[0..nlen) into sw->name */
+static int set_name(staged_walk *sw, const char *rest, size_t nlen)
+{
+	if (nlen + 1 > sw->namecap) {
+		size_t cap = nlen + 256;
+		char *n = realloc(sw->name, cap);
+		if (!n)
+			return HR_ENOMEM;
+		sw->name = n;
+		sw->namecap = cap;
+	}
+	memcpy(sw->name, rest, nlen);
+	sw->name[nlen] = '\0';
+	return 0;
+}
+
+/*
+ * One directory of the index: its files judged against the parents' trees
+ * at that level, its subdirectories visited the same way. `depth` counts
+ * the levels above: past HR_MAX_TREE_DEPTH the walk stops with an error.
+ * The per-parent arrays of a level live on the heap and the name buffer is
+ * shared, so a frame is small whatever the depth.
+ */
 static int staged_dir(staged_walk *sw, const hr_cachetree *node, const char *prefix, size_t plen,
-	git_tree *const *ptrees, size_t np)
+	git_tree *const *ptrees, size_t np, int depth)
 {
 	const hr_rawindex *ix = sw->ix;
-	char name[4096];
+	const git_tree_entry **pe = NULL;
+	git_tree **sub = NULL;
 	int rc = 0;
 
+	if (depth >= HR_MAX_TREE_DEPTH) {
+		snprintf(sw->err, sw->errlen, "the index holds a path nested deeper than %d levels: '%.*s...'",
+			HR_MAX_TREE_DEPTH, (int)(plen > 200 ? 200 : plen), prefix);
+		return HR_EGIT;
+	}
+	if (np) {
+		void *block = calloc(np, sizeof(*pe) + sizeof(*sub));
+		if (!block)
+			return HR_ENOMEM;
+		sub = block;
+		pe = (const git_tree_entry **)(void *)(sub + np);
+	}
 	while (rc == 0 && sw->i < ix->n) {
 		hr_rawindex_entry entry, *e = &entry;
 		hr_rawindex_get(ix, sw->i, e);
@@ -241,17 +285,19 @@ static int staged_dir(staged_walk *sw, const hr_cachetree *node, const char *pre
 		size_t restlen = e->pathlen - plen;
 		const char *slash = memchr(rest, '/', restlen);
 		size_t nlen = slash ? (size_t)(slash - rest) : restlen;
-		if (nlen >= sizeof(name)) {
-			snprintf(sw->err, sw->errlen, "path too long in the index: '%s'", e->path);
-			return HR_EINVALID;
-		}
-		memcpy(name, rest, nlen);
-		name[nlen] = '\0';
+		if ((rc = set_name(sw, rest, nlen)) < 0)
+			break;
 
 		if (!slash) {
 			/* a file of this directory */
+			hr_entry_kind kind = hr_mode_kind(e->mode);
 			sw->i++;
-			if (e->stage != 0 || !hr_rawmode_is_file(e->mode) || e->intent_to_add)
+			if (kind == HR_ENTRY_BAD) {
+				hr_bad_mode_error(sw->err, sw->errlen, NULL, e->path, e->mode);
+				rc = HR_EGIT;
+				break;
+			}
+			if (e->stage != 0 || kind != HR_ENTRY_FILE || e->intent_to_add)
 				continue;
 			if (!hr_policy_path_candidate(sw->policy, e->path))
 				continue;
@@ -264,27 +310,26 @@ static int staged_dir(staged_walk *sw, const hr_cachetree *node, const char *pre
 				continue;
 			bool old = false;
 			for (size_t k = 0; k < np && !old; k++) {
-				const git_tree_entry *pe = ptrees[k] ? git_tree_entry_byname(ptrees[k], name) : NULL;
-				old = pe && git_tree_entry_type(pe) == GIT_OBJECT_BLOB &&
-				      git_oid_equal(git_tree_entry_id(pe), e->id);
+				const git_tree_entry *t = ptrees[k] ? git_tree_entry_byname(ptrees[k], sw->name) : NULL;
+				old = t && git_tree_entry_type(t) == GIT_OBJECT_BLOB &&
+				      hr_mode_is_file(git_tree_entry_filemode(t)) && git_oid_equal(git_tree_entry_id(t), e->id);
 			}
 			if (old)
 				continue;
 			hr_change c = {
 				.path = e->path,
 				.blob = hr_oid_from_git(e->id),
-				.mode = e->mode,
+				.mode = hr_mode_canon_file(e->mode),
 			};
 			rc = hr_change_emit(&sw->blobs, &c, sw->fn, sw->payload);
 			continue;
 		}
 
 		/* a subdirectory: skip it whole when the cache tree says it is a parent's */
-		const hr_cachetree *child = node ? hr_cachetree_child(ix, node, name, nlen) : NULL;
-		const git_tree_entry *pe[MAX_PARENTS];
+		const hr_cachetree *child = node ? hr_cachetree_child(ix, node, sw->name, nlen) : NULL;
 		bool same = false;
 		for (size_t k = 0; k < np; k++) {
-			pe[k] = ptrees[k] ? git_tree_entry_byname(ptrees[k], name) : NULL;
+			pe[k] = ptrees[k] ? git_tree_entry_byname(ptrees[k], sw->name) : NULL;
 			if (pe[k] && git_tree_entry_type(pe[k]) != GIT_OBJECT_TREE)
 				pe[k] = NULL;
 			if (pe[k] && child && child->count > 0 && git_oid_equal(git_tree_entry_id(pe[k]), child->id))
@@ -300,7 +345,6 @@ static int staged_dir(staged_walk *sw, const hr_cachetree *node, const char *pre
 				continue;
 			}
 		}
-		git_tree *sub[MAX_PARENTS];
 		for (size_t k = 0; k < np; k++) {
 			sub[k] = NULL;
 			if (rc == 0 && pe[k] && git_tree_lookup(&sub[k], sw->r->repo, git_tree_entry_id(pe[k])) < 0)
@@ -308,10 +352,13 @@ static int staged_dir(staged_walk *sw, const hr_cachetree *node, const char *pre
 					(int)(sublen - 1), e->path);
 		}
 		if (rc == 0)
-			rc = staged_dir(sw, child, e->path, sublen, sub, np);
-		for (size_t k = 0; k < np; k++)
+			rc = staged_dir(sw, child, e->path, sublen, sub, np, depth + 1);
+		for (size_t k = 0; k < np; k++) {
 			git_tree_free(sub[k]);
+			sub[k] = NULL;
+		}
 	}
+	free(sub);
 	return rc;
 }
 
@@ -323,8 +370,11 @@ int hr_staged_foreach(hr_repo *r, const hr_policy *policy, unsigned flags,
 	bool merging;
 	int rc;
 
-	if ((rc = hr_rawindex_read(&ix, r->index_path, err, errlen)) < 0)
+	/* an index hook-run cannot read is git's state gone wrong: HR_EGIT, exit 3 */
+	if ((rc = hr_rawindex_read(&ix, r->index_path, err, errlen)) < 0) {
+		rc = rc == HR_EINVALID ? HR_EGIT : rc;
 		goto out;
+	}
 	if ((rc = load_parents(&p, &merging, r, flags, err, errlen)) < 0)
 		goto out;
 	const hr_cachetree *root = ix.ntree ? &ix.tree[0] : NULL;
@@ -336,8 +386,9 @@ int hr_staged_foreach(hr_repo *r, const hr_policy *policy, unsigned flags,
 		.err = err, .errlen = errlen,
 	};
 	hr_keyset_init(&sw.blobs);
-	rc = staged_dir(&sw, root, "", 0, p.trees, p.n);
+	rc = staged_dir(&sw, root, "", 0, p.trees, p.n, 0);
 	hr_keyset_free(&sw.blobs);
+	free(sw.name);
 out:
 	parents_free(&p);
 	hr_rawindex_free(&ix);
@@ -362,9 +413,9 @@ int hr_staged_read_path(char **out, size_t *len, hr_repo *r, const char *path,
 		return hr_repo_blob_read(out, len, r, hr_oid_from_git(&e->id), max_size, err, errlen);
 	}
 	if ((rc = hr_rawindex_read(&ix, r->index_path, err, errlen)) < 0)
-		return rc;
+		return rc == HR_EINVALID ? HR_EGIT : rc;
 	hr_rawindex_entry e;
-	if (!hr_rawindex_find(&ix, path, &e) || !hr_rawmode_is_file(e.mode)) {
+	if (!hr_rawindex_find(&ix, path, &e) || hr_mode_kind(e.mode) != HR_ENTRY_FILE) {
 		snprintf(err, errlen, "'%s' is not staged", path);
 		rc = HR_ENOTFOUND;
 	} else {
@@ -372,6 +423,101 @@ int hr_staged_read_path(char **out, size_t *len, hr_repo *r, const char *path,
 	}
 	hr_rawindex_free(&ix);
 	return rc;
+}
+
+static int write_all(int fd, const unsigned char *data, size_t len)
+{
+	while (len) {
+		ssize_t w = write(fd, data, len);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		data += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/*
+ * Write a blob as a loose object without a name to leave behind: zlib
+ * "blob <len>\0<data>" into an unnamed file (O_TMPFILE) of its fan-out
+ * directory, fsync'd, mode 0444 as git writes them, then linked under its
+ * final name. link() is atomic and refuses to replace: EEXIST means the
+ * object is there already (same id, same content). libgit2 writes a named
+ * tmp_object_git2_* file first, which SIGKILL or SIGTERM leave behind.
+ * Where O_TMPFILE is missing, libgit2 writes it, with the catchable
+ * signals held (SIGKILL can still leave its temporary file).
+ */
+static int write_blob(hr_repo *r, const char *data, size_t len, git_oid *id, char *err, size_t errlen)
+{
+	char dir[PATH_MAX], obj[PATH_MAX + 64], fdpath[64], hex[GIT_OID_HEXSZ + 1];
+	int fd = -1, rc = 0;
+	sigset_t saved;
+
+	if (git_odb_hash(id, data, len, GIT_OBJECT_BLOB) < 0)
+		return hr_git_error(HR_EGIT, err, errlen, "cannot hash a fixed blob");
+	git_oid_tostr(hex, sizeof(hex), id);
+	if ((size_t)snprintf(dir, sizeof(dir), "%sobjects/%.2s", r->commondir, hex) >= sizeof(dir))
+		return hr_git_error(HR_EINVALID, err, errlen, "object directory path too long");
+	snprintf(obj, sizeof(obj), "%s/%s", dir, hex + 2);
+	if (access(obj, F_OK) == 0)
+		return 0; /* already there */
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+		goto failed;
+	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0444);
+	if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+		git_oid got;
+		hr_signals_hold(&saved);
+		int grc = git_blob_create_from_buffer(&got, r->repo, data, len);
+		hr_signals_release(&saved);
+		if (grc < 0)
+			return hr_git_error(HR_EGIT, err, errlen, "cannot write a fixed blob");
+		return 0;
+	}
+	if (fd < 0)
+		goto failed;
+	char head[64];
+	int hlen = snprintf(head, sizeof(head), "blob %zu", len) + 1; /* with its NUL */
+	z_stream z;
+	unsigned char buf[65536];
+	memset(&z, 0, sizeof(z));
+	if (deflateInit(&z, Z_DEFAULT_COMPRESSION) != Z_OK) {
+		close(fd);
+		return HR_ENOMEM;
+	}
+	for (int part = 0; part < 2 && rc == 0; part++) {
+		z.next_in = (Bytef *)(part ? data : head);
+		z.avail_in = (uInt)(part ? len : (size_t)hlen);
+		int flush = part ? Z_FINISH : Z_NO_FLUSH, zr;
+		do {
+			z.next_out = buf;
+			z.avail_out = sizeof(buf);
+			zr = deflate(&z, flush);
+			size_t n = sizeof(buf) - z.avail_out;
+			if (zr == Z_STREAM_ERROR || (n && write_all(fd, buf, n) != 0)) {
+				rc = -1;
+				break;
+			}
+		} while (z.avail_out == 0 || (flush == Z_FINISH && zr != Z_STREAM_END));
+	}
+	deflateEnd(&z);
+	if (rc != 0 || fchmod(fd, 0444) != 0 || fsync(fd) != 0)
+		goto failed;
+	snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+	int lrc = linkat(AT_FDCWD, fdpath, AT_FDCWD, obj, AT_SYMLINK_FOLLOW);
+	if (lrc != 0 && errno == ENOENT)
+		lrc = linkat(fd, "", AT_FDCWD, obj, AT_EMPTY_PATH);
+	if (lrc != 0 && errno != EEXIST)
+		goto failed;
+	close(fd);
+	return 0;
+failed:
+	snprintf(err, errlen, "cannot write the fixed blob %s: %s", hex, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return HR_EIO;
 }
 
 int hr_staged_replace(hr_repo *r, const char *path, const hr_oid *expect,
@@ -388,8 +534,8 @@ int hr_staged_replace(hr_repo *r, const char *path, const hr_oid *expect,
 		snprintf(err, errlen, "'%s' changed in the index while it was checked", path);
 		return HR_ECONFLICT;
 	}
-	if (git_blob_create_from_buffer(&id, r->repo, data, len) < 0)
-		return hr_git_error(HR_EGIT, err, errlen, "cannot write the fixed blob of '%s'", path);
+	if ((rc = write_blob(r, data, len, &id, err, errlen)) < 0)
+		return rc;
 
 	hr_replacement *repl = realloc(r->repl, (r->nrepl + 1) * sizeof(*repl));
 	if (!repl)
@@ -426,7 +572,6 @@ int hr_staged_is_empty(bool *out, hr_repo *r, unsigned flags, char *err, size_t 
 	git_index *idx;
 	parents p = { .n = 0 };
 	bool merging;
-	git_oid tree_id, base_id;
 	int rc;
 
 	*out = false;
@@ -436,111 +581,254 @@ int hr_staged_is_empty(bool *out, hr_repo *r, unsigned flags, char *err, size_t 
 		return rc;
 	if (merging || git_index_has_conflicts(idx))
 		goto out;
-	/* writes tree objects git would write a moment later anyway */
-	if (git_index_write_tree(&tree_id, idx) < 0) {
-		rc = hr_git_error(HR_EGIT, err, errlen, "cannot compute the staged tree");
+	/*
+	 * A diff of the first parent's tree (none: the empty tree) against the
+	 * index in memory, which writes nothing: writing the staged tree's
+	 * objects would leave libgit2's temporary files behind on a signal
+	 */
+	git_diff *diff = NULL;
+	if (git_diff_tree_to_index(&diff, r->repo, p.n ? p.trees[0] : NULL, idx, NULL) < 0) {
+		rc = hr_git_error(HR_EGIT, err, errlen, "cannot compare the staged tree with HEAD");
 		goto out;
 	}
-	if (p.n)
-		base_id = *git_tree_id(p.trees[0]);
-	else if (git_oid_fromstr(&base_id, "4b825dc642cb6eb9a060e54bf8d69288fbee4904") < 0)
-		goto out;
-	*out = git_oid_equal(&tree_id, &base_id);
+	*out = git_diff_num_deltas(diff) == 0;
+	git_diff_free(diff);
 out:
 	parents_free(&p);
 	return rc;
 }
 
-/* Say clearly who holds a lock, or what else went wrong writing `path`. */
-static int write_error(int grc, const char *path, char *err, size_t errlen)
-{
-	if (grc == GIT_ELOCKED) {
-		snprintf(err, errlen, "cannot write the index '%s': '%s.lock' exists; another git "
-			"process is running, or one crashed and left it (remove it only if no git "
-			"process is running)", path, path);
-		git_error_clear();
-		return HR_ECONFLICT;
-	}
-	return hr_git_error(HR_EGIT, err, errlen, "cannot write the index '%s'", path);
-}
-
 /*
  * When the index in use is git's temporary index of `git commit <paths>`
  * (GITDIR/next-index-PID.lock), the path of the index.lock git will
- * install afterwards; NULL otherwise.
+ * install afterwards; NULL otherwise. This relies on how git names that
+ * index (test/git/git-assumptions.sh checks it against real git): a
+ * hook run on some other temporary index inside GITDIR while
+ * GITDIR/index.lock is held is HR_EINVALID with a message, never a fix
+ * that git would then throw away with its temporary index.
  */
-static char *pending_index(hr_repo *r)
+static int pending_index(char **out, hr_repo *r, char *err, size_t errlen)
 {
 	const char *base = strrchr(r->index_path, '/');
 	size_t dlen = base ? (size_t)(base - r->index_path) + 1 : 0;
+	struct stat st;
+
+	*out = NULL;
 	base = base ? base + 1 : r->index_path;
-	if (fnmatch("next-index-*.lock", base, 0) != 0)
-		return NULL;
 	if (dlen != strlen(r->gitdir) || strncmp(r->index_path, r->gitdir, dlen) != 0)
-		return NULL;
+		return 0; /* an index of the user's own, outside the git directory */
+	if (!strcmp(base, "index") || !strcmp(base, "index.lock"))
+		return 0; /* the index, or git's lock of it (commit -a, -i) */
 	char *path = malloc(dlen + 11);
 	if (!path)
-		return NULL;
+		return HR_ENOMEM;
 	memcpy(path, r->gitdir, dlen);
 	memcpy(path + dlen, "index.lock", 11);
-	struct stat st;
 	if (stat(path, &st) != 0) {
 		free(path);
-		return NULL;
+		return 0;
 	}
-	return path;
+	if (fnmatch("next-index-*.lock", base, 0) != 0) {
+		snprintf(err, errlen, "git runs this hook on a temporary index hook-run does not know ('%s'; "
+			"`git commit <paths>` used to name it next-index-PID.lock) while it holds '%s': a fix "
+			"here would be lost when git installs that index; nothing is fixed (commit without "
+			"paths, or with --no-verify)", r->index_path, path);
+		free(path);
+		return HR_EINVALID;
+	}
+	*out = path;
+	return 0;
 }
 
-static int write_pending(hr_repo *r, const char *path, size_t *updated, char *err, size_t errlen)
+/* what identifies the file read: a replacement by rename changes the inode */
+static bool same_file(const struct stat *a, const struct stat *b)
 {
-	git_index *idx = NULL;
-	int rc = 0, grc;
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
 
-	if ((grc = git_index_open(&idx, path)) < 0)
-		return hr_git_error(HR_EGIT, err, errlen, "cannot read the index '%s'", path);
-	for (size_t i = 0; i < r->nrepl; i++) {
-		const hr_replacement *repl = &r->repl[i];
-		const git_index_entry *e = git_index_get_bypath(idx, repl->path, 0);
-		if (!e || !git_oid_equal(&e->id, &repl->old_id))
-			continue; /* staged differently there: leave it */
-		git_index_entry ne = *e;
-		memset(&ne.ctime, 0, sizeof(ne.ctime));
-		memset(&ne.mtime, 0, sizeof(ne.mtime));
-		ne.dev = ne.ino = ne.uid = ne.gid = 0;
-		ne.file_size = 0;
-		ne.id = repl->new_id;
-		if (git_index_add(idx, &ne) < 0) {
-			rc = hr_git_error(HR_EGIT, err, errlen, "cannot update '%s' in '%s'", repl->path, path);
+static int lock_held(const char *path, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "cannot write the index '%s': '%s.lock' exists; another git process is "
+		"running, or one crashed and left it (remove it only if no git process is running)", path, path);
+	return HR_ECONFLICT;
+}
+
+/*
+ * Write the index at `path` with the replacements, under git's lock
+ * protocol (PATH.lock taken exclusively, complete, renamed over PATH),
+ * in a way that never leaves a lock of hook-run's behind:
+ *  1. the index as it is now is read and patched in memory
+ *     (hr_rawindex_patch: ids, zeroed stat data, cache tree invalidated);
+ *  2. the result goes into an unnamed file of the index's directory
+ *     (O_TMPFILE), with the index's mode, and is fsync'd;
+ *  3. with the catchable signals held: that file is linked as PATH.lock
+ *     (link() fails when the lock exists: someone holds it, like
+ *     O_CREAT|O_EXCL), PATH is checked to be still the file read in 1
+ *     (same inode, size and times: anyone else writes it by renaming a
+ *     lock over it), and PATH.lock is renamed over PATH, or removed.
+ * Only SIGKILL between the link and the rename, two system calls, can
+ * leave PATH.lock; any other end leaves the old index or the new one.
+ * Without O_TMPFILE: PATH.lock is created O_EXCL and registered for the
+ * signal cleanup while it is written.
+ * `strict`: every replacement must apply (our own index); else those
+ * whose entry holds another blob are skipped (*applied counts the rest,
+ * and nothing is written when none applies).
+ */
+static int write_index_file(hr_repo *r, const char *path, bool strict, size_t *applied,
+	char *err, size_t errlen)
+{
+	hr_rawindex ix;
+	hr_index_change *changes = NULL;
+	unsigned char *data = NULL;
+	size_t len = 0;
+	struct stat before, after;
+	char lock[PATH_MAX], fdpath[64], dir[PATH_MAX];
+	int fd = -1, rc, slot = -1;
+	bool linked = false;
+
+	*applied = 0;
+	if (strlen(path) + 6 > sizeof(lock))
+		return hr_git_error(HR_EINVALID, err, errlen, "index path too long: '%s'", path);
+	snprintf(lock, sizeof(lock), "%s.lock", path);
+	if (stat(path, &before) != 0) {
+		snprintf(err, errlen, "cannot read the index '%s': %s", path, strerror(errno));
+		return HR_EGIT;
+	}
+	if ((rc = hr_rawindex_read(&ix, path, err, errlen)) < 0)
+		return rc == HR_EINVALID ? HR_EGIT : rc;
+	if (stat(path, &after) != 0 || !same_file(&before, &after)) {
+		hr_rawindex_free(&ix);
+		snprintf(err, errlen, "the index '%s' changed while hook-run read it", path);
+		return HR_ECONFLICT;
+	}
+	if (!(changes = calloc(r->nrepl ? r->nrepl : 1, sizeof(*changes)))) {
+		hr_rawindex_free(&ix);
+		return HR_ENOMEM;
+	}
+	for (size_t i = 0; i < r->nrepl; i++)
+		changes[i] = (hr_index_change){ r->repl[i].path, &r->repl[i].old_id, &r->repl[i].new_id, false };
+	rc = hr_rawindex_patch(&data, &len, &ix, changes, r->nrepl, strict, err, errlen);
+	hr_rawindex_free(&ix);
+	for (size_t i = 0; rc == 0 && i < r->nrepl; i++)
+		if (changes[i].done)
+			(*applied)++;
+	free(changes);
+	if (rc < 0 || *applied == 0)
+		goto out;
+
+	/* the index's directory: "." for a bare name, "/" for one at the root */
+	const char *slash = strrchr(path, '/');
+	size_t dlen = slash ? (size_t)(slash - path) : 0;
+	if (dlen)
+		memcpy(dir, path, dlen);
+	else
+		dir[dlen++] = slash ? '/' : '.';
+	dir[dlen] = '\0';
+	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	bool named = fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL);
+	sigset_t saved;
+	if (named) {
+		/* git's own way: the lock file is created exclusively and written */
+		hr_signals_hold(&saved);
+		fd = open(lock, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			slot = hr_cleanup_register(lock);
+		hr_signals_release(&saved);
+		if (fd < 0 && errno == EEXIST) {
+			rc = lock_held(path, err, errlen);
 			goto out;
 		}
-		(*updated)++;
+		linked = fd >= 0;
 	}
-	if (*updated && (grc = git_index_write(idx)) < 0)
-		rc = write_error(grc, path, err, errlen);
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot write the index '%s': %s", path, strerror(errno));
+		rc = HR_EIO;
+		goto out;
+	}
+	if (write_all(fd, data, len) != 0 || fchmod(fd, before.st_mode & 0777) != 0 || fsync(fd) != 0) {
+		snprintf(err, errlen, "cannot write the index '%s': %s", path, strerror(errno));
+		rc = HR_EIO;
+		goto out;
+	}
+	hr_signals_hold(&saved);
+	if (!named) {
+		snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+		int lrc = linkat(AT_FDCWD, fdpath, AT_FDCWD, lock, AT_SYMLINK_FOLLOW);
+		if (lrc != 0 && errno == ENOENT) /* no /proc: needs CAP_DAC_READ_SEARCH */
+			lrc = linkat(fd, "", AT_FDCWD, lock, AT_EMPTY_PATH);
+		if (lrc != 0) {
+			hr_signals_release(&saved);
+			if (errno == EEXIST)
+				rc = lock_held(path, err, errlen);
+			else {
+				snprintf(err, errlen, "cannot write the index '%s': %s", path, strerror(errno));
+				rc = HR_EIO;
+			}
+			goto out;
+		}
+		linked = true;
+	}
+	if (stat(path, &after) != 0 || !same_file(&before, &after)) {
+		unlink(lock);
+		linked = false;
+		hr_signals_release(&saved);
+		snprintf(err, errlen, "the index '%s' changed while hook-run was fixing it: nothing was "
+			"written", path);
+		rc = HR_ECONFLICT;
+		goto out;
+	}
+	if (rename(lock, path) != 0) {
+		snprintf(err, errlen, "cannot write the index '%s': %s", path, strerror(errno));
+		unlink(lock);
+		rc = HR_EIO;
+	}
+	linked = false;
+	hr_cleanup_unregister(slot);
+	slot = -1;
+	hr_signals_release(&saved);
 out:
-	git_index_free(idx);
+	if (linked) {
+		unlink(lock);
+		hr_cleanup_unregister(slot);
+	}
+	if (fd >= 0)
+		close(fd);
+	free(data);
+	return rc;
+}
+
+int hr_staged_write_check(hr_repo *r, char *err, size_t errlen)
+{
+	char lock[PATH_MAX];
+	if (!r->nrepl)
+		return 0;
+	if ((size_t)snprintf(lock, sizeof(lock), "%s.lock", r->index_path) >= sizeof(lock))
+		return hr_git_error(HR_EINVALID, err, errlen, "index path too long: '%s'", r->index_path);
+	if (access(lock, F_OK) == 0)
+		return lock_held(r->index_path, err, errlen);
+	char *pending = NULL;
+	int rc = pending_index(&pending, r, err, errlen);
+	free(pending);
 	return rc;
 }
 
 int hr_staged_write(hr_repo *r, size_t *pending_updated, char *err, size_t errlen)
 {
-	git_index *idx;
-	size_t updated = 0;
-	int rc, grc;
+	size_t applied = 0, updated = 0;
+	int rc;
 
 	if (pending_updated)
 		*pending_updated = 0;
 	if (!r->nrepl)
 		return 0;
-	if ((rc = hr_repo_index(&idx, r, err, errlen)) < 0)
+	char *pending = NULL;
+	if ((rc = pending_index(&pending, r, err, errlen)) < 0)
 		return rc;
-	if ((grc = git_index_write(idx)) < 0)
-		return write_error(grc, r->index_path, err, errlen);
-	char *pending = pending_index(r);
-	if (pending) {
-		rc = write_pending(r, pending, &updated, err, errlen);
-		free(pending);
-	}
+	if ((rc = write_index_file(r, r->index_path, true, &applied, err, errlen)) == 0 && pending)
+		rc = write_index_file(r, pending, false, &updated, err, errlen);
+	free(pending);
 	if (pending_updated)
 		*pending_updated = updated;
 	return rc;

@@ -34,9 +34,11 @@
  *     for each update, the files of its final tree whose (path, blob) is
  *     one of them.
  *
- * The time budget (opts->deadline, on the caller's clock): read before each
- * commit is compared and every 1024 commits while the new ones are listed;
- * past it the walk stops with HR_ETIMEOUT. The callback checks it per blob.
+ * The time budget (opts->deadline, on the caller's clock) is read in every
+ * phase: every 256 updates peeled, every 256 refs hidden and tips pushed,
+ * every 1024 commits listed, before each commit is compared, every 1024
+ * trees read, every 256 paths of a final tree (scope tips); past it the walk
+ * stops with HR_ETIMEOUT. The callback checks it per blob.
  *
  * Memory: two hash sets of commit ids (new, visited) and one of blob ids,
  * a stack of commit ids, the trees of two commits and their parents at a
@@ -107,10 +109,13 @@ int hr_ref_updates_parse(hr_ref_update **out, size_t *n, const char *data, size_
 		}
 		u[count].old_oid = old_oid;
 		u[count].new_oid = new_oid;
-		if (!(u[count].ref = strndup(ref, reflen))) {
+		/* the bytes are not NUL-terminated: copy exactly reflen of them */
+		if (!(u[count].ref = malloc(reflen + 1))) {
 			rc = HR_ENOMEM;
 			goto fail;
 		}
+		memcpy(u[count].ref, ref, reflen);
+		u[count].ref[reflen] = '\0';
 		count++;
 	}
 	*out = u;
@@ -229,7 +234,7 @@ static int found(walk *w, const hr_rawentry *e)
 		.commit = hr_oid_from_git(w->commit),
 		.path = w->path.ptr,
 		.blob = hr_oid_from_git(id),
-		.mode = e->mode,
+		.mode = hr_mode_canon_file(e->mode),
 	};
 	return hr_change_emit(&w->blobs, &c, w->fn, w->payload);
 }
@@ -325,6 +330,8 @@ static void pool_free(pool *p)
 	free(p->cur);
 }
 
+static int check_deadline(walk *w);
+
 static int load_tree(walk *w, hr_rawtree *out, const git_oid *id)
 {
 	kept *k = pool_find(&w->pool, id);
@@ -333,7 +340,12 @@ static int load_tree(walk *w, hr_rawtree *out, const git_oid *id)
 		memset(&k->tree, 0, sizeof(k->tree));
 		return 0;
 	}
-	w->stats->trees++;
+	/* one commit can hold 100 000 changed trees: the budget holds inside it too */
+	if (++w->stats->trees % 1024 == 0) {
+		int rc = check_deadline(w);
+		if (rc < 0)
+			return rc;
+	}
 	return hr_rawtree_read(out, w->odb, w->packs, id);
 }
 
@@ -448,18 +460,51 @@ static size_t skip_entries(const hr_rawtree *t, size_t limit)
 	}
 }
 
+/* Two entries are the same content when their ids AND their kinds agree. */
+static bool same_entry(const hr_rawentry *a, const hr_rawentry *b)
+{
+	return git_oid_equal(a->id, b->id) && hr_mode_kind(a->mode) == hr_mode_kind(b->mode);
+}
+
 /*
  * Compare `tree` with the parents' trees at the same level and hand out
  * what differs from all of them. ptrees[k].data is NULL where parent k has
- * no tree at this path.
+ * no tree at this path. `depth` counts the levels above; past
+ * HR_MAX_TREE_DEPTH the walk stops with an error. The per-parent state of
+ * a level lives on the heap: a frame of this recursion is small, so a
+ * 4096-level tree needs well under a megabyte of stack.
+ *
+ * Entries are classified by the type bits of their mode (hr_mode_kind()):
+ * files and trees are followed, symlinks and gitlinks are not Dockerfiles
+ * to read. A new entry (one no parent has) of any other mode, or named
+ * ".", "..", ".git" or with a '/', rejects the walk; an old one is the
+ * repository's past, not the push's doing. An entry counts as unchanged
+ * only when a parent has the same name with the same id AND the same kind:
+ * a symlink whose target text is a bad Dockerfile, turned into a file with
+ * the same blob, is a new file.
  */
-static int compare(walk *w, const hr_rawtree *tree, hr_rawtree *ptrees, size_t np)
+static int compare(walk *w, const hr_rawtree *tree, hr_rawtree *ptrees, size_t np, int depth)
 {
-	side sides[MAX_PARENTS];
+	side *sides = NULL;
+	const hr_rawentry **match = NULL;
+	hr_rawtree *psub = NULL;
 	hr_rawentry e;
 	size_t pos = 0;
-	int rc = 0, more;
+	int rc = 0, more = 0;
 
+	if (depth >= HR_MAX_TREE_DEPTH) {
+		snprintf(w->err, w->errlen, "tree '%.200s%s' is nested deeper than %d levels: rejected",
+			w->path.ptr, w->path.len > 200 ? "..." : "", HR_MAX_TREE_DEPTH);
+		return HR_EINVALID;
+	}
+	if (np) {
+		void *block = calloc(np, sizeof(side) + sizeof(*match) + sizeof(hr_rawtree));
+		if (!block)
+			return HR_ENOMEM;
+		sides = block;
+		psub = (hr_rawtree *)(void *)(sides + np);
+		match = (const hr_rawentry **)(void *)(psub + np);
+	}
 	for (size_t k = 0; k < np; k++) {
 		sides[k].tree = ptrees[k];
 		sides[k].next = 0;
@@ -480,17 +525,15 @@ static int compare(walk *w, const hr_rawtree *tree, hr_rawtree *ptrees, size_t n
 		if (ptrees[k].data)
 			side_advance(&sides[k]);
 	while (rc == 0 && (more = hr_rawtree_next(tree, &pos, &e)) > 0) {
-		bool is_tree = e.mode == 040000;
-		const hr_rawentry *match[MAX_PARENTS];
+		hr_entry_kind kind = hr_mode_kind(e.mode);
+		bool is_tree = kind == HR_ENTRY_TREE;
 		bool is_new = true, fast = false;
 
-		if (!is_tree && !hr_rawmode_is_file(e.mode))
-			goto next; /* symlinks, gitlinks: never Dockerfiles to read */
 		for (size_t k = 0; k < np; k++) {
 			side *s = &sides[k];
 			match[k] = NULL;
 			/* the very same entry at the parent's cursor */
-			if (s->has > 0 && git_oid_equal(s->cur.id, e.id) && s->cur.namelen == e.namelen &&
+			if (s->has > 0 && same_entry(&s->cur, &e) && s->cur.namelen == e.namelen &&
 			    memcmp(s->cur.name, e.name, e.namelen) == 0) {
 				side_advance(s);
 				is_new = false;
@@ -506,7 +549,7 @@ static int compare(walk *w, const hr_rawtree *tree, hr_rawtree *ptrees, size_t n
 			}
 			if (s->has > 0 && c == 0) {
 				match[k] = &s->cur;
-				if (git_oid_equal(s->cur.id, e.id)) {
+				if (same_entry(&s->cur, &e)) {
 					is_new = false; /* identical to this parent: file or whole subtree */
 					break;
 				}
@@ -516,6 +559,15 @@ static int compare(walk *w, const hr_rawtree *tree, hr_rawtree *ptrees, size_t n
 			break;
 		if (fast)
 			continue;
+		/* what the push brings: a mode or a name git would misread is an error */
+		if (is_new && kind == HR_ENTRY_BAD) {
+			rc = hr_bad_mode_error(w->err, w->errlen, w->path.ptr, e.name, e.mode);
+			break;
+		}
+		if (is_new && (rc = hr_check_entry_name(w->err, w->errlen, w->path.ptr, e.name, e.namelen)) < 0)
+			break;
+		if (kind != HR_ENTRY_TREE && kind != HR_ENTRY_FILE)
+			goto next; /* symlinks, gitlinks: never Dockerfiles to read */
 		if (is_new) {
 			size_t saved;
 			/* e.name is NUL-terminated inside the object */
@@ -527,22 +579,25 @@ static int compare(walk *w, const hr_rawtree *tree, hr_rawtree *ptrees, size_t n
 				 * delta against a newer one, and libgit2 caches the base it
 				 * rebuilt, so the newer tree read next comes from that cache.
 				 */
-				hr_rawtree sub = { 0 }, psub[MAX_PARENTS];
+				hr_rawtree sub = { 0 };
 				int grc;
 				for (size_t k = 0; k < np; k++)
 					psub[k] = (hr_rawtree){ 0 };
 				for (size_t k = 0; k < np && rc == 0; k++) {
-					if (!match[k] || match[k]->mode != 040000)
+					if (!match[k] || hr_mode_kind(match[k]->mode) != HR_ENTRY_TREE)
 						continue;
 					grc = load_tree(w, &psub[k], match[k]->id);
-					if (grc < 0)
+					if (grc == HR_ETIMEOUT)
+						rc = grc; /* check_deadline() said so */
+					else if (grc < 0)
 						rc = hr_git_error(grc, w->err, w->errlen,
 							"cannot read tree '%s' of a parent", w->path.ptr);
 				}
 				if (rc == 0 && (grc = load_tree(w, &sub, e.id)) < 0)
-					rc = hr_git_error(grc, w->err, w->errlen, "cannot read tree '%s'", w->path.ptr);
+					rc = grc == HR_ETIMEOUT ? grc
+						: hr_git_error(grc, w->err, w->errlen, "cannot read tree '%s'", w->path.ptr);
 				if (rc == 0)
-					rc = compare(w, &sub, psub, np);
+					rc = compare(w, &sub, psub, np, depth + 1);
 				for (size_t k = 0; k < np; k++)
 					if (psub[k].data)
 						keep_tree(w, match[k]->id, &psub[k]);
@@ -556,11 +611,12 @@ static int compare(walk *w, const hr_rawtree *tree, hr_rawtree *ptrees, size_t n
 				if (rc == 0 && selected)
 					rc = found(w, &e);
 			}
-			hr_pathbuf_pop(&w->path, saved);
+			if (rc == 0)
+				hr_pathbuf_pop(&w->path, saved); /* on error, the path names the culprit */
 		}
 next:
 		/* after a change: is the rest of both trees the same bytes? */
-		if (linear && sides[0].has >= 0) {
+		if (rc == 0 && linear && sides[0].has >= 0) {
 			const side *s = &sides[0];
 			size_t rest = tree->len - pos, prest = s->has > 0 ? s->tree.len - s->pos : 0;
 			if (rest == prest && memcmp(tree->data + pos, s->tree.data + s->pos, rest) == 0)
@@ -569,6 +625,7 @@ next:
 	}
 	if (rc == 0 && more < 0)
 		rc = hr_git_error(HR_EINVALID, w->err, w->errlen, "cannot read tree '%s'", w->path.ptr);
+	free(sides);
 	return rc;
 }
 
@@ -713,7 +770,7 @@ static int compare_commit(walk *w, const rawcommit *c)
 	if (rc == 0) {
 		w->path.len = 0;
 		w->path.ptr[0] = '\0';
-		rc = compare(w, &tree, ptrees, np);
+		rc = compare(w, &tree, ptrees, np, 0);
 	}
 	for (size_t k = 0; k < np; k++)
 		if (ptrees[k].data)
@@ -824,8 +881,14 @@ static int find_new_commits(walk *w, const git_oid *tips, const enum tip_kind *k
 			rc = hr_git_error(HR_EGIT, w->err, w->errlen, "cannot list the refs");
 			goto out;
 		}
+		size_t nrefs = 0;
 		while ((grc = git_reference_next(&ref, it)) == 0) {
 			git_reference *resolved = NULL;
+			/* a server with 100 000 refs: the budget holds while they are hidden */
+			if (++nrefs % 256 == 0 && (rc = check_deadline(w)) < 0) {
+				git_reference_free(ref);
+				goto out;
+			}
 			if (git_reference_resolve(&resolved, ref) == 0) {
 				const git_oid *target = git_reference_target(resolved);
 				/* peels tags; a ref to a tree or blob hides nothing */
@@ -861,6 +924,8 @@ static int find_new_commits(walk *w, const git_oid *tips, const enum tip_kind *k
 	for (size_t i = 0; i < n; i++) {
 		if (kinds[i] != TIP_COMMIT)
 			continue;
+		if (i && (i & 255) == 0 && (rc = check_deadline(w)) < 0)
+			goto out;
 		if ((grc = git_revwalk_push(rw, &tips[i])) < 0) {
 			char hex[GIT_OID_HEXSZ + 1];
 			git_oid_tostr(hex, sizeof(hex), &tips[i]);
@@ -959,6 +1024,8 @@ static int emit_tip(walk *w, const git_oid *tip, const path_list *paths)
 	}
 	for (size_t i = 0; i < paths->len && rc == 0; i++) {
 		git_tree_entry *e = NULL;
+		if (i && (i & 255) == 0 && (rc = check_deadline(w)) < 0)
+			break;
 		if (git_tree_entry_bypath(&e, tree, paths->items[i]) < 0) {
 			git_error_clear();
 			continue; /* deleted or renamed away by the end */
@@ -1047,6 +1114,9 @@ int hr_walk(hr_repo *r, const hr_ref_update *updates, size_t n, const hr_walk_op
 		goto out;
 	}
 	for (size_t i = 0; i < n && rc == 0; i++) {
+		/* 100 000 updates take seconds to peel: the budget holds here too */
+		if (i && (i & 255) == 0 && (rc = check_deadline(&w)) < 0)
+			break;
 		if (hr_oid_is_zero(&updates[i].new_oid)) {
 			stats->skipped_refs++; /* a deletion */
 			continue;
@@ -1092,5 +1162,57 @@ out:
 	hr_keyset_free(&w.blobs);
 	hr_keyset_free(&w.pairs);
 	hr_keyset_free(&w.paths);
+	return rc;
+}
+
+/*
+ * One commit's comparison on trees held in `packs` (no repository, no
+ * object database): for the fuzz target and tests of compare(), the part
+ * of the walk a pushed tree goes through.
+ */
+int hr_walk_compare_trees(hr_packs *packs, const git_oid *tree, const git_oid *parent_trees, size_t np,
+	const hr_policy *policy, hr_change_fn fn, void *payload, char *err, size_t errlen)
+{
+	walk w;
+	hr_walk_stats stats;
+	hr_walk_opts opts;
+	hr_rawtree t = { 0 }, ptrees[MAX_PARENTS];
+	git_oid commit_id;
+	size_t saved;
+	int rc;
+
+	if (np > MAX_PARENTS)
+		return HR_EINVALID;
+	memset(&w, 0, sizeof(w));
+	memset(&stats, 0, sizeof(stats));
+	memset(&opts, 0, sizeof(opts));
+	memset(&commit_id, 0, sizeof(commit_id));
+	opts.policy = policy;
+	w.opts = &opts;
+	w.fn = fn;
+	w.payload = payload;
+	w.stats = &stats;
+	w.err = err;
+	w.errlen = errlen;
+	w.packs = packs;
+	w.commit = &commit_id;
+	hr_keyset_init(&w.blobs);
+	for (size_t k = 0; k < np; k++)
+		ptrees[k] = (hr_rawtree){ 0 };
+	if ((rc = hr_pathbuf_push(&w.path, "", &saved)) < 0)
+		goto out;
+	if ((rc = load_tree(&w, &t, tree)) < 0)
+		goto out;
+	for (size_t k = 0; k < np && rc == 0; k++)
+		rc = load_tree(&w, &ptrees[k], &parent_trees[k]);
+	if (rc == 0)
+		rc = compare(&w, &t, ptrees, np, 0);
+out:
+	for (size_t k = 0; k < np; k++)
+		hr_rawtree_free(&ptrees[k]);
+	hr_rawtree_free(&t);
+	pool_free(&w.pool);
+	free(w.path.ptr);
+	hr_keyset_free(&w.blobs);
 	return rc;
 }

@@ -21,10 +21,23 @@
 
 #include "report_internal.h"
 
-/* write s escaped as workflow command data (property: a property value) */
+/*
+ * write s escaped as workflow command data (property: a property value);
+ * other control characters are written as \ooo (hr_buf_put_escaped's
+ * way), so that no escape sequence reaches the log
+ */
 static void put_escaped(FILE *out, const char *s, bool property)
 {
 	for (; *s; s++) {
+		unsigned char u = (unsigned char)*s;
+		if ((u < 0x20 && u != '\r' && u != '\n') || u == 0x7f ||
+		    (u == 0xc2 && (unsigned char)s[1] >= 0x80 && (unsigned char)s[1] <= 0x9f)) {
+			/* a C0 control, DEL, or a C1 control (U+0080-U+009F, two bytes) */
+			fprintf(out, "\\%03o", u);
+			if (u == 0xc2)
+				fprintf(out, "\\%03o", (unsigned char)*++s);
+			continue;
+		}
 		switch (*s) {
 		case '%': fputs("%25", out); break;
 		case '\r': fputs("%0D", out); break;

@@ -1,6 +1,8 @@
 /*
  * report.c - pick a reporter by format and forward to it (see report.h).
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -202,4 +204,57 @@ const char *hr_rule_doc_url(char *buf, size_t bufsz, const char *base, hr_rule_i
 		if (*q >= 'A' && *q <= 'Z')
 			*q = (char)(*q + 32);
 	return buf;
+}
+
+void hr_report_vprint(FILE *out, const char *fmt, va_list ap)
+{
+	char small[1024], *text = small;
+	va_list again;
+	va_copy(again, ap);
+	int n = vsnprintf(small, sizeof(small), fmt, ap);
+	if (n >= (int)sizeof(small) && (text = malloc((size_t)n + 1)) != NULL)
+		vsnprintf(text, (size_t)n + 1, fmt, again);
+	va_end(again);
+	if (!text)
+		text = small; /* cut short, still escaped */
+	if (n < 0) {
+		fputs("<unprintable message>", out);
+		return;
+	}
+	/* a final newline is the line's own; any other is escaped */
+	size_t len = strlen(text);
+	bool nl = len && text[len - 1] == '\n';
+	if (nl)
+		text[len - 1] = '\0';
+	hr_report_put(out, text, false);
+	if (nl)
+		fputc('\n', out);
+	if (text != small)
+		free(text);
+}
+
+void hr_report_print(FILE *out, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	hr_report_vprint(out, fmt, ap);
+	va_end(ap);
+}
+
+void hr_report_put(FILE *out, const char *s, bool path)
+{
+	size_t n = strlen(s);
+	if (!hr_needs_escape(s, n, path)) {
+		fputs(s, out);
+		return;
+	}
+	hr_buf b = HR_BUF_INIT;
+	hr_buf_put_escaped(&b, s, n, path);
+	if (b.oom) {
+		/* nothing raw, even out of memory */
+		fputs("<unprintable>", out);
+	} else {
+		fwrite(b.ptr, 1, b.len, out);
+	}
+	hr_buf_free(&b);
 }

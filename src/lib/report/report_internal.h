@@ -38,6 +38,16 @@ extern const hr_report_ops hr_report_github_ops;
  */
 void hr_report_print_counts(FILE *out, const hr_report_summary *s);
 
+/*
+ * Write `s` with its control characters escaped (hr_buf_put_escaped()):
+ * `path` quotes it as git quotes a path. Every string of a text report that
+ * comes from outside hook-run (paths, ref names, messages quoting the
+ * Dockerfile, patterns from a configuration) goes through here, so a name
+ * like "x\nremote: ALL CHECKS PASSED" cannot forge a line of a push's
+ * report, nor an escape sequence reach a terminal or a CI log.
+ */
+void hr_report_put(FILE *out, const char *s, bool path);
+
 /* The instruction a finding is about, as one line (for keys and display). */
 const char *hr_report_instruction_text(const hr_finding *f, char *buf, size_t buflen);
 

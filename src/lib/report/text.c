@@ -3,6 +3,9 @@
  * (`path:line:col: severity: message [RuleId]`), an indented hint or fix
  * line under it, and a summary at the end. Colour only when the caller says
  * so (a terminal, no NO_COLOR). Streamed: nothing is kept between items.
+ * Every string from outside (paths quoted as git quotes them, messages,
+ * hints, notes) goes through hr_report_put(): no control character of a
+ * name or a Dockerfile reaches the terminal or the `remote:` lines raw.
  */
 #include <stdio.h>
 #include <string.h>
@@ -35,7 +38,7 @@ static void print_location(const hr_reporter *r, const hr_report_item *item, con
 		fputs(BOLD, out);
 	if (item->commit)
 		fprintf(out, "%.10s:", item->commit);
-	fputs(item->path, out);
+	hr_report_put(out, item->path, true);
 	if (f->line)
 		fprintf(out, ":%u:%u", f->line, f->column ? f->column : 1);
 	fputs(":", out);
@@ -57,13 +60,16 @@ static int text_add(hr_reporter *r, const hr_report_item *item)
 				any = true;
 		if (any) {
 			prefix(r);
-			fprintf(out, "%s%s%s:\n", c ? BOLD : "", item->ref, c ? RESET : "");
+			fputs(c ? BOLD : "", out);
+			hr_report_put(out, item->ref, true);
+			fprintf(out, "%s:\n", c ? RESET : "");
 			r->last_ref = item->ref;
 		}
 	}
 	if (item->fixed && !r->opts.quiet) {
 		prefix(r);
-		fprintf(out, "%s: fixed %zu finding%s\n", item->path, item->fixed, item->fixed == 1 ? "" : "s");
+		hr_report_put(out, item->path, true);
+		fprintf(out, ": fixed %zu finding%s\n", item->fixed, item->fixed == 1 ? "" : "s");
 	}
 	if (item->fixed && item->diff)
 		fputs(item->diff, out); /* asked for with --diff: shown even with -q */
@@ -85,33 +91,33 @@ static int text_add(hr_reporter *r, const hr_report_item *item)
 		in_file++;
 		prefix(r);
 		print_location(r, item, f);
-		fprintf(out, " %s%s%s: %s [%s]\n", c ? sev_colour(f->severity) : "",
-			hr_severity_name(f->severity), c ? RESET : "", f->message, hr_rule_get(f->rule)->name);
+		fprintf(out, " %s%s%s: ", c ? sev_colour(f->severity) : "", hr_severity_name(f->severity),
+			c ? RESET : "");
+		hr_report_put(out, f->message, false);
+		fprintf(out, " [%s]\n", hr_rule_get(f->rule)->name);
 		if (r->opts.quiet)
 			continue;
 		const hr_policy *p = r->opts.policy;
 		if (f->nedits && f->fix_summary) {
 			bool allowed = p ? hr_finding_fix_allowed(f, p) : f->fix == HR_FIX_SAFE;
 			prefix(r);
-			if (allowed)
-				if (r->opts.fix_command && item->from_stdin)
-					fprintf(out, "    %sfix (%s): %s; pipe the file through `%s -`%s\n",
-						c ? DIM : "", hr_fix_safety_name(f->fix), f->fix_summary,
-						r->opts.fix_command, c ? RESET : "");
-				else if (r->opts.fix_command)
-					fprintf(out, "    %sfix (%s): %s; run `%s %s`%s\n", c ? DIM : "",
-						hr_fix_safety_name(f->fix), f->fix_summary, r->opts.fix_command,
-						item->path, c ? RESET : "");
-				else
-					fprintf(out, "    %sfix (%s): %s%s\n", c ? DIM : "", hr_fix_safety_name(f->fix),
-						f->fix_summary, c ? RESET : "");
-			else
-				fprintf(out, "    %sfix (%s, applied only with fix-mode = all): %s%s\n",
-					c ? DIM : "", hr_fix_safety_name(f->fix), f->fix_summary, c ? RESET : "");
+			fprintf(out, "    %sfix (%s%s): ", c ? DIM : "", hr_fix_safety_name(f->fix),
+				allowed ? "" : ", applied only with fix-mode = all");
+			hr_report_put(out, f->fix_summary, false);
+			if (allowed && r->opts.fix_command && item->from_stdin) {
+				fprintf(out, "; pipe the file through `%s -`", r->opts.fix_command);
+			} else if (allowed && r->opts.fix_command) {
+				fprintf(out, "; run `%s ", r->opts.fix_command);
+				hr_report_put(out, item->path, true);
+				fputs("`", out);
+			}
+			fprintf(out, "%s\n", c ? RESET : "");
 		}
 		if (f->hint) {
 			prefix(r);
-			fprintf(out, "    %shint: %s%s\n", c ? DIM : "", f->hint, c ? RESET : "");
+			fprintf(out, "    %shint: ", c ? DIM : "");
+			hr_report_put(out, f->hint, false);
+			fprintf(out, "%s\n", c ? RESET : "");
 		}
 		if (r->opts.show_doc_urls && r->opts.docs_url) {
 			char url[1024];
@@ -128,7 +134,9 @@ static int text_finish(hr_reporter *r, const hr_report_summary *s)
 	FILE *out = r->opts.out;
 	if (s->note) {
 		prefix(r);
-		fprintf(out, "hook-run: %s\n", s->note);
+		fputs("hook-run: ", out);
+		hr_report_put(out, s->note, false);
+		fputs("\n", out);
 	}
 	if (r->opts.quiet || (s->files_checked == 0 && r->opts.silent_no_match)) {
 		fflush(out);
@@ -145,8 +153,10 @@ static int text_finish(hr_reporter *r, const hr_report_summary *s)
 		const hr_policy *p = r->opts.policy;
 		if (p && p->npaths) {
 			fputs(" (paths:", out);
-			for (size_t i = 0; i < p->npaths; i++)
-				fprintf(out, "%s %s", i ? "," : "", p->paths[i]);
+			for (size_t i = 0; i < p->npaths; i++) {
+				fprintf(out, "%s ", i ? "," : "");
+				hr_report_put(out, p->paths[i], false);
+			}
 			/* a file may have matched and been left out: say where to look */
 			if (p->nexclude || p->nexclude_suffixes || p->nvendored ||
 			    p->gitattributes != HR_GITATTR_IGNORE)

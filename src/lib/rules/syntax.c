@@ -301,8 +301,23 @@ static bool misplaced(const hr_directive *d)
 			    HR_DIRECTIVE_DUPLICATE | HR_DIRECTIVE_IN_CONTINUATION));
 }
 
-/* Returns true when the fix moves the line (and so rewrites an old tag). */
-static bool check_misplaced(hr_check_ctx *c, const hr_directive *d, bool first_candidate)
+/*
+ * What the line-1 candidate's fix leaves on line 1: `value` when it is
+ * fixed (moved, or stripped of a BOM or indentation in place), so that
+ * the other misplaced lines saying the same can go in the same pass.
+ */
+typedef struct top_fix {
+	bool fixed;
+	const char *value;
+	size_t vlen;
+} top_fix;
+
+/*
+ * Returns true when the fix moves the line (and so rewrites an old tag).
+ * `first_candidate`: this line takes line 1; its outcome goes into *top.
+ * Otherwise *top says what the candidate's fix leaves on line 1.
+ */
+static bool check_misplaced(hr_check_ctx *c, const hr_directive *d, bool first_candidate, top_fix *top)
 {
 	const hr_dockerfile *df = c->df;
 	const hr_directive *honoured = df->syntax;
@@ -320,9 +335,16 @@ static bool check_misplaced(hr_check_ctx *c, const hr_directive *d, bool first_c
 		return false;
 
 	if (honoured && honoured != d) {
-		/* a stray second directive: drop it when it says the same thing */
-		if (honoured->value.len == d->value.len &&
-		    memcmp(honoured->value.ptr, d->value.ptr, d->value.len) == 0) {
+		/*
+		 * a stray second directive: drop it when it says the same thing
+		 * as the honoured one, as written or as it will be after this
+		 * pass (retagged by its own move or strip)
+		 */
+		bool same_now = honoured->value.len == d->value.len &&
+				memcmp(honoured->value.ptr, d->value.ptr, d->value.len) == 0;
+		bool same_after = top->fixed && top->vlen == d->value.len &&
+				  memcmp(top->value, d->value.ptr, d->value.len) == 0;
+		if (same_now || same_after) {
 			f->fix = HR_FIX_SAFE;
 			f->fix_summary = "remove the duplicate `# syntax=` line";
 			hr__edit(c, f, ls, le, "", 0);
@@ -332,7 +354,18 @@ static bool check_misplaced(hr_check_ctx *c, const hr_directive *d, bool first_c
 		return false;
 	}
 	if (!first_candidate) {
-		f->hint = "another `# syntax=` line is moved to the top; delete this one";
+		/*
+		 * The same value as the line put on line 1: once that fix is
+		 * applied this one is a duplicate of it, so it goes in the same
+		 * pass (fix(fix(x)) == fix(x)); a different value is a decision.
+		 */
+		if (top->fixed && top->vlen == d->value.len && memcmp(top->value, d->value.ptr, d->value.len) == 0) {
+			f->fix = HR_FIX_SAFE;
+			f->fix_summary = "remove the duplicate `# syntax=` line";
+			hr__edit(c, f, ls, le, "", 0);
+		} else {
+			f->hint = "another `# syntax=` line is moved to the top; delete this one";
+		}
 		return false;
 	}
 	/* putting it in place would switch the build to a frontend nobody vetted */
@@ -348,6 +381,15 @@ static bool check_misplaced(hr_check_ctx *c, const hr_directive *d, bool first_c
 	bool first_slot = after_shebang ? ls == at : ls == 0;
 	if (first_slot) {
 		size_t content = (df->bom && ls == 0) ? 3 : ls;
+		/*
+		 * an old tag is rewritten in the same pass, as a moved line's is:
+		 * once in place, the directive is honoured and its version judged,
+		 * and a second fix would change it again
+		 */
+		size_t vlen;
+		const char *value = moved_value(c, d, &vlen);
+		bool retag = vlen != d->value.len || memcmp(value, d->value.ptr, vlen) != 0;
+		*top = (top_fix){ true, value, vlen };
 		f->fix = HR_FIX_SAFE;
 		if (df->bom && ls == 0) {
 			f->fix_summary = hash > content ? "drop the byte order mark and the indentation"
@@ -360,13 +402,18 @@ static bool check_misplaced(hr_check_ctx *c, const hr_directive *d, bool first_c
 				hr__edit(c, f, 0, 3, "", 0);
 			hr__edit(c, f, content, hash, "", 0);
 		}
-		return false;
+		if (retag) {
+			f->fix_summary = hr__strf(c, "%s, and rewrite the tag", f->fix_summary);
+			hr__edit(c, f, d->value_span.start, d->value_span.end, value, vlen);
+		}
+		return retag;
 	}
 	/* move it: delete its line, insert it at the top */
 	size_t vlen;
 	const char *value = moved_value(c, d, &vlen);
 	size_t tlen;
 	const char *text = insert_text(c, at, value, vlen, ls, le, &tlen);
+	*top = (top_fix){ true, value, vlen };
 	f->fix = HR_FIX_SAFE;
 	f->fix_summary = df->bom ? "move it to line 1 and drop the byte order mark" : "move it to line 1";
 	if (df->bom && at == 3) {
@@ -443,12 +490,34 @@ static void check_version(hr_check_ctx *c, const hr_directive *d, bool being_mov
 		return;
 	}
 	f->fix = HR_FIX_SAFE;
+	const char *newv;
 	if (tag) {
 		f->fix_summary = hr__strf(c, "rewrite the tag to `%.*s`", (int)tlen, tag);
 		hr__edit(c, f, tag_span.start, tag_span.end, tag, tlen);
+		newv = hr__strf(c, "%.*s%.*s%.*s", (int)r.tag_start, r.ref, (int)tlen, tag,
+			(int)(d->value.len - r.tag_end), r.ref + r.tag_end);
 	} else {
 		f->fix_summary = hr__strf(c, "rewrite the reference to `%s`", c->policy->syntax);
 		hr__edit(c, f, ref_span.start, ref_span.end, c->policy->syntax, strlen(c->policy->syntax));
+		newv = hr__strf(c, "%s%.*s", c->policy->syntax, (int)(d->value.len - r.ref_len), r.ref + r.ref_len);
+	}
+	/*
+	 * A stray second `# syntax=` that says what this one will say once
+	 * retagged goes in the same pass: after it, it is an identical
+	 * duplicate, which the next fix would remove (fix(fix(x)) == fix(x)).
+	 * Tied to this fix: when it is off or suppressed, both stay.
+	 */
+	size_t nlen = strlen(newv);
+	for (size_t i = 0; i < c->df->ndirectives && f->nedits < HR_FINDING_MAX_EDITS; i++) {
+		const hr_directive *o = &c->df->directives[i];
+		size_t ls, le;
+		if (o == d || o->kind != HR_DIRECTIVE_SYNTAX || o->value.len != nlen ||
+		    memcmp(o->value.ptr, newv, nlen) != 0)
+			continue;
+		line_bounds(c->df, o->span.start, &ls, &le);
+		hr__edit(c, f, ls, le, "", 0);
+		f->fix_summary = hr__strf(c, "%s, and remove the `# syntax=` line %u that then says the same",
+			f->fix_summary, o->line);
 	}
 }
 
@@ -456,18 +525,26 @@ void hr__check_syntax(hr_check_ctx *c)
 {
 	const hr_dockerfile *df = c->df;
 	bool moved = false, honoured_moved = false;
+	const hr_directive *first = NULL;
+	top_fix top = { false, NULL, 0 };
 
+	/* the one that takes line 1 (the honoured one, else the first), judged first */
+	for (size_t i = 0; i < df->ndirectives && !first; i++) {
+		const hr_directive *d = &df->directives[i];
+		if (d->kind == HR_DIRECTIVE_SYNTAX && misplaced(d) && (!df->syntax || df->syntax == d))
+			first = d;
+	}
+	if (first) {
+		bool line_moved = check_misplaced(c, first, true, &top);
+		moved = true;
+		if (first == df->syntax)
+			honoured_moved = line_moved;
+	}
 	for (size_t i = 0; i < df->ndirectives; i++) {
 		const hr_directive *d = &df->directives[i];
-		if (d->kind != HR_DIRECTIVE_SYNTAX || !misplaced(d))
+		if (d->kind != HR_DIRECTIVE_SYNTAX || !misplaced(d) || d == first)
 			continue;
-		/* the one that takes line 1: the honoured one, else the first */
-		bool takes_top = !moved && (!df->syntax || df->syntax == d);
-		bool line_moved = check_misplaced(c, d, takes_top);
-		if (takes_top)
-			moved = true;
-		if (d == df->syntax)
-			honoured_moved = line_moved;
+		check_misplaced(c, d, false, &top);
 	}
 	if (df->syntax) {
 		/* a moved directive gets its tag rewritten by the move itself */
