@@ -12,7 +12,10 @@
 . "${TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}/test/lib.sh"
 
 san=$TOP_BUILDDIR/hook-run-san
-scripts=$(cd "$TOP_SRCDIR/test/git" && ls *.sh | grep -v '^lib-')
+# Not here: serve-valgrind.sh (valgrind cannot run an ASan binary) and the
+# daemon-*.sh variants (the same scripts again through the daemon, whose
+# code serve.sh and serve-load.sh already run under the sanitizers).
+scripts=$(cd "$TOP_SRCDIR/test/git" && ls *.sh | grep -v -e '^lib-' -e '^daemon-' -e '^serve-valgrind')
 
 if [ ! -x "$san" ]; then
 	for s in $scripts; do
