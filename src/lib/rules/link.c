@@ -408,8 +408,11 @@ static void missing_finding(hr_check_ctx *c, hr_stage *st, const hr_instruction 
 		effect = hr__strf(c, "hook-run cannot tell whether the source is a file or whether the destination "
 			"is a directory: %s; a linked copy of a file would replace such a directory",
 			unknown_sentence(c, p, d2f ? d2f : unk ? unk : &v.changes[0], &st->fs));
-		hint = hr__strf(c, "write the destination as %.*s/ if it is a directory (or the full file path), "
-			"then add --link; or write --link=false", (int)p->dest->text.len, p->dest->text.ptr);
+		if (p->dest_var && !strcmp(p->dest_var, HR_UNTERMINATED_QUOTE))
+			hint = "close the quote in the destination (BuildKit refuses the word as it is), then add --link";
+		else
+			hint = hr__strf(c, "write the destination as %.*s/ if it is a directory (or the full file "
+				"path), then add --link; or write --link=false", (int)p->dest->text.len, p->dest->text.ptr);
 	} else if (st->image.windows) {
 		safety = HR_FIX_RISKY;
 		effect = "hook-run cannot prove --link safe: the stage is built on a Windows image, and its model "

@@ -90,6 +90,8 @@ static const char *expand(hr_check_ctx *c, const hr_stage *st, const char *s, si
 			size_t j = i + 1;
 			while (j < n && s[j] != '\'')
 				hr_buf_putc(&b, s[j++]);
+			if (j >= n)
+				goto unterminated;
 			i = j;
 			continue;
 		}
@@ -143,6 +145,8 @@ static const char *expand(hr_check_ctx *c, const hr_stage *st, const char *s, si
 			goto out;
 		}
 	}
+	if (dq)
+		goto unterminated;
 	if (!b.oom)
 		out = hr_arena_strndup(c->arena, b.ptr ? b.ptr : "", b.len);
 	if (!out)
@@ -150,6 +154,13 @@ static const char *expand(hr_check_ctx *c, const hr_stage *st, const char *s, si
 out:
 	hr_buf_free(&b);
 	return out;
+unterminated:
+	/* BuildKit's word processing fails the build on an unmatched quote
+	   ("unexpected end of statement while looking for matching ..."):
+	   nothing is known of such a word */
+	if (bad_name)
+		*bad_name = HR_UNTERMINATED_QUOTE;
+	goto out;
 }
 
 const char *hr__stage_expand(hr_check_ctx *c, const hr_stage *st, const char *s, size_t n)

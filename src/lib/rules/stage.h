@@ -51,13 +51,18 @@ void hr__stages_walk(hr_check_ctx *c, hr_copy_visitor visit, void *data);
 hr_stage *hr__stage_find(hr_check_ctx *c, const char *ref);
 
 /*
- * Expand $VAR and ${VAR} with the stage's known values. NULL when a variable
+ * Expand $VAR and ${VAR} with the stage's known values, and quotes as BuildKit
+ * reads a COPY/ADD word. NULL when a quote is unmatched, a variable
  * is unknown or uses a form we do not evaluate.
  */
 const char *hr__stage_expand(hr_check_ctx *c, const hr_stage *st, const char *s, size_t n);
 
 /* The name of the first variable in s[0,n) hr__stage_expand cannot resolve, or NULL. */
 const char *hr__stage_unresolved(hr_check_ctx *c, const hr_stage *st, const char *s, size_t n);
+
+/* what hr__stage_unresolved() names for a word with an unmatched quote,
+   which BuildKit refuses ("unexpected end of statement") */
+#define HR_UNTERMINATED_QUOTE "an unterminated quote"
 
 /* Resolve a (possibly relative) path against WORKDIR and clean it; NULL if unknown. */
 const char *hr__stage_resolve(hr_check_ctx *c, const hr_stage *st, const char *raw, size_t n);
