@@ -61,6 +61,7 @@ fi
 cat <<EOF
 
 Next steps:
+  hook-run init                     in a repository: a .hook-run.ini fitted to it
   hook-run install                  in a repository: the pre-commit hook
   hook-run install --pre-receive    in a bare repository on a server
   hook-run fix                      add the safe fixes to the working tree

@@ -83,6 +83,13 @@ if command -v bash >/dev/null 2>&1; then
 		complete_words hook-run fix --dr >out && grep -x -- --dry-run out &&
 		complete_words hook-run check --severity LinkChown >out && grep -x LinkChownByName=off out
 	'
+	test_expect_success 'bash completion: every command, and init'"'"'s options' '
+		ln -s "$HOOK_RUN" hook-run &&
+		complete_words hook-run "" >out &&
+		for c in $(commands); do grep -qx "$c" out || { echo "not completed: $c"; exit 1; }; done &&
+		complete_words hook-run init --f >out && grep -x -- --force out &&
+		complete_words hook-run init --b >out && grep -x -- --baseline out
+	'
 else
 	test_skip 'bash completion' "bash not installed"
 fi

@@ -38,6 +38,7 @@ int hr_cmd_prereceive(int argc, char **argv);
 int hr_cmd_audit(int argc, char **argv);          /* also `hook-run --all` */
 int hr_cmd_serve(int argc, char **argv);          /* cmd_serve.c, serve_worker.c */
 int hr_cmd_install(int argc, char **argv);
+int hr_cmd_init(int argc, char **argv);
 int hr_cmd_uninstall(int argc, char **argv);
 
 /*

@@ -36,6 +36,7 @@ static const hr_command commands[] = {
 	{ "pre-receive", hr_cmd_prereceive, "the server hook: check what a push adds" },
 	{ "serve", hr_cmd_serve, "the daemon for servers with many repositories (status, reload)" },
 	{ "audit", hr_cmd_audit, "check every Dockerfile of a revision, the working tree or a history" },
+	{ "init", hr_cmd_init, "write a .hook-run.ini fitted to the repository" },
 	{ "install", hr_cmd_install, "install the git hooks (core.hooksPath honoured)" },
 	{ "uninstall", hr_cmd_uninstall, "remove the git hooks, restoring chained ones" },
 	{ "help", cmd_help, "show this help" },
