@@ -342,6 +342,15 @@ typedef struct hr_walk_opts {
 	int (*commit_get)(void *arg, const hr_oid *commit, unsigned char **record, size_t *len);
 	void (*commit_put)(void *arg, const hr_oid *commit, const unsigned char *record, size_t len);
 	void *commit_arg;
+	/*
+	 * Called before each commit is compared, with the commits compared so
+	 * far and how many there are in all (a progress display). With nothing
+	 * hidden (a whole history) the total is counted by an extra listing of
+	 * the commits first, which costs a fraction of the walk: set it only
+	 * when someone watches. NULL: none.
+	 */
+	void (*progress)(void *arg, size_t done, size_t total);
+	void *progress_arg;
 } hr_walk_opts;
 
 typedef struct hr_walk_stats {

@@ -33,6 +33,7 @@
 #include "audit_repos.h"
 #include "gitcmd.h"
 #include "cli.h"
+#include "progress.h"
 #include "serve.h"
 #include "hook-run/config.h"
 #include "hook-run/fileio.h"
@@ -131,7 +132,22 @@ typedef struct fleet {
 	size_t bad_repos;
 	bool error;
 	hr_pathlist labels;         /* "REPO REF" of each group: the reporters keep pointers */
+	hr_progress *progress;      /* the line erased before anything is printed, or NULL */
 } fleet;
+
+typedef struct watched {
+	hr_judge *judge;
+	hr_progress *progress;
+} watched;
+
+/* the judge, after erasing the progress line: a finding or an error may follow */
+static int judge_watched(const hr_change *change, void *payload)
+{
+	watched *w = payload;
+	if (w->progress && change->seen != 1)
+		hr_progress_clear(w->progress);
+	return hr_judge_change(change, w->judge);
+}
 
 static int judge_repo(fleet *f, const char *path, const char *name, bool all_refs)
 {
@@ -141,13 +157,19 @@ static int judge_repo(fleet *f, const char *path, const char *name, bool all_ref
 	char err[1024] = "", buf[PATH_MAX + 300];
 	int rc = hr_repo_open_env(&repo, &env, path, err, sizeof(err));
 	if (rc < 0) {
-		if (f->reporter)
+		if (f->reporter) {
+			if (f->progress)
+				hr_progress_clear(f->progress);
 			hr_cli_error("%s: %s", name, err);
+		}
 		return rc;
 	}
 	if ((rc = list_refs(&refs, repo, all_refs, err, sizeof(err))) < 0) {
-		if (f->reporter)
+		if (f->reporter) {
+			if (f->progress)
+				hr_progress_clear(f->progress);
 			hr_cli_error("%s: %s", name, err);
+		}
 		hr_repo_free(repo);
 		return rc;
 	}
@@ -173,10 +195,14 @@ static int judge_repo(fleet *f, const char *path, const char *name, bool all_ref
 			.cache = f->cache,
 		};
 		/* without a reporter (the first pass) nothing prints: the cache fills */
-		rc = hr_tree_foreach(repo, &refs.ids[i], &f->common->policy, hr_judge_change, &judge, err,
+		watched w = { &judge, f->progress };
+		rc = hr_tree_foreach(repo, &refs.ids[i], &f->common->policy, judge_watched, &w, err,
 			sizeof(err));
-		if (rc < 0 && f->reporter && !judge.error)
+		if (rc < 0 && f->reporter && !judge.error) {
+			if (f->progress)
+				hr_progress_clear(f->progress);
 			hr_cli_error("%s: %s", label, err);
+		}
 		if (judge.error)
 			f->error = true;
 		hr_judge_free(&judge);
@@ -234,7 +260,8 @@ int hr_cli_audit_repos(hr_cli_common *common, const char *root, unsigned jobs, b
 	hr_serve_config serve;
 	hr_cache *cache = NULL;
 	char tmpdir[] = "/tmp/hook-run-audit.XXXXXX", cache_path[PATH_MAX] = "";
-	bool own_cache = false;
+	bool own_cache = false, parallel = false;
+	hr_progress progress = { 0 };
 	int rc;
 
 	hr_serve_config_init(&serve);
@@ -264,6 +291,8 @@ int hr_cli_audit_repos(hr_cli_common *common, const char *root, unsigned jobs, b
 	if (repos.len > 1)
 		qsort(repos.items, repos.len, sizeof(char *), cmp_str);
 
+	/* the judging is the long part: pass 1 when it runs, else pass 2 */
+	hr_progress_start(&progress, "audit --repos", "repositories");
 	if (serve.cache) {
 		snprintf(cache_path, sizeof(cache_path), "%s", serve.cache);
 	} else if (mkdtemp(tmpdir)) {
@@ -279,19 +308,45 @@ int hr_cli_audit_repos(hr_cli_common *common, const char *root, unsigned jobs, b
 			cache = NULL;
 			pid_t pids[256];
 			unsigned n = jobs > 256 ? 256 : jobs;
+			/* with a progress line, each worker writes a byte per repository judged */
+			int done_pipe[2] = { -1, -1 };
+			if (progress.on && pipe(done_pipe) != 0)
+				done_pipe[0] = done_pipe[1] = -1;
 			fflush(NULL);
 			for (unsigned j = 0; j < n; j++) {
 				pids[j] = fork();
 				if (pids[j] == 0) {
 					hr_report_summary s = { 0 };
 					fleet f = { .common = common, .summary = &s };
+					if (done_pipe[0] >= 0)
+						close(done_pipe[0]);
 					open_cache(&f.cache, cache_path, serve.cache_size, common);
-					for (size_t i = j; i < repos.len; i += n)
+					for (size_t i = j; i < repos.len; i += n) {
 						judge_repo(&f, repos.items[i], display(repos.items[i], rootlen), all_refs);
+						if (done_pipe[1] >= 0 && write(done_pipe[1], "", 1) < 0)
+							done_pipe[1] = -1;
+					}
 					hr_cache_close(f.cache);
 					hr_pathlist_free(&f.labels);
 					_exit(0);
 				}
+			}
+			if (done_pipe[0] >= 0) {
+				char buf[64];
+				ssize_t got;
+				size_t judged = 0;
+				close(done_pipe[1]);
+				hr_progress_update(&progress, 0, repos.len);
+				while ((got = read(done_pipe[0], buf, sizeof(buf))) != 0) {
+					if (got < 0 && errno == EINTR)
+						continue;
+					if (got < 0)
+						break;
+					judged += (size_t)got;
+					hr_progress_update(&progress, judged, repos.len);
+				}
+				close(done_pipe[0]);
+				parallel = true;
 			}
 			for (unsigned j = 0; j < n; j++)
 				if (pids[j] > 0)
@@ -313,9 +368,15 @@ int hr_cli_audit_repos(hr_cli_common *common, const char *root, unsigned jobs, b
 	hr_report_summary summary = { .what = "file" };
 	fleet f = { .common = common, .cache = cache, .reporter = reporter, .summary = &summary };
 	size_t failed = 0;
-	for (size_t i = 0; i < repos.len; i++)
+	if (parallel)
+		hr_progress_stop(&progress);
+	f.progress = &progress;
+	for (size_t i = 0; i < repos.len; i++) {
+		hr_progress_update(&progress, i, repos.len);
 		if (judge_repo(&f, repos.items[i], display(repos.items[i], rootlen), all_refs) < 0)
 			failed++;
+	}
+	hr_progress_stop(&progress);
 	summary.elapsed = hr_cli_elapsed();
 	char note[256];
 	snprintf(note, sizeof(note), "%zu of %zu repositor%s comply%s", repos.len - f.bad_repos - failed, repos.len,

@@ -41,6 +41,7 @@
 #include "audit_repos.h"
 #include "cli.h"
 #include "gitcmd.h"
+#include "progress.h"
 #include "hook-run/context.h"
 #include "hook-run/config.h"
 #include "hook-run/fileio.h"
@@ -126,6 +127,21 @@ static int audit_worktree(hr_cli_common *common, hr_repo *repo, hr_reporter *rep
 	}
 	hr_pathlist_free(&files);
 	return exit_code;
+}
+
+/* The judge, behind a progress line: the line is erased before a blob is
+   read, since what follows may print a finding or an error. */
+typedef struct watched {
+	hr_judge *judge;
+	hr_progress *progress;
+} watched;
+
+static int judge_watched(const hr_change *change, void *payload)
+{
+	watched *w = payload;
+	if (change->seen != 1)
+		hr_progress_clear(w->progress);
+	return hr_judge_change(change, w->judge);
 }
 
 /* A --range, split and resolved. */
@@ -372,13 +388,21 @@ int hr_cmd_audit(int argc, char **argv)
 		if (history || range_spec) {
 			hr_ref_update tip = { .new_oid = oid, .ref = NULL };
 			hr_walk_opts wo = { .policy = &common.policy, .scope = HR_SCOPE_COMMITS };
+			hr_progress progress;
+			watched w = { &checker, &progress };
 			if (range_spec) {
 				wo.scope = common.policy.scope;
 				wo.hide = &rg.base;
 				wo.nhide = 1;
 			}
-			src = hr_walk(repo, range_spec ? &span : &tip, 1, &wo, hr_judge_change, &checker,
+			hr_progress_start(&progress, range_spec ? "audit --range" : "audit --history", "commits");
+			if (progress.on) {
+				wo.progress = hr_progress_walk;
+				wo.progress_arg = &progress;
+			}
+			src = hr_walk(repo, range_spec ? &span : &tip, 1, &wo, judge_watched, &w,
 				&stats, err, sizeof(err));
+			hr_progress_stop(&progress);
 			if (show_stats)
 				hr_cli_print_walk_stats(&stats, &checker);
 		} else {

@@ -40,6 +40,11 @@
  * trees read, every 256 paths of a final tree (scope tips); past it the walk
  * stops with HR_ETIMEOUT. The callback checks it per blob.
  *
+ * Progress (opts->progress): called before each commit with the count so
+ * far and the number of new commits, known from step 2's listing; a walk
+ * with nothing hidden lists nothing, so the commits are counted by a
+ * revwalk of their own first, only when progress is asked for.
+ *
  * Memory: two hash sets of commit ids (new, visited) and one of blob ids,
  * a stack of commit ids, the trees of two commits and their parents at a
  * time, and packread.c's 64 MB cache. Blob contents are the callback's
@@ -159,6 +164,7 @@ typedef struct walk {
 	size_t errlen;
 	hr_keyset fresh;      /* new commits (after step 2); value 1 once visited */
 	bool all_fresh;       /* nothing hidden: every reachable commit is new */
+	size_t total;         /* the new commits, for opts->progress */
 	hr_keyset blobs;      /* blob id -> the callback's verdict */
 	hr_keyset pairs;      /* TIPS: blob id + path introduced by a new commit */
 	hr_keyset paths;      /* TIPS: the paths of those pairs */
@@ -832,6 +838,8 @@ static int walk_update(walk *w, const git_oid *tip)
 		*v = 1;
 		if ((rc = check_deadline(w)) < 0)
 			break;
+		if (w->opts->progress)
+			w->opts->progress(w->opts->progress_arg, w->stats->commits, w->total);
 		git_oid parents[MAX_PARENTS];
 		size_t np = 0;
 		if ((rc = try_record(w, &id, parents, &np)) != 0) {
@@ -861,6 +869,22 @@ static int walk_update(walk *w, const git_oid *tip)
 out:
 	free(stack);
 	return rc;
+}
+
+/* For progress only: how many commits the tips reach (nothing is hidden). */
+static int count_commits(walk *w, git_revwalk *rw, const git_oid *tips, const enum tip_kind *kinds,
+	size_t n)
+{
+	git_oid id;
+	int grc;
+	for (size_t i = 0; i < n; i++)
+		if (kinds[i] == TIP_COMMIT && (grc = git_revwalk_push(rw, &tips[i])) < 0)
+			return hr_git_error(hr_git_code(grc), w->err, w->errlen, "cannot walk the history");
+	while ((grc = git_revwalk_next(&id, rw)) == 0)
+		w->total++;
+	if (grc != GIT_ITEROVER)
+		return hr_git_error(hr_git_code(grc), w->err, w->errlen, "cannot walk the history");
+	return 0;
 }
 
 /* Step 2: mark the new commits. Returns how many tips were hidden in *nhidden. */
@@ -918,6 +942,8 @@ static int find_new_commits(walk *w, const git_oid *tips, const enum tip_kind *k
 	}
 	if (nhidden == 0) {
 		w->all_fresh = true;
+		if (w->opts->progress)
+			rc = count_commits(w, rw, tips, kinds, n);
 		goto out;
 	}
 	size_t pushed = 0;
@@ -948,6 +974,7 @@ static int find_new_commits(walk *w, const git_oid *tips, const enum tip_kind *k
 	}
 	if (grc != GIT_ITEROVER)
 		rc = hr_git_error(hr_git_code(grc), w->err, w->errlen, "cannot walk the new commits");
+	w->total = w->fresh.len;
 out:
 	git_reference_iterator_free(it);
 	git_revwalk_free(rw);
