@@ -276,6 +276,14 @@ bad:
 	if (!s.dry_run && !(fix && files.len == 1 && !strcmp(files.items[0], "-")))
 		if (hr_reporter_finish(s.reporter, &s.summary) < 0)
 			s.io_error = 1;
+	if (s.dry_run && !s.io_error && s.summary.failing && !s.common.quiet) {
+		/* --dry-run prints only the diff: without this line, its exit 1 says nothing */
+		fprintf(stderr, "hook-run: fix --dry-run: %zu fix%s would be made; %zu finding%s would be left "
+			"that %s (`hook-run check` shows %s)\n", s.summary.fixed, s.summary.fixed == 1 ? "" : "es",
+			s.summary.failing, s.summary.failing == 1 ? "" : "s",
+			s.common.policy.fix_mode == HR_FIX_MODE_SAFE ? "no safe fix removes" : "no fix removes",
+			s.summary.failing == 1 ? "it" : "them");
+	}
 	if (s.io_error)
 		exit_code = HR_EXIT_ERROR;
 	else if (s.summary.failing)
