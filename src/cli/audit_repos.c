@@ -360,11 +360,8 @@ int hr_cli_audit_repos(hr_cli_common *common, const char *root, unsigned jobs, b
 	hr_report_opts ro;
 	hr_cli_report_opts(common, &ro, stdout);
 	ro.fix_command = "hook-run fix";
-	if (hr_reporter_new(&reporter, &ro) < 0) {
-		hr_cli_error("the %s format is not available yet", hr_format_name(common->format));
-		rc = HR_EXIT_USAGE;
+	if ((rc = hr_cli_reporter_new(&reporter, &ro)) != 0)
 		goto out;
-	}
 	hr_report_summary summary = { .what = "file" };
 	fleet f = { .common = common, .cache = cache, .reporter = reporter, .summary = &summary };
 	size_t failed = 0;

@@ -242,7 +242,7 @@ int hr_cmd_audit(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		int r = hr_cli_common_option(&common, c, optarg);
 		if (r < 0)
-			return HR_EXIT_USAGE;
+			return -r;
 		if (r > 0)
 			continue;
 		switch (c) {
@@ -359,11 +359,8 @@ int hr_cmd_audit(int argc, char **argv)
 	hr_report_opts ro;
 	hr_cli_report_opts(&common, &ro, stdout);
 	ro.fix_command = "hook-run fix";
-	if (hr_reporter_new(&reporter, &ro) < 0) {
-		hr_cli_error("the %s format is not available yet", hr_format_name(common.format));
-		rc = HR_EXIT_USAGE;
+	if ((rc = hr_cli_reporter_new(&reporter, &ro)) != 0)
 		goto out;
-	}
 	hr_report_summary summary = { .what = range_spec ? "changed file" : "file" };
 	bool error = false;
 	if (worktree) {

@@ -188,7 +188,7 @@ static int run(int argc, char **argv, bool fix)
 	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		int r = hr_cli_common_option(&s.common, c, optarg);
 		if (r < 0)
-			return HR_EXIT_USAGE;
+			return -r;
 		if (r > 0)
 			continue;
 		switch (c) {
@@ -264,11 +264,8 @@ bad:
 	hr_report_opts ro;
 	hr_cli_report_opts(&s.common, &ro, stdout);
 	ro.fix_command = fix ? NULL : "hook-run fix";
-	if (hr_reporter_new(&s.reporter, &ro) < 0) {
-		hr_cli_error("the %s format is not available yet", hr_format_name(s.common.format));
-		rc = HR_EXIT_USAGE;
+	if ((rc = hr_cli_reporter_new(&s.reporter, &ro)) != 0)
 		goto done;
-	}
 	for (size_t i = 0; i < files.len; i++)
 		run_one(&s, files.items[i]);
 	s.summary.elapsed = hr_cli_elapsed();

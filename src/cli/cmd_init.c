@@ -474,11 +474,8 @@ int hr_cmd_init(int argc, char **argv)
 		common.format = HR_FORMAT_JSON;
 		hr_cli_report_opts(&common, &ro, json_out);
 		ro.fix_command = "hook-run fix";
-		if (hr_reporter_new(&reporter, &ro) < 0) {
-			hr_cli_error("out of memory");
-			rc = HR_EXIT_ERROR;
+		if ((rc = hr_cli_reporter_new(&reporter, &ro)) != 0)
 			goto out;
-		}
 		hr_judge judge = {
 			.repo = repo,
 			.policy = &common.policy,

@@ -524,7 +524,7 @@ static int run(int argc, char **argv, bool merge)
 	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		int r = hr_cli_common_option(&s.common, c, optarg);
 		if (r < 0)
-			return HR_EXIT_USAGE;
+			return -r;
 		if (r > 0)
 			continue;
 		switch (c) {
@@ -618,11 +618,8 @@ static int run(int argc, char **argv, bool merge)
 	hr_cli_report_opts(&s.common, &ro, stdout);
 	ro.silent_no_match = true; /* a hook: a commit without a Dockerfile hears nothing */
 	ro.fix_command = fix ? NULL : "hook-run fix";
-	if (hr_reporter_new(&reporter, &ro) < 0) {
-		hr_cli_error("the %s format is not available yet", hr_format_name(s.common.format));
-		rc = HR_EXIT_USAGE;
+	if ((rc = hr_cli_reporter_new(&reporter, &ro)) != 0)
 		goto out;
-	}
 	FILE *notes = s.common.format == HR_FORMAT_TEXT ? stdout : stderr;
 
 	bool empty = false;

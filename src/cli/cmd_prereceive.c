@@ -241,7 +241,7 @@ int hr_cmd_prereceive(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
 		int r = hr_cli_common_option(&common, c, optarg);
 		if (r < 0)
-			return HR_EXIT_USAGE;
+			return -r;
 		if (r > 0)
 			continue;
 		switch (c) {

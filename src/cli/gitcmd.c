@@ -45,7 +45,7 @@ int hr_cli_policy_layered(hr_cli_common *c, const char *server_file,
 			rc = hr_config_load_buffer(&c->policy, data, len, name, err, sizeof(err));
 		if (rc < 0) {
 			hr_cli_error("%s", err);
-			return HR_EXIT_USAGE;
+			return rc == HR_ENOMEM ? HR_EXIT_ERROR : HR_EXIT_USAGE;
 		}
 		c->config_used = file ? file : data ? name : NULL;
 	}

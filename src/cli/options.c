@@ -55,7 +55,7 @@ static int add_override(hr_cli_common *c, const char *section, const char *key, 
 {
 	if (c->noverrides == HR_MAX_OVERRIDES) {
 		hr_cli_error("too many configuration options on the command line");
-		return -1;
+		return -HR_EXIT_USAGE;
 	}
 	hr_cli_override *o = &c->overrides[c->noverrides++];
 	o->section = section;
@@ -85,11 +85,13 @@ int hr_cli_common_option(hr_cli_common *c, int opt, const char *arg)
 		const char *eq = strchr(arg, '=');
 		if (!eq || eq == arg) {
 			hr_cli_error("--severity: expected RULE=LEVEL, got '%s'", arg);
-			return -1;
+			return -HR_EXIT_USAGE;
 		}
 		char *key = strndup(arg, (size_t)(eq - arg));
-		if (!key)
-			return -1;
+		if (!key) {
+			hr_cli_error("out of memory");
+			return -HR_EXIT_ERROR;
+		}
 		int r = add_override(c, "rules", key, eq + 1, "--severity");
 		if (r < 0)
 			free(key);
@@ -101,11 +103,13 @@ int hr_cli_common_option(hr_cli_common *c, int opt, const char *arg)
 		const char *dot = strchr(arg, '.'), *eq = strchr(arg, '=');
 		if (!dot || !eq || dot > eq) {
 			hr_cli_error("--set: expected SECTION.KEY=VALUE, got '%s'", arg);
-			return -1;
+			return -HR_EXIT_USAGE;
 		}
 		char *section = strndup(arg, (size_t)(dot - arg));
 		char *key = strndup(dot + 1, (size_t)(eq - dot - 1));
-		int r = section && key ? add_override(c, section, key, eq + 1, "--set") : -1;
+		int r = section && key ? add_override(c, section, key, eq + 1, "--set") : -HR_EXIT_ERROR;
+		if (!section || !key)
+			hr_cli_error("out of memory");
 		if (r < 0) {
 			free(section);
 			free(key);
@@ -118,7 +122,7 @@ int hr_cli_common_option(hr_cli_common *c, int opt, const char *arg)
 	case HR_OPT_FORMAT:
 		if (!hr_format_parse(arg, &c->format)) {
 			hr_cli_error("--format: '%s' is not one of text, json, sarif, junit, gitlab, github", arg);
-			return -1;
+			return -HR_EXIT_USAGE;
 		}
 		return 1;
 	case HR_OPT_DOC_URLS:
@@ -142,11 +146,11 @@ int hr_cli_common_option(hr_cli_common *c, int opt, const char *arg)
 		int rc = hr_baseline_load_file(&c->baseline, arg, err, sizeof(err));
 		if (rc == HR_ENOMEM) {
 			hr_cli_error("out of memory");
-			return -1;
+			return -HR_EXIT_ERROR;
 		}
 		if (rc < 0) {
 			hr_cli_error("--baseline: %s", err);
-			return -1;
+			return -HR_EXIT_USAGE;
 		}
 		return 1;
 	}
@@ -186,7 +190,12 @@ int hr_cli_apply_overrides(hr_cli_common *c)
 	for (size_t i = 0; i < c->noverrides; i++) {
 		const hr_cli_override *o = &c->overrides[i];
 		char err[512];
-		if (hr_policy_set(&c->policy, o->section, o->key, o->value, err, sizeof(err)) != 0) {
+		int rc = hr_policy_set(&c->policy, o->section, o->key, o->value, err, sizeof(err));
+		if (rc == HR_ENOMEM) {
+			hr_cli_error("out of memory");
+			return HR_EXIT_ERROR;
+		}
+		if (rc != 0) {
 			hr_cli_error("%s: %s", o->flag, err);
 			return HR_EXIT_USAGE;
 		}
@@ -233,7 +242,9 @@ int hr_cli_load_policy(hr_cli_common *c, const char *start_dir)
 		} else if (rc < 0) {
 			hr_cli_error("%s", err);
 			free(found);
-			return rc == HR_EIO || rc == HR_ENOMEM ? HR_EXIT_USAGE : HR_EXIT_USAGE;
+			/* an unreadable file is the user's to fix (exit 2, as documented);
+			   running out of memory is not */
+			return rc == HR_ENOMEM ? HR_EXIT_ERROR : HR_EXIT_USAGE;
 		} else {
 			c->config_used = c->config_path ? c->config_path : path == found ? HR_CONFIG_FILE_NAME : path;
 		}
@@ -289,6 +300,19 @@ void hr_cli_report_opts(const hr_cli_common *c, hr_report_opts *opts, FILE *out)
 	else
 		opts->color = isatty(fileno(out)) && !(getenv("NO_COLOR") && *getenv("NO_COLOR")) &&
 			      !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb"));
+}
+
+int hr_cli_reporter_new(hr_reporter **out, const hr_report_opts *opts)
+{
+	int rc = hr_reporter_new(out, opts);
+	if (rc == 0)
+		return 0;
+	if (rc == HR_ENOMEM) {
+		hr_cli_error("out of memory");
+		return HR_EXIT_ERROR;
+	}
+	hr_cli_error("the %s format is not available here", hr_format_name(opts->format));
+	return HR_EXIT_USAGE;
 }
 
 int hr_cli_report_file(hr_cli_common *c, hr_reporter *r, const hr_report_item *item, bool print,

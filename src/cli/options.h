@@ -69,8 +69,9 @@ void hr_cli_common_init(hr_cli_common *c);
 void hr_cli_common_free(hr_cli_common *c);
 
 /*
- * Handle a shared option; returns 1 if it was one, 0 if not, -1 on a usage
- * error (already printed).
+ * Handle a shared option; returns 1 if it was one, 0 if not, or minus the
+ * exit code after printing the error: -HR_EXIT_USAGE for a bad option or
+ * value, -HR_EXIT_ERROR when memory ran out (never a usage error).
  */
 int hr_cli_common_option(hr_cli_common *c, int opt, const char *arg);
 
@@ -91,6 +92,12 @@ int hr_cli_apply_overrides(hr_cli_common *c);
  * instead of the measured one, so that tests can compare whole outputs.
  */
 void hr_cli_report_opts(const hr_cli_common *c, hr_report_opts *opts, FILE *out);
+
+/*
+ * hr_reporter_new() with the error printed: 0, or the exit code (3 out of
+ * memory, 2 a format this build cannot write).
+ */
+int hr_cli_reporter_new(hr_reporter **out, const hr_report_opts *opts);
 
 /*
  * Report one checked file and count it into `summary`: the findings the

@@ -252,9 +252,12 @@ int hr_engine_prereceive(hr_verdict *v, const hr_prereceive_request *req)
 		.max_per_file = 5,
 		.all_command = *all_command ? all_command : NULL,
 	};
-	if (hr_reporter_new(&reporter, &ro) < 0) {
-		error_line(req, "the %s format is not available yet", hr_format_name(req->format));
-		rc = HR_VERDICT_USAGE;
+	if ((rc = hr_reporter_new(&reporter, &ro)) < 0) {
+		if (rc == HR_ENOMEM)
+			error_line(req, "out of memory");
+		else
+			error_line(req, "the %s format is not available here", hr_format_name(req->format));
+		rc = rc == HR_ENOMEM ? HR_VERDICT_ERROR : HR_VERDICT_USAGE;
 		goto out;
 	}
 	hr_report_summary summary = { .what = "pushed file" };
