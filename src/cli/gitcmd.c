@@ -17,7 +17,9 @@ int hr_cli_repo_open(hr_repo **out, const char *start_dir)
 	if (rc == 0)
 		return 0;
 	hr_cli_error("%s", err[0] ? err : hr_error_str(rc));
-	return rc == HR_ENOTFOUND || rc == HR_EINVALID ? HR_EXIT_USAGE : HR_EXIT_ERROR;
+	/* not a repository, a bad GIT_DIR or GIT_COMMON_DIR: git failures, as
+	   in every git command (exit 3), not usage errors */
+	return HR_EXIT_ERROR;
 }
 
 int hr_cli_policy_layered(hr_cli_common *c, const char *server_file,

@@ -144,7 +144,7 @@ test_expect_success 'bad arguments and bad configuration' '
 	test_expect_code 2 "$HOOK_RUN" audit --history "HEAD^{tree}" 2>err && grep "is not a commit" err &&
 	printf "[hook-run]\nnonsense = 1\n" >.hook-run.ini && git add .hook-run.ini && commit_unchecked broken &&
 	test_expect_code 2 "$HOOK_RUN" audit 2>err && grep "^hook-run: .hook-run.ini:2: " err &&
-	cd .. && test_expect_code 2 "$HOOK_RUN" audit 2>err && grep "not a git repository" err
+	cd .. && test_expect_code 3 "$HOOK_RUN" audit 2>err && grep "not a git repository" err
 '
 
 test_expect_success 'audit in a bare repository, and of a tree' '

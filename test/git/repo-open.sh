@@ -21,11 +21,17 @@ test_expect_success 'GIT_DIR relative to the current directory, and absolute' '
 	GIT_DIR="$PWD/../r/.git" test_expect_code 1 "$HOOK_RUN" audit >out && grep "^Dockerfile:2:1" out
 '
 
-test_expect_success 'GIT_DIR that is not a repository: exit 2, named' '
+test_expect_success 'GIT_DIR that is not a repository: exit 3 (a git failure), named' '
 	mkdir plain &&
-	GIT_DIR=plain test_expect_code 2 "$HOOK_RUN" audit 2>err &&
+	GIT_DIR=plain test_expect_code 3 "$HOOK_RUN" audit 2>err &&
 	grep "GIT_DIR=.plain. is not a git repository" err &&
-	GIT_DIR=missing test_expect_code 2 "$HOOK_RUN" audit 2>err && grep "GIT_DIR=.missing." err
+	GIT_DIR=missing test_expect_code 3 "$HOOK_RUN" audit 2>err && grep "GIT_DIR=.missing." err &&
+	GIT_DIR=plain test_expect_code 3 "$HOOK_RUN" pre-receive </dev/null 2>err &&
+	grep "GIT_DIR=.plain. is not a git repository" err &&
+	for c in pre-commit pre-merge-commit install uninstall init; do
+		GIT_DIR=plain test_expect_code 3 "$HOOK_RUN" $c 2>err &&
+		grep "GIT_DIR=.plain. is not a git repository" err || return 1
+	done
 '
 
 test_expect_success 'GIT_DIR and GIT_WORK_TREE apart: a commit through the hook fixes the right files' '
@@ -60,7 +66,7 @@ test_expect_success 'GIT_COMMON_DIR: the worktree'"'"'s own is fine, another is 
 	grep "^Dockerfile:2:1" out &&
 	git init -q --bare ../other.git &&
 	GIT_DIR="$PWD/../r/.git/worktrees/wt" GIT_COMMON_DIR="$PWD/../other.git" \
-		test_expect_code 2 "$HOOK_RUN" audit 2>err &&
+		test_expect_code 3 "$HOOK_RUN" audit 2>err &&
 	grep "GIT_COMMON_DIR=.* is not the common directory" err
 '
 
@@ -94,7 +100,7 @@ test_expect_success 'GIT_ALTERNATE_OBJECT_DIRECTORIES: plain lists and quoted pa
 	GIT_ALTERNATE_OBJECT_DIRECTORIES="$PWD/../empty:$PWD/../q2" \
 		test_expect_code 1 "$HOOK_RUN" pre-receive <in >out &&
 	GIT_ALTERNATE_OBJECT_DIRECTORIES="\"$PWD/../q2" \
-		test_expect_code 2 "$HOOK_RUN" pre-receive <in 2>err &&
+		test_expect_code 3 "$HOOK_RUN" pre-receive <in 2>err &&
 	grep "GIT_ALTERNATE_OBJECT_DIRECTORIES: malformed" err
 '
 

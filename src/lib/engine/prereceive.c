@@ -196,7 +196,7 @@ int hr_engine_prereceive(hr_verdict *v, const hr_prereceive_request *req)
 	err[0] = '\0';
 	if ((rc = hr_repo_open_env(&repo, req->env, NULL, err, sizeof(err))) != 0) {
 		error_line(req, "%s", err[0] ? err : hr_error_str(rc));
-		rc = rc == HR_ENOTFOUND || rc == HR_EINVALID ? HR_VERDICT_USAGE : HR_VERDICT_ERROR;
+		rc = HR_VERDICT_ERROR; /* a git failure, as everywhere: not a usage error */
 		reject_line(req, "push rejected: hook-run cannot open the repository");
 		goto out;
 	}
