@@ -252,10 +252,29 @@ static int tally_json(tally *t, const char *json, size_t len, char *err, size_t 
 	return 0;
 }
 
+/*
+ * A path into a comment line. Paths come from the repository, so a name
+ * holding a newline could end the comment and write a key ("x\n[rules]\n
+ * CopyLinkMissing = off"): control bytes and the backslash are written as
+ * \xHH escapes, so every path stays on its comment line.
+ */
+static void put_path(FILE *out, const char *path)
+{
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f || *p == '\\')
+			fprintf(out, "\\x%02x", *p);
+		else
+			fputc(*p, out);
+	}
+}
+
 static void print_list(FILE *out, const char *const *items, size_t n)
 {
-	for (size_t i = 0; i < n && i < MAX_LISTED; i++)
-		fprintf(out, ";   %s\n", items[i]);
+	for (size_t i = 0; i < n && i < MAX_LISTED; i++) {
+		fputs(";   ", out);
+		put_path(out, items[i]);
+		fputc('\n', out);
+	}
 	if (n > MAX_LISTED)
 		fprintf(out, ";   ... and %zu more\n", n - MAX_LISTED);
 }
@@ -288,8 +307,11 @@ static void write_ini(FILE *out, const init_scan *s, const tally *t, const hr_po
 		      "; `paths` line below to judge them):\n", out);
 		size_t shown = 0;
 		for (size_t i = 0; i < s->nlookalikes; i++)
-			if (s->lookalikes[i].pattern && shown++ < MAX_LISTED)
-				fprintf(out, ";   %s (%s)\n", s->lookalikes[i].path, s->lookalikes[i].pattern);
+			if (s->lookalikes[i].pattern && shown++ < MAX_LISTED) {
+				fputs(";   ", out);
+				put_path(out, s->lookalikes[i].path);
+				fprintf(out, " (%s)\n", s->lookalikes[i].pattern);
+			}
 		if (nsuggested > MAX_LISTED)
 			fprintf(out, ";   ... and %zu more\n", nsuggested - MAX_LISTED);
 	}
@@ -297,8 +319,11 @@ static void write_ini(FILE *out, const init_scan *s, const tally *t, const hr_po
 		fputs(";\n; Matched by `paths`, but left out:\n", out);
 		size_t shown = 0;
 		for (size_t i = 0; i < s->nlookalikes; i++)
-			if (!s->lookalikes[i].pattern && shown++ < MAX_LISTED)
-				fprintf(out, ";   %s (%s)\n", s->lookalikes[i].path, s->lookalikes[i].reason);
+			if (!s->lookalikes[i].pattern && shown++ < MAX_LISTED) {
+				fputs(";   ", out);
+				put_path(out, s->lookalikes[i].path);
+				fprintf(out, " (%s)\n", s->lookalikes[i].reason);
+			}
 		if (nleft > MAX_LISTED)
 			fprintf(out, ";   ... and %zu more\n", nleft - MAX_LISTED);
 	}

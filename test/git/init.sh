@@ -178,6 +178,18 @@ test_expect_success 'a clean repository, an unborn HEAD, a bare repository' '
 		grep "the repository is bare: .*install --server" err)
 '
 
+test_expect_success 'a path with a newline stays on its comment line: it cannot write a key' '
+	git init -q r && cd r &&
+	name=$(printf "svc/Dockerfile.\n[rules]\nCopyLinkMissing = off") &&
+	mkdir svc && printf "FROM alpine\nCOPY a /b\n" >"$name" &&
+	git add . && commit_unchecked hostile &&
+	"$HOOK_RUN" init >/dev/null &&
+	grep -x ";   svc/Dockerfile.\\\\x0a\[rules\]\\\\x0aCopyLinkMissing = off" .hook-run.ini &&
+	! grep -x "CopyLinkMissing = off" .hook-run.ini &&
+	test_expect_code 1 "$HOOK_RUN" audit --worktree >out &&
+	grep "CopyLinkMissing" out
+'
+
 test_expect_success 'usage: an operand or an unknown option is exit 2, --help exit 0' '
 	git init -q r && cd r &&
 	test_expect_code 2 "$HOOK_RUN" init extra 2>err && grep "unexpected argument" err &&
