@@ -438,7 +438,11 @@ test_expect_success 'text: no colour in a pipe, colour with --color, none with -
 	test_cmp plain none
 '
 
-if command -v script >/dev/null 2>&1; then
+if ! command -v script >/dev/null 2>&1; then
+	test_skip "text: colour on a terminal, none there with NO_COLOR or TERM=dumb" "no script(1)"
+elif ! script -qec true /dev/null </dev/null >/dev/null 2>&1; then
+	test_skip "text: colour on a terminal, none there with NO_COLOR or TERM=dumb" "script(1) cannot get a pty here"
+else
 	test_expect_success 'text: colour on a terminal, none there with NO_COLOR or TERM=dumb' '
 		write_sample Dockerfile &&
 		cmd="\"$HOOK_RUN\" check --no-config" &&
@@ -453,8 +457,6 @@ if command -v script >/dev/null 2>&1; then
 		NO_COLOR=1 TERM=xterm script -qc "$cmd --color Dockerfile" /dev/null >forced.out &&
 		grep -q "$(printf "\033")\[31merror" forced.out
 	'
-else
-	test_skip "text: colour on a terminal, none there with NO_COLOR or TERM=dumb" "no script(1)"
 fi
 
 test_expect_success 'text: -q prints findings only, for check and fix' '
