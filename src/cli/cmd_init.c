@@ -279,6 +279,58 @@ static void print_list(FILE *out, const char *const *items, size_t n)
 		fprintf(out, ";   ... and %zu more\n", n - MAX_LISTED);
 }
 
+/*
+ * Test data and examples are often Dockerfiles nobody builds (a linter's
+ * fixtures, broken on purpose): the directories named so that hold matched
+ * files, each with its count, as commented-out `exclude` lines. Only the
+ * first such directory on a path counts (test/cases/, not test/ and
+ * test/cases/ both); paths that would need escaping are not offered.
+ */
+static void suggest_excludes(FILE *out, const hr_pathlist *matched)
+{
+	static const char *const names[] = {
+		"test", "tests", "fixtures", "fixture", "examples", "example", "samples", "sample",
+	};
+	char *dirs[MAX_LISTED];
+	size_t counts[MAX_LISTED], ndirs = 0;
+	for (size_t i = 0; i < matched->len; i++) {
+		const char *path = matched->items[i], *end = NULL;
+		bool plain = true;
+		for (const char *p = path; *p; p++)
+			if ((unsigned char)*p < 0x21 || *p == 0x7f || strchr("\\[]*?!#;", *p))
+				plain = false;
+		for (const char *c = path; plain && !end && (c = strchr(c, '/')) != NULL; c++) {
+			const char *start = c;
+			while (start > path && start[-1] != '/')
+				start--;
+			for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+				if ((size_t)(c - start) == strlen(names[k]) && !strncmp(start, names[k], (size_t)(c - start)))
+					end = c + 1;
+		}
+		if (!end)
+			continue;
+		size_t len = (size_t)(end - path), j;
+		for (j = 0; j < ndirs; j++)
+			if (strlen(dirs[j]) == len && !strncmp(dirs[j], path, len))
+				break;
+		if (j < ndirs) {
+			counts[j]++;
+		} else if (ndirs < MAX_LISTED && (dirs[ndirs] = strndup(path, len)) != NULL) {
+			counts[ndirs++] = 1;
+		}
+	}
+	if (!ndirs)
+		return;
+	fputs("; Test data and examples are often not meant to be built; matched here:\n", out);
+	for (size_t j = 0; j < ndirs; j++)
+		fprintf(out, ";   /%s: %zu file%s\n", dirs[j], counts[j], counts[j] == 1 ? "" : "s");
+	fputs("; to leave them out, uncomment:\n", out);
+	for (size_t j = 0; j < ndirs; j++) {
+		fprintf(out, "; exclude = /%s\n", dirs[j]);
+		free(dirs[j]);
+	}
+}
+
 /* The file's text into `out`. */
 static void write_ini(FILE *out, const init_scan *s, const tally *t, const hr_policy *defaults,
 	bool unborn, bool with_baseline)
@@ -359,8 +411,9 @@ static void write_ini(FILE *out, const init_scan *s, const tally *t, const hr_po
 				fprintf(out, "; paths = %s\n", pat);
 		}
 	}
-	fputs("; Left out even when matched: e.g. exclude = fixtures/, /examples/\nexclude =\n"
-	      "\n; The hooks (pre-commit, pre-merge-commit, pre-receive) block only on the\n"
+	fputs("; Left out even when matched: e.g. exclude = fixtures/, /examples/\nexclude =\n", out);
+	suggest_excludes(out, &s->matched);
+	fputs("\n; The hooks (pre-commit, pre-merge-commit, pre-receive) block only on the\n"
 	      "; findings a change adds; a file's old findings are counted, not blocking,\n"
 	      "; so a one-line edit of an old Dockerfile goes in. `block = all` blocks on\n"
 	      "; every finding of the files a change touches.\nblock = new\n"

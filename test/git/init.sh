@@ -165,6 +165,31 @@ test_expect_success 'a suggested pattern, uncommented, judges the files it was s
 	grep "^Dockerfile:" after
 '
 
+test_expect_success 'test data and examples: suggested exclude lines that work when uncommented' '
+	git init -q r && cd r &&
+	write_file Dockerfile "$GOOD" &&
+	write_file test/cases/a/Dockerfile "$BAD" && write_file test/cases/b/Dockerfile "$BAD" &&
+	write_file svc/examples/Dockerfile.demo "$BAD" &&
+	write_file latest/Dockerfile "$BAD" &&
+	git add . && commit_unchecked fixtures &&
+	"$HOOK_RUN" init >/dev/null &&
+	sed -n "/^; Test data/,/^\$/p" .hook-run.ini >actual &&
+	cat >expect <<-\EOF &&
+	; Test data and examples are often not meant to be built; matched here:
+	;   /svc/examples/: 1 file
+	;   /test/: 2 files
+	; to leave them out, uncomment:
+	; exclude = /svc/examples/
+	; exclude = /test/
+
+	EOF
+	test_cmp expect actual &&
+	sed "s|^; exclude = /|exclude = /|" .hook-run.ini >ini && mv ini .hook-run.ini &&
+	test_expect_code 1 "$HOOK_RUN" audit --worktree >out &&
+	grep "^latest/Dockerfile:" out && ! grep "^test/\|^svc/" out &&
+	grep "^hook-run: 2 files checked" out
+'
+
 test_expect_success 'a clean repository, an unborn HEAD, a bare repository' '
 	git init -q clean && (cd clean && write_file Dockerfile "$GOOD" && git add . && commit_unchecked c &&
 		"$HOOK_RUN" init --dry-run >ini && grep "^; What the rules find in HEAD: nothing" ini &&
