@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # gen-history.sh DIR COMMITS FILES - a synthetic monorepo for the benchmarks
 # (git-bench.sh, serve-bench.sh): a bare repository at DIR whose main has
 # COMMITS commits over FILES files in svcNNN/modNN/ directories, a Dockerfile

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # git-bench.sh - the git layer on a synthetic monorepo, against git itself.
 #
 #   sh bench/git-bench.sh                 CI-sized (2 000 commits, 5 000 files)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * parse_bench.c - parser throughput, with a baseline measured in the same
  * process over the same bytes, so the figure means something on any machine.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # bench/run.sh - parse throughput over the conformance corpus.
 #
 #   sh bench/run.sh [BUILDDIR]      (or: make bench, from the build directory)

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # serve-bench.sh - figures for `hook-run serve` against the in-process hook
 # on the same pushes, in the same run (a benchmark, not a test: nothing
 # fails on a slow machine):

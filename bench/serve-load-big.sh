@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # serve-load-big.sh - test/git/serve-load.sh at the size of the issue: 200
 # concurrent pushes into 1000 bare repositories sharing an alternate, 16 at a
 # time (about a minute). Not part of `make check`.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # install-deps.sh - install the Debian 12 packages hook-run needs that are
 # missing (and only those). Run as root, or as a user with sudo.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # quickstart.sh - from a fresh Debian 12 machine to a first audit: install
 # what is missing, build hook-run (out of tree, in _build/), install it into
 # /usr/local (as root or with sudo; otherwise say how to put it on PATH),

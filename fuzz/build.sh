@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # fuzz/build.sh - build the fuzz targets (what `make fuzz` runs).
 #
 #   sh fuzz/build.sh SRCDIR OUTDIR TARGETS -- LIBRARY-SOURCES...

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # fuzz/campaign.sh - a long fuzzing campaign, for whoever has CPU-hours to
 # give: each target in turn (or JOBS at a time) under libFuzzer's fork
 # mode, which keeps going after a crash, an out-of-memory or a timeout and

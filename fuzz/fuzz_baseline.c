@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_baseline.c - `--baseline FILE`: JSON that an earlier run wrote, or
  * that anyone with write access to a repository wrote (a committed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_config.c - `.hook-run.ini` as read from a blob of the index or a
  * commit (hr_config_load_buffer: inih, then every key's validation), then

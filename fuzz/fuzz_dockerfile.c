@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_dockerfile.c - the pure core end to end, through its public API
  * only (hook-run/check.h, hook-run/diff.h): parse, every rule, the fixer in

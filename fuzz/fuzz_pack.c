@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_pack.c - the pack reader (packread.c): an .idx and a .pack that
  * may both lie, and the objects read through them (whole, OFS_DELTA and

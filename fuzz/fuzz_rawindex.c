@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_rawindex.c - the index reader (hr_rawindex_parse): bytes that claim
  * to be a git index, of any version, with any extensions.

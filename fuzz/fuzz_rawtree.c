@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_rawtree.c - tree objects: their entries read in place
  * (hr_rawtree_next), their modes classified, and a whole tree of trees

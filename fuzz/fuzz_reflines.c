@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_reflines.c - pre-receive's standard input (hr_ref_updates_parse):
  * `<old> <new> <ref>` lines as git writes them, or anything a broken or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz_serve_message.c - the daemon's reader of what a client sends (and
  * the client's reader of what a daemon answers): pkt-lines cut into a

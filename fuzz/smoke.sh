@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # fuzz/smoke.sh - a short run of each fuzz target (what `make fuzz-smoke`
 # and CI run): SECONDS each, two at a time, on a scratch copy of the
 # committed corpus, with the dictionary, libFuzzer's 10 s per-input

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * standalone.c - a main() for the fuzz targets without a fuzzing engine:
  * run LLVMFuzzerTestOneInput() once on each file named on the command line

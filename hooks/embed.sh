@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # embed.sh - the build step that turns the hook scripts of this directory
 # into C strings for `hook-run install` (src/cli/cmd_install.c), so the
 # installed binary carries the exact scripts kept here.

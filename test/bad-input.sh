@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # bad-input.sh - `hook-run parse` on input nobody should commit: a binary, a
 # 100 MB file, a 10 MB line, a lone escape character, random bytes. Each run
 # must end with a diagnostic and a non-zero exit: never a crash (exit >= 128),

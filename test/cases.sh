@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # cases.sh - data-driven cases in the spirit of curl's tests/data: one folder
 # per case under test/cases/, one TAP line per case.
 #

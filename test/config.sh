@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # config.sh - .hook-run.ini: discovery, precedence, and every kind of bad
 # configuration giving FILE:LINE and exit 2 (a typo must never weaken the
 # policy silently).

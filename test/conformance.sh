@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # conformance.sh - `hook-run parse` against BuildKit's own parse of ~600 real
 # Dockerfiles (../shared/conformance, or $HOOK_RUN_CONFORMANCE). Every file
 # is one TAP test; the summary line says how many agree and lists the rest.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * conformance_compare.c - compare `hook-run parse --compact` output with
  * BuildKit's own parse of the same files (the conformance corpus).

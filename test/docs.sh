@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # docs.sh - the documentation keeps up with the code: the man page renders
 # without warnings and names every command, option, rule and configuration
 # key the program knows; the README names every rule and key; every command
@@ -115,5 +116,35 @@ test_expect_success 'the README carries the base image table the program judges 
 	sed -n "/^<!-- base-images: begin/,/^<!-- base-images: end/p" "$readme" | sed "1d;\$d" >readme-table &&
 	test_cmp table readme-table
 '
+
+# every C file and every script (a tracked file that starts with #!, a .sh
+# library, the bash completion) carries the licence's SPDX line: C files on
+# line 1, scripts right under their #! line, the rest on line 1; test data
+# (cases, fuzz corpora and crashes, migration data) is exempt
+if git -C "$TOP_SRCDIR" rev-parse --is-inside-work-tree >/dev/null 2>&1 &&
+   [ "$(cd "$(git -C "$TOP_SRCDIR" rev-parse --show-toplevel)" && pwd -P)" = "$(cd "$TOP_SRCDIR" && pwd -P)" ]; then
+	test_expect_success 'every source file and script carries an SPDX licence line' '
+		(cd "$TOP_SRCDIR" && git ls-files -co --exclude-standard) |
+			grep -v -e "^test/cases/" -e "^fuzz/corpus/" -e "^fuzz/crashes/" \
+				-e "^test/migration-data/" -e "^_build/" >files &&
+		missing= &&
+		while read -r f; do
+			p=$TOP_SRCDIR/$f &&
+			if [ ! -f "$p" ]; then continue; fi &&
+			case $f in
+			*.c|*.h) want="/* SPDX-License-Identifier: MIT */" line=1 ;;
+			*) want="# SPDX-License-Identifier: MIT" &&
+			   if [ "$(head -c 2 "$p")" = "#!" ]; then line=2
+			   elif [ "${f%.sh}" != "$f" ] || [ "${f#contrib/bash-completion/}" != "$f" ]; then line=1
+			   else continue; fi ;;
+			esac &&
+			if [ "$(sed -n "${line}p" "$p")" != "$want" ]; then missing="$missing $f"; fi ||
+			return 1
+		done <files &&
+		if [ -n "$missing" ]; then echo "no SPDX line:$missing"; return 1; fi
+	'
+else
+	test_skip 'every source file and script carries an SPDX licence line' "not a git checkout"
+fi
 
 test_done

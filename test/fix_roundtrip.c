@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fix_roundtrip.c - the fixer's promises, checked on real Dockerfiles.
  *

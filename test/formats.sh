@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # formats.sh - the machine formats hold up against what reads them, and JSON
 # round-trips as a baseline.
 #

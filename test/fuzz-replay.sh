@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # fuzz-replay.sh - every committed input of the fuzz targets, replayed:
 # the seed corpora (fuzz/corpus/TARGET) and the reproducers of what the
 # fuzzers found and was fixed (fuzz/crashes/TARGET), through the targets'

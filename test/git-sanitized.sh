@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # git-sanitized.sh - the real-git test scripts again, against hook-run-san
 # (the same sources built with AddressSanitizer and UBSan by `make
 # check`), and the fuzz corpora and crash reproducers through the

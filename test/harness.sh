@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # harness.sh - the test library tests itself: a body with a broken
 # &&-chain fails before it runs (git's chain lint), `|| return 1` ends a
 # body in every shell, and a failing command in a body fails its test.

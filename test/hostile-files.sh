@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # hostile-files.sh - `hook-run check` and `fix` in a tree someone else
 # wrote: symbolic links named like Dockerfiles (to secrets, to files
 # outside the tree), directories that are links, FIFOs, names with

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # layering.sh - the pure core stays pure (DESIGN.md section 1, STYLE.md).
 #
 # The core is src/lib/*.c, src/lib/*.h and src/lib/rules/: bytes in, model,

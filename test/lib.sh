@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # test/lib.sh - a tiny TAP test library in the spirit of git's t/test-lib.sh.
 #
 #   . "$TOP_SRCDIR/test/lib.sh"

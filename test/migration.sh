@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # migration.sh - the migration a team runs: a tree of mixed Dockerfiles
 # (CRLF, BOM, backtick escape, heredoc, misplaced and old directives,
 # multi-stage, scratch, ONBUILD, an excluded vendor copy) goes through

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # package.sh - the Debian package, built and used as a Debian user would:
 # `dpkg-buildpackage -us -uc -b` builds the .deb from this tree, lintian
 # accepts it, and it installs into a clean Debian 12 root (debootstrap,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # precommit-framework.sh - the shipped .pre-commit-hooks.yaml with the real
 # pre-commit tool (Debian's package): `pre-commit install` then real `git
 # commit`s, `pre-commit run --all-files`, `pre-commit try-repo`, the fix

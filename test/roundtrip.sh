@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # roundtrip.sh - the fixer's promises over the conformance corpus (real
 # Dockerfiles) and over test/cases, in both fix modes: the output re-parses
 # to the same instructions plus --link and the directive, no other byte

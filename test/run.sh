@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # run.sh - the whole test suite from a clean checkout: install what is
 # missing (Debian 12), bootstrap, build out of tree in _check/ (never in
 # _build/, which the quick start uses), `make check` once (unit tests,

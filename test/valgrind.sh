@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # valgrind.sh - the parser under valgrind: the unit test binaries, and
 # `hook-run parse` over the conformance corpus (when it is there) and over
 # every Dockerfile of test/cases (CRLF, BOM, NUL bytes, invalid UTF-8...).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * baseline.h - who a finding is across edits, and the findings a previous
  * run recorded (a baseline), so that a run shows only the new ones.

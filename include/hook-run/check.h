@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * check.h - run the policy over one Dockerfile and fix what can be fixed.
  *

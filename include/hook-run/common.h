@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * common.h - types every part of hook-run shares: error codes, byte spans,
  * strings that point into a buffer, and diagnostics.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * config.h - `.hook-run.ini` files (the shell layer; inih reads them).
  *

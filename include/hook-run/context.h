@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * context.h - views of a build context for hr_check_ext() (check.h): a
  * Dockerfile on disk (here), a commit's tree or the index (git.h).

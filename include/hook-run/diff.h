@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * diff.h - unified diffs of two buffers, for `hook-run fix --diff` and the
  * pre-commit hook's report of what it changed.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dockerfile.h - the Dockerfile model: what BuildKit's parser makes of a
  * file, with the exact byte position of every piece.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * engine.h - what a hook does, as calls that take every input explicitly.
  *

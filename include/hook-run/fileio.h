@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fileio.h - reading and safely replacing files (the shell layer).
  *

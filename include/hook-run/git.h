@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * git.h - where the bytes come from when git is involved: the repository a
  * hook runs in, the staged changes of a commit, the commits of a push, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * proto.h - the daemon's wire protocol: git's pkt-line framing, a
  * version and capability handshake, and the request and answer of one

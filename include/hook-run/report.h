@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report.h - turning results into output: gcc-style text, JSON, SARIF,
  * JUnit, GitLab Code Quality and GitHub workflow commands.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rules.h - the rules of the policy: stable ids, names in BuildKit's style,
  * default severities and the documentation `hook-run explain` prints.

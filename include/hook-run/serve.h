@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * serve.h - the daemon's plumbing shared by both ends: the Unix socket
  * (made safely, connected to with a deadline, its peer identified), whole

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * audit_repos.c - `hook-run audit --repos ROOT`: the fleet audit, the
  * administrator's answer to "which of our repositories comply?".

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * audit_repos.h - `hook-run audit --repos ROOT` (audit_repos.c).
  */

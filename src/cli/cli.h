@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cli.h - what the command files share: exit codes (mapped here and only
  * here), the command signature, and small output helpers.

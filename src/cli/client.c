@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * client.c - the hook's side of `hook-run serve` (see serve.h).
  *

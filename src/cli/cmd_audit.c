@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd_audit.c - `hook-run audit [REV]` (also `hook-run --all`): the whole
  * repository at once, for a first look, CI, or after changing the policy.

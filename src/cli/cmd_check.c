@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd_check.c - `hook-run check [PATH...]` and `hook-run fix [PATH...]`:
  * the policy over files in the working tree (or standard input).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd_explain.c - `hook-run explain RULE`, `hook-run explain --list` and
  * `hook-run explain --base-images`: the rule documentation from the rule

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd_init.c - `hook-run init`: a team's first step. It writes a commented
  * `.hook-run.ini` at the root of the working tree, fitted to what HEAD's

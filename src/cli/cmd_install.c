@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd_install.c - `hook-run install` and `hook-run uninstall`: the hook
  * scripts of hooks/ (embedded at build time by hooks/embed.sh) written

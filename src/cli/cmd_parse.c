@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd_parse.c - `hook-run parse FILE...`: the parser's model as JSON.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd_precommit.c - `hook-run pre-commit` and `hook-run pre-merge-commit`:
  * the gate on what `git commit` is about to record.

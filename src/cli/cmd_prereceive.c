@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd_prereceive.c - `hook-run pre-receive`: the server-side gate's face.
  *

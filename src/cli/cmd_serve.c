@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd_serve.c - `hook-run serve`: the daemon for git servers that host
  * many repositories, and its `status`, `metrics` and `reload` commands.

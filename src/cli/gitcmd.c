@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * gitcmd.c - helpers of the git commands (see gitcmd.h).
  */

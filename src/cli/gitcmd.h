@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * gitcmd.h - what the git commands (pre-commit, pre-receive, audit,
  * install) share: opening the repository with messages and exit codes,

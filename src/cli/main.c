@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * main.c - the hook-run command line: a command table and a dispatcher.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * options.c - shared options, configuration discovery and the directory
  * walk (see options.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * options.h - what the reporting commands (check, fix, and later the git
  * ones) share: policy options, configuration discovery, output options, and

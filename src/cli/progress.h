@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * progress.h - one progress line on standard error for long work (audit
  * --history, --range, --repos), only when standard error is a terminal.

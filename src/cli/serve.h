@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * serve.h - what the daemon's supervisor (cmd_serve.c), its workers
  * (serve_worker.c) and the hooks' client (client.c) share.

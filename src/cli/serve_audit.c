@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * serve_audit.c - one JSON line per decision (see serve_audit.h). jansson
  * writes the object, so that names from the environment (a pusher, a ref)

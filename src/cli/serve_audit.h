@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * serve_audit.h - the JSON-lines audit log of pushes judged with a
  * [serve] configuration: one object per decision, written whole with one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * serve_worker.c - one worker process of `hook-run serve` (see serve.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * arena.h - a bump allocator: one per parsed file, freed in one go.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * check.c - the check driver: parse, run every rule family, apply the
  * policy's severities and the file's inline suppressions, sort.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * common.c - names for error codes and severities, and hr_escape() (see
  * common.h; the escaping itself is text.c's hr_buf_put_escaped()).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * diff.c - line-based unified diff (Myers' O(ND) algorithm, then hunks with
  * three lines of context), the format `git apply` and `patch` read.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * directive.c - parser directives (`# syntax=`, `# escape=`, `# check=`), and
  * which of them BuildKit honours.

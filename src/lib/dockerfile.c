@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dockerfile.c - the line loop of BuildKit's parser.Parse, with positions.
  *

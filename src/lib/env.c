@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * env.c - lookups in a hook's environment value (see env.h). A linear
  * scan: a hook's environment holds a few dozen variables, and each is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fix.c - apply the fixes a policy allows, and prove the result.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * heredoc.c - heredoc openers, exactly as BuildKit finds them (heredoc.h).
  *

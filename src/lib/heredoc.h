@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * heredoc.h - which words of a logical line open heredocs, as BuildKit's
  * heredocsFromLine/ParseHeredoc decide it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * instruction.c - one logical line to one instruction, as BuildKit's
  * newNodeFromLine does it: splitCommand (keyword, then leading --flags), then

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * jsonarray.c - a strict JSON validator and string decoder, just big enough
  * to tell whether BuildKit reads an argument as JSON form (see jsonarray.h).

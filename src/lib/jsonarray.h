@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * jsonarray.h - BuildKit's JSON form (`CMD ["a", "b"]`), decided exactly as
  * Go's encoding/json decides it.

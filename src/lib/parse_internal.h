@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * parse_internal.h - state shared by the parser's files (dockerfile.c runs
  * the line loop, instruction.c parses one logical line, directive.c reads the

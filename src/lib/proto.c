@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * proto.c - encoding and decoding the daemon's messages (see proto.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rules.c - one descriptor per rule: id, name, default severity, and the
  * documentation `hook-run explain`, the man page and SARIF rules print.

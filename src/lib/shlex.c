@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * shlex.c - BuildKit's shell word lexer, reduced to what heredoc detection
  * needs (see shlex.h).

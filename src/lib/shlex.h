@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * shlex.h - the part of BuildKit's shell lexer (frontend/dockerfile/shell)
  * that decides which words of a RUN/COPY/ADD line are heredocs.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * suppress.c - inline suppressions: `# check=` read exactly as BuildKit's
  * Dockerfile frontend reads it, then judged by hook-run's policy.

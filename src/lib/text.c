@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * text.c - Go-compatible UTF-8 decoding and white space (see text.h).
  */

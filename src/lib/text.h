@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * text.h - byte and rune helpers that behave exactly like the Go functions
  * BuildKit's parser calls, so that hook-run splits and trims the same bytes.

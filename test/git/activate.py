@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 # activate.py SOCKET HOOK_RUN CONFIG - what systemd's socket activation does,
 # for test/git/serve.sh: hold a listening socket, start `hook-run serve`
 # with it as fd 3 (LISTEN_FDS=1, LISTEN_PID), and restart the daemon

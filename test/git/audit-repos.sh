@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # audit-repos.sh - `hook-run audit --repos ROOT`, the fleet audit: every
 # repository under ROOT (bare and not), its default branch or every ref,
 # the server's policy, the same report whatever the number of jobs, every

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # audit.sh - `hook-run audit [REV]`, `hook-run --all`, `--worktree` and
 # `--history` on real repositories: what is read (the object store, not the
 # checkout), which configuration applies, and the exit codes.

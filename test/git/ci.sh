@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # ci.sh - CI mode: `hook-run audit --range BASE..HEAD` (and BASE...HEAD) on
 # real repositories, and the two CI files of contrib/ci/, whose hook-run
 # command lines are taken out of the YAML and run, with the variables GitHub

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # daemon-server-platforms.sh - test/git/server-platforms.sh with every pre-receive hook judged by
 # `hook-run serve` (lib-git.sh, HOOK_RUN_TEST_VIA_DAEMON): the same
 # expected transcripts and exit codes as in process.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # faults.sh - the pre-commit fix when things go wrong around it: hook-run
 # killed at random moments (SIGKILL, SIGTERM, SIGINT) in a loop on a large
 # index, a disk that fills up, a read-only object store or working

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # git-assumptions.sh - what hook-run relies on that git does not promise,
 # each as a test named after the git behaviour, checked with real git; and
 # hook-run's clear error if git ever behaves otherwise:

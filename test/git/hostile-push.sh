@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # hostile-push.sh - pushes nobody friendly makes, through real `git push`
 # into a bare repository with the hook `hook-run install --pre-receive`
 # writes: odd tree modes, odd names, deep and wide trees, huge blobs,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # hostile-repo.sh - repositories in states nobody should leave them in,
 # read by the client-side commands: indexes git writes rarely (version 4,
 # very long or very deep paths) or that are damaged, missing objects,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # init.sh - `hook-run init` on real repositories with old Dockerfiles: the
 # whole file it writes, that it never replaces a file without --force, the
 # baseline it records, that a suggested pattern does what it says, and that

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # install.sh - `hook-run install` / `uninstall`: where the scripts go
 # (core.hooksPath, linked worktrees, bare repositories), that a foreign
 # hook is refused or chained and never lost, and that the installed

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # test/git/lib-git.sh - what the git integration tests share, on top of
 # test/lib.sh: real repositories in the test's scratch directory, the
 # hooks installed by `hook-run install`, fixtures, and assertions on the

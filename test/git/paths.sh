@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # paths.sh - which files count, in every gate: the default exclusions
 # (names that are not Dockerfiles, vendored trees) and .gitattributes
 # (linguist-vendored, linguist-generated, hook-run), read from the snapshot

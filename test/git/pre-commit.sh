@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # pre-commit.sh - `hook-run pre-commit` through real `git commit` runs and
 # the hook `hook-run install` writes. After each commit: the commit's
 # content, the index, the working file and `git status` are checked

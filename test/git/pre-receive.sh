@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # pre-receive.sh - `hook-run pre-receive` through real `git push` runs into
 # bare repositories with the hook `hook-run install --pre-receive` writes.
 # After each push: the server's refs exactly, the `remote:` lines of the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # progress.sh - the progress line of long audits (--history, --range,
 # --repos): on standard error when it is a terminal (driven through
 # script(1) and a pty), erased at the end, and nothing at all when standard

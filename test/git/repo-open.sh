@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # repo-open.sh - opening the repository in every hook environment: GIT_DIR
 # (relative, absolute), GIT_WORK_TREE, GIT_INDEX_FILE, GIT_COMMON_DIR,
 # quarantined objects (GIT_QUARANTINE_PATH, GIT_OBJECT_DIRECTORY and

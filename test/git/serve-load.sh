@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # serve-load.sh - many concurrent pushes into many bare repositories that
 # share one alternate object store (as GitLab's pool repositories and forks
 # do), judged by one `hook-run serve`: every verdict right, a flooded

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # serve-valgrind.sh - a load run of `hook-run serve` (serve-load.sh, smaller)
 # with the supervisor and every worker under valgrind's memcheck: no invalid
 # read or write, no use of uninitialised memory, nothing definitely lost.

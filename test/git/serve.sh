@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # serve.sh - `hook-run serve` and its clients with real processes, sockets
 # and pushes: the socket's safety checks, daemon = auto|require, faults
 # (workers and the supervisor killed mid-push, stale sockets, another

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # server-budget.sh - the time budget of `hook-run pre-receive` ([pre-receive]
 # timeout, default 4 s; on-timeout deny or allow), through real pushes and
 # direct runs of the hook.

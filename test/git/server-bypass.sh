@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # server-bypass.sh - `git push -o hook-run.skip`: it bypasses the server
 # hook only when the server's policy says push-option-skip = on AND the
 # repository advertises push options (git passes them to hooks only then),

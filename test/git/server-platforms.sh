@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # server-platforms.sh - hook-run as each git server runs it, with the hook
 # scripts of contrib/server/ in each platform's hook layout, a real bare
 # repository and real `git push` runs. The platforms are stood in for by

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 # validate.py SCHEMA DOCUMENT - validate a JSON document against a JSON
 # schema (draft 4, as the SARIF 2.1.0 schema is), with format checks (uri,
 # uri-reference, date-time where the validator knows them). Prints every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tap_main.c - run the file's suite with TAP output on stdout.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_diff.c - the line diff (hr_diff_unified) on strings: the edge cases
  * (empty inputs, missing final newlines, CRLF), hunks and their context,

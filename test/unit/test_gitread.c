@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_gitread.c - the hand-written git readers on bytes: the index
  * (rawindex.c) in versions 2, 3 and 4, and tree objects (rawtree.c, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_lexers.c - unit tests of the parser's building blocks, each against
  * the Go code BuildKit runs:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_pack.c - the pack reader (packread.c) on packs built here in
  * memory: whole objects and OFS/REF delta chains read back; 64-bit

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_parser.c - unit tests of the Dockerfile parser (hr_dockerfile_parse),
  * on strings.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_policy.c - policy settings and path matching on strings: git's
  * wildmatch rules, the default Dockerfile patterns, excludes, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_proto.c - the daemon's wire protocol on strings: pkt-line headers,
  * messages cut at their flush, the handshake, requests and answers, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_rules.c - every rule, both fix modes, each "where appropriate"
  * exception and the suppressions, on strings.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test_suppress.c - inline suppressions, point by point as BuildKit reads
  * them (moby/buildkit frontend/dockerfile: parser/directives.go,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * unit.h - shared bits of the check(3) unit tests. Each test file defines
  * unit_suite(); tap_main.c runs it and prints TAP, one line per test, which

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # hook-run for GitHub Enterprise Server: a pre-receive hook script.
 #
 # Commit it (executable) to the repository that holds your pre-receive

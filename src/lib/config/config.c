@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * config.c - `.hook-run.ini` files, read with inih (see config.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cache.c - the verdict cache: blob ids judged clean, shared by every
  * process of a daemon (and by fleet audits), surviving restarts.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * capture.c - a hook's two output streams kept in order (see engine.h,
  * hr_capture).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * judge.c - judging the changes a git source hands out (see engine.h,
  * hr_judge): read each distinct blob once, check it with the repository's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * prereceive.c - the server-side gate, as the engine runs it (engine.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * serverenv.c - the server hook's surroundings (see engine_internal.h):
  * which platform runs it, who pushed, the push options, and the log line,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * config.c - reading one git configuration value the way git shows it to a
  * hook (see git.h, hr_repo_config_bool).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * context.c - the build context of a Dockerfile in a commit's tree or in the
  * index, for hr_check_ext() (see git.h, hr_repo_context_new).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * git_internal.h - what the files of src/lib/git/ share: the repository
  * handle, libgit2 error messages, and a small hash set of byte keys (object

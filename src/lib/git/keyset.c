@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * keyset.c - a set of byte strings with an int each (see git_internal.h):
  * the commits a walk has visited, the blobs a source has handed out and

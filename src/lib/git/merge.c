@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * merge.c - three-way merge of a fix into a working file (see git.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * object.c - reading objects: bounded blob reads, revisions, a file of a
  * tree, and the tree source (every matching file of a revision).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * packread.c - reading trees and commits straight from pack files, for the
  * history walk (see git_internal.h, hr_packs).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rawindex.c - the index file read directly, for the pre-commit check.
  *

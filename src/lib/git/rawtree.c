@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rawtree.c - tree objects read raw and iterated in place (see
  * git_internal.h). A tree is a sequence of `<mode in octal> <name>\0<id>`

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * repo.c - opening the repository in every hook environment (see git.h).
  *

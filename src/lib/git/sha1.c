@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sha1.c - SHA-1 (FIPS 180-4), for the one place hook-run needs a raw
  * hash: the checksum that ends an index file it writes (rawindex.c's

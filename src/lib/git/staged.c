@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * staged.c - the staged changes of a commit and writing fixes back into
  * the index (see git.h, "the staged changes").

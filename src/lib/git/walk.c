@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * walk.c - what a push (or a range, or a whole history) adds (see git.h,
  * hr_walk), and the parser of pre-receive's `<old> <new> <ref>` lines.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * context_fs.c - the build context of a Dockerfile on disk, for
  * hr_check_ext() (see context.h).

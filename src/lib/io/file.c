@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * file.c - bounded reads, reads that follow no symbolic link, atomic
  * replacement of files, and the cleanup of what hook-run creates when a

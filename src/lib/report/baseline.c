@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * baseline.c - finding identity, baselines and fingerprints (see
  * baseline.h).

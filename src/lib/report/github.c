@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * github.c - GitHub Actions workflow commands: each finding becomes an
  * annotation on the pull request and the run's summary page.

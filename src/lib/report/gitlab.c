@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * gitlab.c - GitLab Code Quality: the Code Climate issue array that
  * GitLab's merge request widget reads (artifacts:reports:codequality).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * json.c - the machine format, schema version 1 (documented in the README):
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * jsonutil.c - jansson helpers (see jsonutil.h).
  */

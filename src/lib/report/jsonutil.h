@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * jsonutil.h - small jansson helpers shared by the JSON-speaking reports.
  */

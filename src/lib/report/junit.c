@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * junit.c - JUnit XML, as CI systems (Jenkins, GitLab, Azure, ...) read
  * test reports: each checked file is one <testcase>.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * model_json.c - `hook-run parse` output (see model_json.h).
  */

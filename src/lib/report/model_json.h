@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * model_json.h - the Dockerfile model as JSON: the output of `hook-run parse`.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report.c - pick a reporter by format and forward to it (see report.h).
  */

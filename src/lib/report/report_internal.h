@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * report_internal.h - the reporter vtable: one implementation per format
  * (text.c, json.c, ...). report.c picks one by hr_format.

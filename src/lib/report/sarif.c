@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sarif.c - SARIF 2.1.0, as GitHub code scanning and SARIF viewers read it.
  *

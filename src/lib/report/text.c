@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * text.c - the human format: one line per finding, as compilers print them
  * (`path:line:col: severity: message [RuleId]`), an indented hint or fix

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * basefs.c - the base image table: which directories an image has, of which
  * type, mode and owner, on which images, and how we know.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * basefs.h - what hook-run knows about base images (basefs.c): one
  * reviewable data table of directories, their type, mode and owner, on

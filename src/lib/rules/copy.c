@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * copy.c - one COPY or ADD as BuildKit builds it, and what --link changes.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * copy.h - one COPY or ADD as BuildKit builds it (copy.c): what it copies,
  * where, as whom, and - for a linked copy - every path the empty layer

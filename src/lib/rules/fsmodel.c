@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fsmodel.c - the per-stage filesystem model (fsmodel.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fsmodel.h - a small model of one build stage's filesystem, as far as the
  * Dockerfile lets anyone know it. Internal to the rules.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * input.c - files the policy cannot judge: DockerfileParseError (BuildKit
  * would refuse the file) and UncheckableFile (binary content).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * link.c - the COPY/ADD --link rules: CopyLinkMissing, AddLinkMissing,
  * InvalidLinkValue, LinkChownByName, LinkThroughSymlink,

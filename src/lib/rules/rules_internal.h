@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rules_internal.h - what the rule families share with the check driver
  * (src/lib/check.c): a context to add findings to, and one entry point per

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * run.c - what a RUN instruction does to the stage's filesystem, as far as
  * its shell text can be read.

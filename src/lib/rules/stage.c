@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * stage.c - follow each build stage through its instructions (stage.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * stage.h - each build stage as hook-run follows it through its
  * instructions: the base (scratch, another stage, an image), WORKDIR, USER,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * syntax.c - the `# syntax=` rules: SyntaxDirectiveMissing,
  * SyntaxDirectiveMisplaced, SyntaxVersionTooOld, SyntaxFrontendUnknown.

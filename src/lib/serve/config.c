@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * config.c - the [serve] section (see serve.h): where the daemon listens,
  * how the hooks use it, and its limits. One value at a time, as the ini

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sock.c - the daemon's Unix socket, both ends (see serve.h).
  *
