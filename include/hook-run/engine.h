@@ -225,6 +225,7 @@ typedef struct hr_prereceive_request {
 	hr_format format;
 	bool color;
 	bool quiet;
+	const char *docs_url;          /* where the rules are documented (SARIF helpUri...); or NULL */
 	bool show_stats;               /* --stats: what the walk read, on errout */
 	hr_baseline *baseline;         /* --baseline, or NULL */
 	bool fixed_elapsed;            /* print `elapsed` instead of the measured time (tests) */

@@ -304,6 +304,7 @@ int hr_cmd_prereceive(int argc, char **argv)
 		.show_stats = show_stats,
 		.baseline = common.baseline,
 		.fixed_elapsed = ro.fixed_elapsed,
+		.docs_url = ro.docs_url,
 		.elapsed = ro.elapsed,
 		.used = hr_git_now() - started,
 		.out = stdout,

@@ -379,6 +379,8 @@ static void judge_push(hr_serve_worker *w, int conn, hr_proto_request *r, int di
 	if (w->config->audit_log)
 		decision_id(a.decision, sizeof(a.decision));
 	hr_env env = { .vars = r->env, .cwd = r->cwd };
+	/* the rules' documentation as the hook would name it in process */
+	const char *docs = hr_env_value(&env, "HOOK_RUN_DOCS_URL");
 	request_policy rp = { .w = w, .r = r, .cache = cache };
 	hr_prereceive_request req = {
 		.env = &env,
@@ -392,6 +394,7 @@ static void judge_push(hr_serve_worker *w, int conn, hr_proto_request *r, int di
 		.quiet = r->quiet,
 		.show_stats = r->stats,
 		.fixed_elapsed = r->fixed_elapsed,
+		.docs_url = docs && *docs ? docs : HR_DOCS_URL,
 		.elapsed = r->elapsed,
 		.used = r->used,
 		.cache = cache,

@@ -381,6 +381,14 @@ test_expect_success 'identical subtrees are skipped, not read' '
 	grep "stats: 1 commits, 6 trees read, 1 changes" err
 '
 
+test_expect_success 'SARIF from pre-receive links each rule to its documentation' '
+	setup &&
+	write_file Dockerfile "FROM alpine:3.20\nCOPY a /srv/\n" && git add . && commit_unchecked bad &&
+	unreferenced >in &&
+	(cd ../srv.git && test_expect_code 1 "$HOOK_RUN" pre-receive --format sarif <../c/in >../c/out.sarif) &&
+	grep "\"helpUri\": \"https://hook-run.example/README.md#copylinkmissing\"" out.sarif
+'
+
 # ---- the command on its own: bad input ----------------------------------
 
 zero=0000000000000000000000000000000000000000

@@ -247,6 +247,7 @@ int hr_engine_prereceive(hr_verdict *v, const hr_prereceive_request *req)
 		.policy = policy,
 		.fixed_elapsed = req->fixed_elapsed,
 		.elapsed = req->elapsed,
+		.docs_url = req->docs_url,
 		.fix_command = "hook-run fix",
 		.silent_no_match = true,
 		.max_shown = 20,
