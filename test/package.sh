@@ -60,10 +60,13 @@ if command -v lintian >/dev/null 2>&1; then
 fi
 if dpkg-deb -c "$deb" >"$work/contents" && grep -q ' ./usr/bin/hook-run$' "$work/contents" &&
    grep -q 'man1/hook-run.1.gz$' "$work/contents" && grep -q 'completions/hook-run$' "$work/contents" &&
-   grep -q 'examples/hook-run.ini.example$' "$work/contents"; then
-	ok "it holds the binary, the man page, the completion and the example config"
+   grep -q 'examples/hook-run.ini.example$' "$work/contents" &&
+   grep -q ' ./lib/systemd/system/hook-run.service$' "$work/contents" &&
+   grep -q ' ./lib/systemd/system/hook-run.socket$' "$work/contents"; then
+	ok "it holds the binary, the man page, the completion, the example config and the daemon's units"
 else
-	not_ok "it holds the binary, the man page, the completion and the example config" "$work/contents"
+	not_ok "it holds the binary, the man page, the completion, the example config and the daemon's units" \
+		"$work/contents"
 fi
 
 # 2. a clean Debian 12 root with git, and the package installed with apt
@@ -90,7 +93,8 @@ fi
 in_root() { chroot "$work/root" env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin LC_ALL=C.UTF-8 \
 	GIT_AUTHOR_NAME=A GIT_AUTHOR_EMAIL=a@example.com GIT_COMMITTER_NAME=C GIT_COMMITTER_EMAIL=c@example.com \
 	sh -c "$1"; }
-if in_root 'hook-run --version && hook-run version --format json' >"$work/version.log" 2>&1 &&
+if in_root 'hook-run --version && hook-run version --format json &&
+	grep "^ExecStart=/usr/bin/hook-run serve " /lib/systemd/system/hook-run.service' >"$work/version.log" 2>&1 &&
    grep -q '^hook-run ' "$work/version.log"; then
 	ok "hook-run --version runs from /usr/bin"
 else
