@@ -147,4 +147,18 @@ else
 	test_skip 'every source file and script carries an SPDX licence line' "not a git checkout"
 fi
 
+# the daemon's systemd units as systemd itself reads them (offline: no
+# running systemd needed); any warning counts
+if command -v systemd-analyze >/dev/null 2>&1; then
+	test_expect_success 'the systemd units pass systemd-analyze verify without a warning' '
+		sed "s|/usr/local/bin/hook-run|$HOOK_RUN|" "$TOP_SRCDIR/contrib/systemd/hook-run.service" >hook-run.service &&
+		cp "$TOP_SRCDIR/contrib/systemd/hook-run.socket" hook-run.socket &&
+		grep "^ExecStart=$HOOK_RUN serve " hook-run.service &&
+		systemd-analyze verify --man=no ./hook-run.socket ./hook-run.service 2>err &&
+		{ ! test -s err || { cat err; false; }; }
+	'
+else
+	test_skip 'the systemd units pass systemd-analyze verify without a warning' "no systemd-analyze"
+fi
+
 test_done
