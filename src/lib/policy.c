@@ -646,10 +646,27 @@ static bool pattern_matches(const char *pattern, const char *path)
 	return hr_wildmatch(pattern, path);
 }
 
+/* '/'s in s[0,n): one fewer than its components */
+static size_t count_slashes(const char *s, size_t n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += s[i] == '/';
+	return k;
+}
+
 /*
  * As in .gitignore, an exclude pattern that matches a directory leaves out
  * everything below it: try the pattern on the path and on each of its
  * leading directories ("vendor", "third_party", "/fixtures/").
+ *
+ * Linear in the path for the shapes patterns have (a bare name, a fixed
+ * number of components, or "**" + "/" + a fixed number): '*', '?' and '[...]'
+ * never match '/', so only directories with as many components as the
+ * pattern (or its tail) can match, and each is tried once on just those
+ * components. Trying every leading directory with a full match was cubic
+ * in the depth: a pushed tree 4000 levels deep with a Dockerfile on each
+ * level took minutes (found by the rawtree fuzz target).
  */
 static bool excluded_by(const char *pattern, const char *path)
 {
@@ -665,15 +682,50 @@ static bool excluded_by(const char *pattern, const char *path)
 	if (pattern_matches(pat, path))
 		return true;
 	memcpy(buf, path, len + 1);
+
+	const char *body = pat[0] == '/' ? pat + 1 : pat;
+	bool bare = pat[0] != '/' && !strchr(pat, '/');
+	bool simple = !strchr(body, '\\') && !strchr(body, '[');
+	const char *tail = NULL; /* "**" + "/" + tail, with no other "**" */
+	if (simple && !strncmp(body, "**/", 3) && !strstr(body + 3, "**"))
+		tail = body + 3;
+	else if (simple && strstr(body, "**"))
+		simple = false;
+	size_t want = simple && !bare ? count_slashes(tail ? tail : body, strlen(tail ? tail : body)) : 0;
+
+	size_t starts[64], nstarts = 0; /* where the last components begin, for tail */
+	size_t comp = 0;                 /* where the current component begins */
+	size_t depth = 0;                /* '/'s seen */
 	for (size_t i = 0; i < len; i++) {
 		if (buf[i] != '/')
 			continue;
+		bool m;
 		buf[i] = '\0';
-		/* a bare name matches the directory's own name, at any depth */
-		bool m = pattern_matches(pat, buf);
+		if (bare) {
+			/* a bare name matches the directory's own name, at any depth */
+			m = hr_wildmatch(pat, buf + comp);
+		} else if (!simple) {
+			m = pattern_matches(pat, buf);
+		} else if (!tail) {
+			/* a fixed number of components: only the directory that deep */
+			m = depth == want && hr_wildmatch(body, buf);
+		} else {
+			/* "**" + "/" + tail: the directory's last want+1 components */
+			if (nstarts < sizeof(starts) / sizeof(starts[0]))
+				starts[nstarts++] = comp;
+			else {
+				memmove(starts, starts + 1, (nstarts - 1) * sizeof(starts[0]));
+				starts[nstarts - 1] = comp;
+			}
+			m = want < nstarts && hr_wildmatch(tail, buf + starts[nstarts - 1 - want]);
+			if (want >= sizeof(starts) / sizeof(starts[0]))
+				m = pattern_matches(pat, buf); /* a tail too long for the window */
+		}
 		buf[i] = '/';
 		if (m)
 			return true;
+		comp = i + 1;
+		depth++;
 	}
 	return false;
 }

@@ -348,4 +348,20 @@ test_expect_success 'a 4000-level tree is walked to its Dockerfile' '
 	grep "/a/a/Dockerfile:2:1: error: .*\[CopyLinkMissing\]" lines
 '
 
+test_expect_success 'a 3000-level tree with a Dockerfile on every level: each judged, quickly' '
+	setup &&
+	{
+		printf "blob\nmark :1\ndata %d\n%s\n" "$(printf "$GOOD" | wc -c)" "$(printf "$GOOD")" &&
+		printf "commit refs/heads/stairs\ncommitter C <c@example.com> 0 +0000\ndata 7\nstairs\nfrom %s\n" "$base" &&
+		awk "BEGIN { d = \"\"; for (i = 0; i < 3000; i++) { d = d \"a/\"; printf \"M 100644 :1 %sDockerfile\\n\", d } }"
+	} | git fast-import --quiet &&
+	# before, each file tried the vendored patterns on each of its leading
+	# directories with a full match: cubic in the depth, minutes here
+	start=$(date +%s) &&
+	push_commit stairs 0 &&
+	end=$(date +%s) &&
+	echo "# 3000 levels with a Dockerfile each, pushed and checked in $((end - start)) s" &&
+	grep "3000 pushed files checked, 0 findings" lines
+'
+
 test_done

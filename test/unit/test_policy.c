@@ -4,6 +4,9 @@
  * wildmatch rules, the default Dockerfile patterns, excludes, and the
  * validation of every key's values.
  */
+#include <stdio.h>
+#include <string.h>
+
 #include "unit.h"
 #include "hook-run/policy.h"
 
@@ -137,6 +140,76 @@ START_TEST(attribute_table)
 }
 END_TEST
 
+/*
+ * excluded_by()'s linear shapes against the rule they shortcut: the
+ * pattern tried on the path and on every leading directory, bare names on
+ * the last component (gitignore). Patterns of every shape, paths of
+ * several depths, as `exclude` with paths = "**".
+ */
+static bool ref_matches(const char *pat, const char *path)
+{
+	if (*pat == '/')
+		return hr_wildmatch(pat + 1, path);
+	if (!strchr(pat, '/')) {
+		const char *base = strrchr(path, '/');
+		return hr_wildmatch(pat, base ? base + 1 : path);
+	}
+	return hr_wildmatch(pat, path);
+}
+
+static bool ref_excluded(const char *pattern, const char *path)
+{
+	char pat[256], buf[512];
+	snprintf(pat, sizeof(pat), "%s", pattern);
+	size_t n = strlen(pat);
+	while (n > 1 && pat[n - 1] == '/')
+		pat[--n] = '\0';
+	if (ref_matches(pat, path))
+		return true;
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (size_t i = 0; buf[i]; i++) {
+		if (buf[i] != '/')
+			continue;
+		buf[i] = '\0';
+		bool m = ref_matches(pat, buf);
+		buf[i] = '/';
+		if (m)
+			return true;
+	}
+	return false;
+}
+
+START_TEST(exclude_shapes_agree)
+{
+	static const char *const patterns[] = {
+		"vendor", "[Vv]endor", "v*", "/vendor", "vendor/", "a/b", "/a/b/", "a/*/c", "*/b",
+		"**/b", "**/a/b", "**/b/c/", "**/x*/y", "a/**", "a/**/c", "**/a/**", "a\\*b", "[ab]/c",
+		"**/Godeps/_workspace", "/**/b",
+	};
+	static const char *const paths[] = {
+		"Dockerfile", "vendor/Dockerfile", "x/vendor/Dockerfile", "x/Vendor/y/Dockerfile",
+		"a/b/Dockerfile", "x/a/b/Dockerfile", "a/x/c/Dockerfile", "a/x/c/d/e/Dockerfile",
+		"x/y/b/c/Dockerfile", "b/c/Dockerfile", "q/xz/y/Dockerfile", "a*b/Dockerfile",
+		"a/b/c/a/b/c/a/b/Dockerfile", "x/Godeps/_workspace/src/Dockerfile", "Godeps/Dockerfile",
+		"vendored/Dockerfile", "v/Dockerfile", "b/Dockerfile", "x/b/Dockerfile",
+	};
+	char err[256];
+	for (size_t i = 0; i < sizeof(patterns) / sizeof(patterns[0]); i++) {
+		hr_policy p;
+		ck_assert_int_eq(hr_policy_init(&p), 0);
+		ck_assert_int_eq(hr_policy_set(&p, "hook-run", "paths", "**", err, sizeof(err)), 0);
+		ck_assert_int_eq(hr_policy_set(&p, "hook-run", "exclude", patterns[i], err, sizeof(err)), 0);
+		for (size_t j = 0; j < sizeof(paths) / sizeof(paths[0]); j++) {
+			bool got = !hr_policy_path_candidate(&p, paths[j]);
+			bool want = ref_excluded(patterns[i], paths[j]);
+			ck_assert_msg(got == want, "exclude = %s, %s: %s, expected %s", patterns[i], paths[j],
+				got ? "excluded" : "kept", want ? "excluded" : "kept");
+		}
+		hr_policy_free(&p);
+	}
+}
+END_TEST
+
 START_TEST(default_lists_opt_back_in)
 {
 	hr_policy p;
@@ -240,6 +313,7 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, excludes);
 	tcase_add_loop_test(tc, attribute_table, 0, (int)(sizeof(attributed) / sizeof(attributed[0])));
 	tcase_add_test(tc, default_lists_opt_back_in);
+	tcase_add_test(tc, exclude_shapes_agree);
 	tcase_add_loop_test(tc, setting_table, 0, (int)(sizeof(settings) / sizeof(settings[0])));
 	tcase_add_test(tc, values_land);
 	suite_add_tcase(s, tc);
