@@ -41,7 +41,8 @@ if ! { ../configure -q && make -s -j"$jobs" V=0; } >build.log 2>&1; then
 fi
 status=0
 echo "run.sh: make check (a line per test script as it starts; the rest in _check/check.out)"
-{ make -s -j"$jobs" check V=0 2>&1; echo "$?" >check.rc; } | tee check.out |
+# (set -e would end the group at a failing make, before check.rc is written)
+{ rc=0; make -s -j"$jobs" check V=0 2>&1 || rc=$?; echo "$rc" >check.rc; } | tee check.out |
 	awk '/^(PASS|FAIL|XFAIL|XPASS|ERROR|SKIP): / { n = $2; if (!(n in seen)) { seen[n] = 1; printf "  [%d] %s\n", ++k, n; fflush() } }'
 status=$(cat check.rc)
 # a short run of every fuzz target on its corpus (one test each; clang and
