@@ -35,14 +35,13 @@ static void read_all(hr_packs *ps, const git_oid *ids, size_t n)
 	static const int types[] = { GIT_OBJECT_TREE, GIT_OBJECT_COMMIT };
 	for (size_t i = 0; i < n; i++)
 		for (size_t t = 0; t < 2; t++) {
-			unsigned char *data = NULL;
-			size_t len = 0;
-			int rc = hr_packs_read(ps, &ids[i], types[t], &data, &len);
+			hr_packobj *obj = NULL;
+			int rc = hr_packs_read(ps, &ids[i], types[t], 0, &obj);
 			FUZZ_ASSERT(rc == 0 || rc == HR_ENOTFOUND || rc == HR_EINVALID || rc == HR_ETOOBIG ||
 				rc == HR_ENOMEM, "an undocumented result");
-			FUZZ_ASSERT(rc == 0 ? data != NULL && len <= HR_PACK_OBJECT_MAX : data == NULL,
-				"data and result disagree");
-			free(data);
+			FUZZ_ASSERT(rc == 0 ? obj != NULL && hr_packobj_len(obj) <= HR_PACK_OBJECT_MAX : obj == NULL,
+				"object and result disagree");
+			hr_packobj_free(obj);
 		}
 }
 

@@ -2,7 +2,8 @@
 /*
  * test_pack.c - the pack reader (packread.c) on packs built here in
  * memory: whole objects and OFS/REF delta chains read back; 64-bit
- * offsets; and every way an .idx or a .pack can lie (a fanout that falls
+ * offsets; the object cache (a table that grows, eviction, references
+ * held past eviction); and every way an .idx or a .pack can lie (a fanout that falls
  * or overshoots, tables cut short, sizes no data can hold, deltas with bad
  * opcodes or sizes, chains that loop or run too deep, zlib streams cut at
  * every length). Each must end in an error or a fallback, quickly and
@@ -58,10 +59,12 @@ typedef struct entry {
 	bool raw_size;         /* write `declared` even when 0 */
 } entry;
 
+#define MAX_ENTRIES 2048
+
 typedef struct built {
 	bytes pack, idx;
-	git_oid ids[16];
-	uint64_t offs[16];
+	git_oid ids[MAX_ENTRIES];
+	uint64_t offs[MAX_ENTRIES];
 } built;
 
 static void put_header(bytes *b, int type, uint64_t size)
@@ -127,7 +130,8 @@ static void build(built *out, const entry *e, int n, bool big)
 	unsigned char sum[20] = { 0 };
 	put(&out->pack, sum, 20);
 
-	int order[16];
+	static int order[MAX_ENTRIES];
+	ck_assert_int_le(n, MAX_ENTRIES);
 	for (int i = 0; i < n; i++)
 		order[i] = i;
 	/* a tiny insertion sort by id (qsort_r is not C11) */
@@ -170,16 +174,16 @@ static void built_free(built *b)
 static int read_obj(const built *b, int i, int want, const entry *e)
 {
 	hr_packs *ps;
-	unsigned char *data = NULL;
-	size_t len = 0;
+	hr_packobj *obj = NULL;
 	ck_assert_int_eq(hr_packs_new(&ps), 0);
 	ck_assert_int_eq(hr_packs_add_mem(ps, b->idx.p, b->idx.len, b->pack.p, b->pack.len), 0);
-	int rc = hr_packs_read(ps, &b->ids[i], want, &data, &len);
+	int rc = hr_packs_read(ps, &b->ids[i], want, 0, &obj);
+	ck_assert(rc == 0 ? obj != NULL : obj == NULL);
 	if (rc == 0 && e) {
-		ck_assert_uint_eq(len, e[i].final_len);
-		ck_assert(memcmp(data, e[i].final, len) == 0);
+		ck_assert_uint_eq(hr_packobj_len(obj), e[i].final_len);
+		ck_assert(memcmp(hr_packobj_data(obj), e[i].final, e[i].final_len) == 0);
 	}
-	free(data);
+	hr_packobj_free(obj);
 	hr_packs_free(ps);
 	return rc;
 }
@@ -255,12 +259,11 @@ START_TEST(pack_reads_objects_and_deltas)
 	build(&b, e, 4, false);
 	hr_packs *ps;
 	git_oid none;
-	unsigned char *data;
-	size_t len;
+	hr_packobj *obj;
 	memset(&none, 0x5a, sizeof(none));
 	ck_assert_int_eq(hr_packs_new(&ps), 0);
 	ck_assert_int_eq(hr_packs_add_mem(ps, b.idx.p, b.idx.len, b.pack.p, b.pack.len), 0);
-	ck_assert_int_eq(hr_packs_read(ps, &none, GIT_OBJECT_TREE, &data, &len), HR_ENOTFOUND);
+	ck_assert_int_eq(hr_packs_read(ps, &none, GIT_OBJECT_TREE, 0, &obj), HR_ENOTFOUND);
 	hr_packs_free(ps);
 	built_free(&b);
 }
@@ -471,18 +474,103 @@ START_TEST(pack_truncated_everywhere)
 		ck_assert_int_eq(hr_packs_new(&ps), 0);
 		if (hr_packs_add_mem(ps, b.idx.p, b.idx.len, cut, len) == 0) {
 			for (int i = 0; i < 4; i++) {
-				unsigned char *data = NULL;
-				size_t dlen;
-				int rc = hr_packs_read(ps, &b.ids[i], i == 3 ? GIT_OBJECT_COMMIT : GIT_OBJECT_TREE, &data, &dlen);
+				hr_packobj *obj = NULL;
+				int rc = hr_packs_read(ps, &b.ids[i], i == 3 ? GIT_OBJECT_COMMIT : GIT_OBJECT_TREE, 0, &obj);
 				ck_assert(rc == 0 || rc == HR_ENOTFOUND || rc == HR_ETOOBIG);
 				if (rc == 0) /* only whole objects, and their bytes are right */
-					ck_assert(dlen == e[i].final_len && !memcmp(data, e[i].final, dlen));
-				free(data);
+					ck_assert(hr_packobj_len(obj) == e[i].final_len &&
+						  !memcmp(hr_packobj_data(obj), e[i].final, e[i].final_len));
+				hr_packobj_free(obj);
 			}
 		}
 		hr_packs_free(ps);
 		free(cut);
 	}
+	built_free(&b);
+}
+END_TEST
+
+/* ---- the cache -------------------------------------------------------- */
+
+#define CHAIN 1200
+
+static unsigned char chain_trees[CHAIN][38], chain_deltas[CHAIN][64];
+
+/*
+ * CHAIN versions of a tree: version 0 whole, version i a delta against
+ * version i - 1, so reading the last resolves (and caches) all of them:
+ * more objects than the cache's first table holds.
+ */
+static void chain_objects(entry *e)
+{
+	for (int i = 0; i < CHAIN; i++) {
+		make_tree(chain_trees[i], 0);
+		chain_trees[i][18] = (unsigned char)(i >> 8);
+		chain_trees[i][19] = (unsigned char)i;
+		size_t dl = i ? make_delta(chain_deltas[i], chain_trees[i], 38, 38) : 0;
+		e[i] = (entry){ i ? OFS : TREE, i ? chain_deltas[i] : chain_trees[i], i ? dl : 38, i - 1,
+			TREE, chain_trees[i], 38, 0, false };
+	}
+}
+
+static void expect_version(hr_packs *ps, const built *b, int i, unsigned flags)
+{
+	hr_packobj *obj = NULL;
+	ck_assert_int_eq(hr_packs_read(ps, &b->ids[i], GIT_OBJECT_TREE, flags, &obj), 0);
+	ck_assert_uint_eq(hr_packobj_len(obj), 38);
+	ck_assert(memcmp(hr_packobj_data(obj), chain_trees[i], 38) == 0);
+	ck_assert_int_eq(hr_packobj_data(obj)[38], 0);
+	hr_packobj_free(obj);
+}
+
+/* Every read gives the right bytes, whatever the cache holds or evicts. */
+START_TEST(cache_reads_agree_under_any_limit)
+{
+	static entry e[CHAIN];
+	static built b;
+	static const size_t limits[] = { (size_t)64 << 20, 40 * 100, 200, 0 };
+	chain_objects(e);
+	build(&b, e, CHAIN, false);
+	for (size_t l = 0; l < sizeof(limits) / sizeof(limits[0]); l++) {
+		hr_packs *ps;
+		ck_assert_int_eq(hr_packs_new(&ps), 0);
+		ck_assert_int_eq(hr_packs_add_mem(ps, b.idx.p, b.idx.len, b.pack.p, b.pack.len), 0);
+		hr_packs_set_cache_limit(ps, limits[l]);
+		/* the newest first (the whole chain), then oldest first, then scattered */
+		expect_version(ps, &b, CHAIN - 1, 0);
+		for (int i = 0; i < CHAIN; i += 7)
+			expect_version(ps, &b, i, i % 2 ? HR_PACKS_ONCE : 0);
+		unsigned x = 12345;
+		for (int k = 0; k < 3000; k++) {
+			x = x * 1103515245u + 12345u;
+			expect_version(ps, &b, (int)(x >> 8) % CHAIN, 0);
+		}
+		/* a smaller limit evicts at once */
+		hr_packs_set_cache_limit(ps, limits[l] / 2);
+		expect_version(ps, &b, CHAIN / 2, 0);
+		hr_packs_free(ps);
+	}
+	built_free(&b);
+}
+END_TEST
+
+/* An object a reader holds stays whole when the cache lets it go, or is freed. */
+START_TEST(cache_reference_outlives_eviction)
+{
+	static entry e[CHAIN];
+	static built b;
+	hr_packs *ps;
+	hr_packobj *held = NULL;
+	chain_objects(e);
+	build(&b, e, CHAIN, false);
+	ck_assert_int_eq(hr_packs_new(&ps), 0);
+	ck_assert_int_eq(hr_packs_add_mem(ps, b.idx.p, b.idx.len, b.pack.p, b.pack.len), 0);
+	ck_assert_int_eq(hr_packs_read(ps, &b.ids[10], GIT_OBJECT_TREE, 0, &held), 0);
+	hr_packs_set_cache_limit(ps, 0);
+	expect_version(ps, &b, CHAIN - 1, 0);
+	hr_packs_free(ps);
+	ck_assert(memcmp(hr_packobj_data(held), chain_trees[10], 38) == 0);
+	hr_packobj_free(held);
 	built_free(&b);
 }
 END_TEST
@@ -500,6 +588,8 @@ Suite *unit_suite(void)
 	tcase_add_loop_test(tc, delta_refused, 0, (int)(sizeof(bad_deltas) / sizeof(bad_deltas[0])));
 	tcase_add_test(tc, delta_loops_stop);
 	tcase_add_test(tc, pack_truncated_everywhere);
+	tcase_add_test(tc, cache_reads_agree_under_any_limit);
+	tcase_add_test(tc, cache_reference_outlives_eviction);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -163,7 +163,7 @@ static inline bool hr_mode_is_file(git_filemode_t mode)
  */
 typedef struct hr_rawtree {
 	git_odb_object *obj;       /* read by libgit2, or */
-	unsigned char *owned;      /* read by the pack reader (malloc'd) */
+	struct hr_packobj *packobj; /* read by the pack reader (a reference) */
 	const unsigned char *data; /* NULL: no tree */
 	size_t len;
 } hr_rawtree;
@@ -177,14 +177,25 @@ typedef struct hr_rawentry {
 
 /*
  * A repository's pack files, read directly for the history walk
- * (packread.c): `*out` gets a malloc'd copy of object `id` when it is in a
- * pack and has type `want_type` (GIT_OBJECT_TREE or GIT_OBJECT_COMMIT).
- * HR_ENOTFOUND means "ask libgit2" (a loose object, an unusual pack, an
- * unexpected byte); HR_EINVALID a different type; HR_ETOOBIG an object
- * or a delta chain over the reader's limits (an error, never retried).
+ * (packread.c). hr_packs_read() gives `*out`, a reference to object `id`
+ * when it is in a pack and has type `want_type` (GIT_OBJECT_TREE or
+ * GIT_OBJECT_COMMIT): its bytes are shared with the reader's cache, to be
+ * read only, and stay valid until hr_packobj_free() (also after
+ * hr_packs_free()). HR_ENOTFOUND means "ask libgit2" (a loose object, an
+ * unusual pack, an unexpected byte); HR_EINVALID a different type;
+ * HR_ETOOBIG an object or a delta chain over the reader's limits (an
+ * error, never retried).
  */
 typedef struct hr_packs hr_packs;
+typedef struct hr_packobj hr_packobj;
 int hr_packs_open(hr_packs **out, hr_repo *repo);
+
+/*
+ * hr_packs_read() flags. HR_PACKS_ONCE: the caller will not ask for this
+ * object again, nor for an older version of it (a commit; a tree of one
+ * snapshot): it is not cached, the delta bases it was built from are.
+ */
+enum { HR_PACKS_ONCE = 1 };
 
 /* The largest tree or commit the pack reader inflates (HR_ETOOBIG above). */
 #define HR_PACK_OBJECT_MAX ((size_t)256 * 1024 * 1024)
@@ -199,14 +210,25 @@ int hr_packs_new(hr_packs **out);
  */
 int hr_packs_add_mem(hr_packs *packs, const unsigned char *idx, size_t idxlen,
 	const unsigned char *pack, size_t packlen);
-int hr_packs_read(hr_packs *packs, const git_oid *id, int want_type, unsigned char **out, size_t *len);
+int hr_packs_read(hr_packs *packs, const git_oid *id, int want_type, unsigned flags, hr_packobj **out);
 void hr_packs_free(hr_packs *packs);
+
+/* The most the cache may hold, in bytes (objects and their bookkeeping). */
+void hr_packs_set_cache_limit(hr_packs *packs, size_t bytes);
+
+/* An object's bytes (NUL-terminated after len), its length; dropping a reference. */
+const unsigned char *hr_packobj_data(const hr_packobj *obj);
+size_t hr_packobj_len(const hr_packobj *obj);
+void hr_packobj_free(hr_packobj *obj);
 
 /*
  * Read tree `id` (through `packs` when given, else or failing that through
  * libgit2); HR_ENOTFOUND, or HR_EINVALID when the object is not a tree.
  */
 int hr_rawtree_read(hr_rawtree *out, git_odb *odb, hr_packs *packs, const git_oid *id);
+
+/* The same for a tree read once (HR_PACKS_ONCE): one snapshot's, as --all reads them. */
+int hr_rawtree_read_once(hr_rawtree *out, git_odb *odb, hr_packs *packs, const git_oid *id);
 void hr_rawtree_free(hr_rawtree *t);
 
 /*

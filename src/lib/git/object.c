@@ -312,7 +312,8 @@ static int walk_files(hr_repo *r, git_odb *odb, hr_packs *packs, const git_oid *
 			path->len > 200 ? "..." : "", HR_MAX_TREE_DEPTH);
 		return HR_EINVALID;
 	}
-	if ((rc = hr_rawtree_read(&tree, odb, packs, id)) < 0)
+	/* one snapshot: no tree is asked for twice (the delta bases are kept) */
+	if ((rc = hr_rawtree_read_once(&tree, odb, packs, id)) < 0)
 		return hr_git_error(rc, err, errlen, "cannot read tree '%s'", path->len ? path->ptr : "/");
 	while (!attrs_here && (more = hr_rawtree_next(&tree, &pos, &e)) > 0 && e.name[0] <= '.')
 		attrs_here = e.namelen == 14 && !memcmp(e.name, ".gitattributes", 14) &&

@@ -10,7 +10,10 @@
  * history every few hundred commits the chains are inflated again from
  * their full base: 3.5 inflations per object read, against git's ~1.2.
  * This reader keeps a least-recently-used cache of resolved objects keyed
- * by (pack, offset), 64 MB, and reuses one zlib stream.
+ * by (pack, offset), and reuses one zlib stream. The cache hands out the
+ * object itself, shared by reference (hr_packobj), not a copy; its table
+ * grows with it; what a caller reads once (commits, the trees of one
+ * snapshot) is not cached, only the delta bases it was built from.
  *
  * What it does: finds the packs of the repository's object directories
  * (the repository's own, the alternates hr_repo_open() added from the
@@ -54,7 +57,6 @@
 
 #define CACHE_LIMIT ((size_t)64 * 1024 * 1024)
 #define CACHE_ENTRY_MAX ((size_t)1024 * 1024)
-#define BUCKETS 16384
 #define MAX_CHAIN 4095
 #define MAX_PACKS 256
 #define MAX_DIRS 32
@@ -76,15 +78,25 @@ typedef struct pack {
 	bool mapped;               /* ours to munmap() (not hr_packs_add_mem) */
 } pack;
 
-typedef struct centry {
-	uint32_t pack;
-	uint64_t off;
+/*
+ * An object read from a pack (hr_packs_read). Readers and the cache share
+ * it: the cache holds one reference while the object is cached, each
+ * reader one, and the last to let go frees it. The bytes follow it in the
+ * same allocation.
+ */
+struct hr_packobj {
+	size_t refs;
+	size_t len;                       /* bytes of data, a NUL after them */
 	int type;
-	unsigned char *data;
-	size_t len;
-	struct centry *prev, *next; /* LRU list, most recent first */
-	struct centry *hnext;       /* bucket chain */
-} centry;
+	size_t slot;                      /* its slot in the table, while cached */
+	struct hr_packobj *newer, *older; /* the LRU list, while cached */
+	unsigned char data[];
+};
+
+typedef struct cslot {
+	uint64_t key;                     /* cache_key(): offset and pack number */
+	hr_packobj *obj;                  /* NULL: a free slot */
+} cslot;
 
 struct hr_packs {
 	pack packs[MAX_PACKS];
@@ -92,9 +104,11 @@ struct hr_packs {
 	size_t last;               /* the pack of the last hit, tried first */
 	z_stream z;
 	bool zready;
-	centry *buckets[BUCKETS];
-	centry *head, *tail;
-	size_t mem;
+	cslot *slots;              /* the cache's table: a power of two, at most half full */
+	size_t cap, count;
+	unsigned shift;            /* 64 - log2(cap): slot_of() takes the hash's top bits */
+	hr_packobj *newest, *oldest;
+	size_t mem, limit;         /* bytes cached (objects and their headers), the most allowed */
 	bool verify;
 };
 
@@ -143,7 +157,8 @@ static bool pack_init(pack *p, const unsigned char *idx, size_t idxlen, const un
 	size_t need = 8 + 1024 + (size_t)n * (20 + 4 + 4) + 40;
 	if (idxlen < need || (idxlen - need) % 8 != 0)
 		return false;
-	if (!data || len < 12 + 20 || memcmp(data, "PACK", 4) != 0 ||
+	/* below 2^56 bytes: an offset fits a cache key beside the pack number */
+	if (!data || len < 12 + 20 || (uint64_t)len >> 56 || memcmp(data, "PACK", 4) != 0 ||
 	    (hr_be32(data + 4) != 2 && hr_be32(data + 4) != 3) || hr_be32(data + 8) != n)
 		return false;
 	p->idx = idx;
@@ -255,6 +270,7 @@ int hr_packs_new(hr_packs **out)
 		return HR_ENOMEM;
 	}
 	ps->zready = true;
+	ps->limit = CACHE_LIMIT;
 	*out = ps;
 	return 0;
 }
@@ -281,28 +297,15 @@ int hr_packs_open(hr_packs **out, hr_repo *r)
 	return 0;
 }
 
-static void cache_unlink(hr_packs *ps, centry *e)
-{
-	if (e->prev)
-		e->prev->next = e->next;
-	else
-		ps->head = e->next;
-	if (e->next)
-		e->next->prev = e->prev;
-	else
-		ps->tail = e->prev;
-	e->prev = e->next = NULL;
-}
+static void cache_drop(hr_packs *ps, hr_packobj *o);
 
 void hr_packs_free(hr_packs *ps)
 {
 	if (!ps)
 		return;
-	for (centry *e = ps->head, *next; e; e = next) {
-		next = e->next;
-		free(e->data);
-		free(e);
-	}
+	while (ps->oldest)
+		cache_drop(ps, ps->oldest);
+	free(ps->slots);
 	for (size_t i = 0; i < ps->npacks; i++) {
 		if (!ps->packs[i].mapped)
 			continue;
@@ -316,74 +319,181 @@ void hr_packs_free(hr_packs *ps)
 
 /* ---- the cache ------------------------------------------------------- */
 
-static size_t bucket(uint32_t packno, uint64_t off)
+/*
+ * Resolved objects by (pack, offset), least recently used first out. The
+ * table is open addressing with linear probing, the key beside the
+ * pointer in the slot so that a probe reads only the table; it doubles to
+ * stay at most half full, so probes stay short however many objects the
+ * memory limit admits. An object records its slot and its place in the
+ * LRU list, so neither eviction nor a hit searches for it. The cached
+ * object is the one the reader got: a hit takes a reference, never a copy.
+ */
+
+static uint64_t cache_key(uint32_t packno, uint64_t off)
 {
-	return (size_t)((off * 0x9e3779b97f4a7c15ull) >> 40 ^ packno) % BUCKETS;
+	/* pack_init(): a pack is below 2^56 bytes; MAX_PACKS fits in 8 bits */
+	return off << 8 | packno;
 }
 
-static centry *cache_get(hr_packs *ps, uint32_t packno, uint64_t off)
+static size_t slot_of(const hr_packs *ps, uint64_t key)
 {
-	for (centry *e = ps->buckets[bucket(packno, off)]; e; e = e->hnext)
-		if (e->pack == packno && e->off == off) {
-			if (e != ps->head) {
-				cache_unlink(ps, e);
-				e->next = ps->head;
-				if (ps->head)
-					ps->head->prev = e;
-				ps->head = e;
-				if (!ps->tail)
-					ps->tail = e;
+	return (size_t)((key * 0x9e3779b97f4a7c15ull) >> ps->shift);
+}
+
+static void lru_unlink(hr_packs *ps, hr_packobj *o)
+{
+	if (o->newer)
+		o->newer->older = o->older;
+	else
+		ps->newest = o->older;
+	if (o->older)
+		o->older->newer = o->newer;
+	else
+		ps->oldest = o->newer;
+	o->newer = o->older = NULL;
+}
+
+static void lru_push(hr_packs *ps, hr_packobj *o)
+{
+	o->newer = NULL;
+	o->older = ps->newest;
+	if (ps->newest)
+		ps->newest->newer = o;
+	else
+		ps->oldest = o;
+	ps->newest = o;
+}
+
+static hr_packobj *cache_get(hr_packs *ps, uint64_t key)
+{
+	if (!ps->count)
+		return NULL;
+	size_t mask = ps->cap - 1;
+	for (size_t i = slot_of(ps, key);; i = (i + 1) & mask) {
+		const cslot *s = &ps->slots[i];
+		if (!s->obj)
+			return NULL;
+		if (s->key == key) {
+			if (s->obj != ps->newest) {
+				lru_unlink(ps, s->obj);
+				lru_push(ps, s->obj);
 			}
-			return e;
+			return s->obj;
 		}
-	return NULL;
-}
-
-static void cache_evict(hr_packs *ps)
-{
-	while (ps->mem > CACHE_LIMIT && ps->tail) {
-		centry *e = ps->tail;
-		centry **pp = &ps->buckets[bucket(e->pack, e->off)];
-		while (*pp != e)
-			pp = &(*pp)->hnext;
-		*pp = e->hnext;
-		cache_unlink(ps, e);
-		ps->mem -= e->len + sizeof(*e);
-		free(e->data);
-		free(e);
 	}
 }
 
-/* Keep a copy of an object read at (packno, off); failure only loses speed. */
-static void cache_put(hr_packs *ps, uint32_t packno, uint64_t off, int type,
-	const unsigned char *data, size_t len)
+/* Place an object whose key is not in the table (there is a free slot). */
+static void slot_place(hr_packs *ps, uint64_t key, hr_packobj *o)
 {
-	if (len > CACHE_ENTRY_MAX || cache_get(ps, packno, off))
-		return;
-	centry *e = malloc(sizeof(*e));
-	if (!e)
-		return;
-	if (!(e->data = malloc(len ? len : 1))) {
-		free(e);
-		return;
+	size_t mask = ps->cap - 1, i = slot_of(ps, key);
+	while (ps->slots[i].obj)
+		i = (i + 1) & mask;
+	ps->slots[i].key = key;
+	ps->slots[i].obj = o;
+	o->slot = i;
+}
+
+/* Double the table (the first: 1024 slots); false when memory is short. */
+static bool cache_grow(hr_packs *ps)
+{
+	size_t cap = ps->cap ? ps->cap * 2 : 1024;
+	cslot *old = ps->slots, *slots = calloc(cap, sizeof(*slots));
+	size_t oldcap = ps->cap;
+	if (!slots)
+		return false;
+	ps->slots = slots;
+	ps->cap = cap;
+	ps->shift = 64;
+	for (size_t c = cap; c > 1; c >>= 1)
+		ps->shift--;
+	for (size_t i = 0; i < oldcap; i++)
+		if (old[i].obj)
+			slot_place(ps, old[i].key, old[i].obj);
+	free(old);
+	return true;
+}
+
+/*
+ * Take an object out of the cache. Its slot is refilled from the rest of
+ * its probe run (backward shift, no tombstones): an entry further on
+ * moves into the hole when the hole lies between its home slot and it.
+ */
+static void cache_drop(hr_packs *ps, hr_packobj *o)
+{
+	size_t mask = ps->cap - 1, hole = o->slot;
+	for (size_t j = (hole + 1) & mask; ps->slots[j].obj; j = (j + 1) & mask) {
+		size_t home = slot_of(ps, ps->slots[j].key);
+		if (((j - home) & mask) >= ((j - hole) & mask)) {
+			ps->slots[hole] = ps->slots[j];
+			ps->slots[hole].obj->slot = hole;
+			hole = j;
+		}
 	}
-	memcpy(e->data, data, len);
-	e->len = len;
-	e->pack = packno;
-	e->off = off;
-	e->type = type;
-	size_t b = bucket(packno, off);
-	e->hnext = ps->buckets[b];
-	ps->buckets[b] = e;
-	e->prev = NULL;
-	e->next = ps->head;
-	if (ps->head)
-		ps->head->prev = e;
-	ps->head = e;
-	if (!ps->tail)
-		ps->tail = e;
-	ps->mem += len + sizeof(*e);
-	cache_evict(ps);
+	ps->slots[hole].obj = NULL;
+	lru_unlink(ps, o);
+	ps->count--;
+	ps->mem -= sizeof(*o) + o->len;
+	hr_packobj_free(o);
+}
+
+/*
+ * Keep object `o` read at `key`, which the caller found absent (a read
+ * looks every object of its delta chain up before it builds any, and a
+ * chain never holds an offset twice: it would be a loop, which fails).
+ * The cache takes its own reference; failure only loses speed.
+ */
+static void cache_put(hr_packs *ps, uint64_t key, hr_packobj *o)
+{
+	if (o->len > CACHE_ENTRY_MAX || sizeof(*o) + o->len > ps->limit)
+		return;
+	if ((ps->count + 1) * 2 > ps->cap && !cache_grow(ps))
+		return;
+	slot_place(ps, key, o);
+	o->refs++;
+	lru_push(ps, o);
+	ps->count++;
+	ps->mem += sizeof(*o) + o->len;
+	while (ps->mem > ps->limit)
+		cache_drop(ps, ps->oldest);
+}
+
+void hr_packs_set_cache_limit(hr_packs *ps, size_t bytes)
+{
+	ps->limit = bytes;
+	while (ps->mem > ps->limit)
+		cache_drop(ps, ps->oldest);
+}
+
+/* ---- objects --------------------------------------------------------- */
+
+static hr_packobj *obj_new(int type, size_t len)
+{
+	hr_packobj *o;
+	if (len > HR_PACK_OBJECT_MAX || !(o = malloc(sizeof(*o) + len + 1)))
+		return NULL;
+	memset(o, 0, sizeof(*o));
+	o->refs = 1;
+	o->type = type;
+	o->len = len;
+	o->data[len] = '\0';
+	return o;
+}
+
+const unsigned char *hr_packobj_data(const hr_packobj *o)
+{
+	return o->data;
+}
+
+size_t hr_packobj_len(const hr_packobj *o)
+{
+	return o->len;
+}
+
+void hr_packobj_free(hr_packobj *o)
+{
+	if (o && --o->refs == 0)
+		free(o);
 }
 
 /* ---- reading --------------------------------------------------------- */
@@ -441,26 +551,17 @@ static bool size_ok(const pack *p, uint64_t pos, size_t size, size_t *budget, bo
 	return true;
 }
 
-/* Inflate exactly `size` bytes starting at p->data + pos into a new buffer. */
-static unsigned char *inflate_at(hr_packs *ps, const pack *p, uint64_t pos, size_t size)
+/* Inflate exactly `size` bytes starting at p->data + pos into buf. */
+static bool inflate_into(hr_packs *ps, const pack *p, uint64_t pos, unsigned char *buf, size_t size)
 {
-	unsigned char *buf;
-	if (pos >= p->len || size > HR_PACK_OBJECT_MAX || !(buf = malloc(size + 1)))
-		return NULL;
-	if (inflateReset(&ps->z) != Z_OK)
-		goto fail;
+	if (pos >= p->len || inflateReset(&ps->z) != Z_OK)
+		return false;
 	ps->z.next_in = (Bytef *)(p->data + pos);
 	ps->z.avail_in = (uInt)((p->len - pos) > 0x7fffffff ? 0x7fffffff : p->len - pos);
 	ps->z.next_out = buf;
 	ps->z.avail_out = (uInt)size;
 	int zr = inflate(&ps->z, Z_FINISH);
-	if (zr != Z_STREAM_END || ps->z.total_out != size)
-		goto fail;
-	buf[size] = '\0';
-	return buf;
-fail:
-	free(buf);
-	return NULL;
+	return zr == Z_STREAM_END && ps->z.total_out == size;
 }
 
 static bool delta_size(const unsigned char **pp, const unsigned char *end, size_t *out)
@@ -485,11 +586,13 @@ static bool delta_size(const unsigned char **pp, const unsigned char *end, size_
  * checked against the ceiling and the read's budget before the result is
  * allocated, and every operation must stay inside both buffers.
  */
-static unsigned char *apply_delta(const unsigned char *base, size_t base_len,
-	const unsigned char *delta, size_t delta_len, size_t *out_len, size_t *budget, bool *toobig)
+static hr_packobj *apply_delta(const hr_packobj *base_obj, const unsigned char *delta, size_t delta_len,
+	size_t *budget, bool *toobig)
 {
 	const unsigned char *p = delta, *end = delta + delta_len;
-	size_t src, dst, w = 0;
+	const unsigned char *base = base_obj->data;
+	size_t base_len = base_obj->len, src, dst, w = 0;
+	hr_packobj *res;
 	unsigned char *out;
 
 	if (!delta_size(&p, end, &src) || !delta_size(&p, end, &dst) || src != base_len)
@@ -499,8 +602,9 @@ static unsigned char *apply_delta(const unsigned char *base, size_t base_len,
 		return NULL;
 	}
 	*budget -= dst;
-	if (!(out = malloc(dst + 1)))
+	if (!(res = obj_new(base_obj->type, dst)))
 		return NULL;
+	out = res->data;
 	while (p < end) {
 		unsigned char c = *p++;
 		if (c & 0x80) {
@@ -535,11 +639,9 @@ static unsigned char *apply_delta(const unsigned char *base, size_t base_len,
 	}
 	if (w != dst)
 		goto fail;
-	out[dst] = '\0';
-	*out_len = dst;
-	return out;
+	return res;
 fail:
-	free(out);
+	hr_packobj_free(res);
 	return NULL;
 }
 
@@ -551,34 +653,29 @@ typedef struct chainlink {
 
 /*
  * Read the object at (packno, off), resolving deltas; NULL on any trouble,
- * with *toobig set when a size limit was the trouble.
+ * with *toobig set when a size limit was the trouble. The delta bases
+ * built on the way are cached (an older version of a tree is likely a
+ * delta against the one just built); the object itself only when `keep`.
  */
-static unsigned char *read_at(hr_packs *ps, uint32_t packno, uint64_t off, int *type, size_t *len,
-	bool *toobig)
+static hr_packobj *read_at(hr_packs *ps, uint32_t packno, uint64_t off, bool keep, bool *toobig)
 {
 	const pack *p = &ps->packs[packno];
 	chainlink *chain = NULL;
 	size_t nchain = 0, cap = 0, budget = READ_BUDGET;
-	unsigned char *cur = NULL;
-	size_t curlen = 0;
-	int curtype = 0;
+	hr_packobj *cur = NULL;
 
 	*toobig = false;
 
 	/* walk down to a cached object or a full one */
 	for (;;) {
-		centry *hit = cache_get(ps, packno, off);
-		if (hit) {
-			if (!(cur = malloc(hit->len + 1)))
-				goto fail;
-			memcpy(cur, hit->data, hit->len);
-			cur[hit->len] = '\0';
-			curlen = hit->len;
-			curtype = hit->type;
-			break;
-		}
 		if (off >= p->len || nchain == MAX_CHAIN)
 			goto fail;
+		hr_packobj *hit = cache_get(ps, cache_key(packno, off));
+		if (hit) {
+			hit->refs++;
+			cur = hit;
+			break;
+		}
 		const unsigned char *q = p->data + off, *end = p->data + p->len - 20;
 		unsigned char c = *q++;
 		int t = (c >> 4) & 7;
@@ -637,56 +734,50 @@ static unsigned char *read_at(hr_packs *ps, uint32_t packno, uint64_t off, int *
 			continue;
 		}
 		if (!size_ok(p, (uint64_t)(q - p->data), size, &budget, toobig) ||
-		    !(cur = inflate_at(ps, p, (uint64_t)(q - p->data), size)))
+		    !(cur = obj_new(t, size)) || !inflate_into(ps, p, (uint64_t)(q - p->data), cur->data, size))
 			goto fail;
-		curlen = size;
-		curtype = t;
-		/* the next older version is likely a delta against this one */
-		cache_put(ps, packno, off, curtype, cur, curlen);
+		if (nchain || keep)
+			cache_put(ps, cache_key(packno, off), cur);
 		break;
 	}
 	/* apply the deltas back up, keeping each result for the next reader */
 	while (nchain) {
 		chainlink *l = &chain[--nchain];
-		unsigned char *delta = NULL, *next;
-		size_t nlen;
-		if (!size_ok(p, l->data, l->size, &budget, toobig) || !(delta = inflate_at(ps, p, l->data, l->size)))
+		unsigned char *delta = NULL;
+		hr_packobj *next = NULL;
+		if (!size_ok(p, l->data, l->size, &budget, toobig) || !(delta = malloc(l->size ? l->size : 1)))
 			goto fail;
-		next = apply_delta(cur, curlen, delta, l->size, &nlen, &budget, toobig);
+		if (inflate_into(ps, p, l->data, delta, l->size))
+			next = apply_delta(cur, delta, l->size, &budget, toobig);
 		free(delta);
-		free(cur);
+		hr_packobj_free(cur);
 		cur = next;
 		if (!cur)
 			goto fail;
-		curlen = nlen;
-		cache_put(ps, packno, l->off, curtype, cur, curlen);
+		if (nchain || keep)
+			cache_put(ps, cache_key(packno, l->off), cur);
 	}
 	free(chain);
-	*type = curtype;
-	*len = curlen;
 	return cur;
 fail:
 	free(chain);
-	free(cur);
+	hr_packobj_free(cur);
 	return NULL;
 }
 
-int hr_packs_read(hr_packs *ps, const git_oid *id, int want_type, unsigned char **out, size_t *len)
+int hr_packs_read(hr_packs *ps, const git_oid *id, int want_type, unsigned flags, hr_packobj **out)
 {
 	uint32_t packno;
 	uint64_t off;
-	int type;
 
 	*out = NULL;
-	*len = 0;
 	if (!ps || !find(ps, id, &packno, &off))
 		return HR_ENOTFOUND;
 	ps->last = packno;
 	bool toobig = false;
-	unsigned char *data = read_at(ps, packno, off, &type, len, &toobig);
+	hr_packobj *data = read_at(ps, packno, off, !(flags & HR_PACKS_ONCE), &toobig);
 	if (!data && toobig) {
 		/* libgit2 would attempt the allocation: this is the answer */
-		*len = 0;
 		git_error_set_str(GIT_ERROR_ODB, "a packed object declares a size over hook-run's limits "
 			"(256 MB an object, 1 GB to rebuild a delta chain) or more than its data can hold");
 		return HR_ETOOBIG;
@@ -698,15 +789,16 @@ int hr_packs_read(hr_packs *ps, const git_oid *id, int want_type, unsigned char 
 	}
 	if (!data)
 		return HR_ENOTFOUND; /* let libgit2 read it, or say what is wrong */
-	if (type != want_type) {
-		free(data);
+	if (data->type != want_type) {
+		hr_packobj_free(data);
 		return HR_EINVALID;
 	}
 	if (ps->verify) {
 		git_oid check;
-		if (git_odb_hash(&check, data, *len, want_type == OBJ_TREE ? GIT_OBJECT_TREE : GIT_OBJECT_COMMIT) < 0 ||
+		if (git_odb_hash(&check, data->data, data->len,
+			want_type == OBJ_TREE ? GIT_OBJECT_TREE : GIT_OBJECT_COMMIT) < 0 ||
 		    !git_oid_equal(&check, id)) {
-			free(data);
+			hr_packobj_free(data);
 			git_error_set_str(GIT_ERROR_ODB, "hook-run's pack reader read a wrong object");
 			return HR_EGIT;
 		}

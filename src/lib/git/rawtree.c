@@ -13,13 +13,14 @@
 
 #include "git_internal.h"
 
-int hr_rawtree_read(hr_rawtree *out, git_odb *odb, hr_packs *packs, const git_oid *id)
+static int read_tree(hr_rawtree *out, git_odb *odb, hr_packs *packs, unsigned flags, const git_oid *id)
 {
 	memset(out, 0, sizeof(*out));
 	if (packs) {
-		int rc = hr_packs_read(packs, id, GIT_OBJECT_TREE, &out->owned, &out->len);
+		int rc = hr_packs_read(packs, id, GIT_OBJECT_TREE, flags, &out->packobj);
 		if (rc == 0) {
-			out->data = out->owned;
+			out->data = hr_packobj_data(out->packobj);
+			out->len = hr_packobj_len(out->packobj);
 			return 0;
 		}
 		if (rc != HR_ENOTFOUND) {
@@ -42,10 +43,20 @@ int hr_rawtree_read(hr_rawtree *out, git_odb *odb, hr_packs *packs, const git_oi
 	return 0;
 }
 
+int hr_rawtree_read(hr_rawtree *out, git_odb *odb, hr_packs *packs, const git_oid *id)
+{
+	return read_tree(out, odb, packs, 0, id);
+}
+
+int hr_rawtree_read_once(hr_rawtree *out, git_odb *odb, hr_packs *packs, const git_oid *id)
+{
+	return read_tree(out, odb, packs, HR_PACKS_ONCE, id);
+}
+
 void hr_rawtree_free(hr_rawtree *t)
 {
 	git_odb_object_free(t->obj);
-	free(t->owned);
+	hr_packobj_free(t->packobj);
 	memset(t, 0, sizeof(*t));
 }
 

@@ -396,12 +396,12 @@ static int load_commit(walk *w, rawcommit **out, const git_oid *id)
 		k->commit = NULL;
 		return 0;
 	}
-	unsigned char *data = NULL;
-	size_t len = 0;
-	int rc = w->packs ? hr_packs_read(w->packs, id, GIT_OBJECT_COMMIT, &data, &len) : HR_ENOTFOUND;
+	hr_packobj *pobj = NULL;
+	/* a commit is read once: not worth a place in the cache */
+	int rc = w->packs ? hr_packs_read(w->packs, id, GIT_OBJECT_COMMIT, HR_PACKS_ONCE, &pobj) : HR_ENOTFOUND;
 	if (rc == 0) {
-		rc = parse_commit(out, id, data, len);
-		free(data);
+		rc = parse_commit(out, id, hr_packobj_data(pobj), hr_packobj_len(pobj));
+		hr_packobj_free(pobj);
 		return rc;
 	}
 	if (rc != HR_ENOTFOUND)
