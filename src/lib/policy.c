@@ -656,6 +656,40 @@ static size_t count_slashes(const char *s, size_t n)
 }
 
 /*
+ * A quick no before the full match: wildmatch compares a plain character
+ * one for one, so a pattern's first character, when plain, must be the
+ * text's first, and its last, when plain, the text's last (an escaped
+ * character is plain too; '*', '?', a class and '\\' are not). Most paths
+ * of a tree fail here on their file name, where the full match of a
+ * pattern such as "*.Dockerfile" tries every position of the name.
+ */
+static bool may_match(const char *pattern, const char *text, size_t text_len)
+{
+	size_t plen = strlen(pattern);
+	if (!plen || !text_len)
+		return true;
+	unsigned char first = (unsigned char)pattern[0], last = (unsigned char)pattern[plen - 1];
+	if (first != '*' && first != '?' && first != '[' && first != '\\' && first != (unsigned char)text[0])
+		return false;
+	if (last != '*' && last != '?' && last != ']' && last != '\\' && last != (unsigned char)text[text_len - 1])
+		return false;
+	return true;
+}
+
+/* pattern_matches() for a whole path whose file name is base[0..blen) */
+static bool path_pattern_matches(const char *pattern, const char *path, const char *base, size_t blen)
+{
+	const char *text = base;
+	size_t tlen = blen;
+	if (*pattern == '/' || strchr(pattern, '/')) {
+		pattern += *pattern == '/';
+		text = path;
+		tlen = (size_t)(base - path) + blen;
+	}
+	return may_match(pattern, text, tlen) && hr_wildmatch(pattern, text);
+}
+
+/*
  * As in .gitignore, an exclude pattern that matches a directory leaves out
  * everything below it: try the pattern on the path and on each of its
  * leading directories ("vendor", "third_party", "/fixtures/").
@@ -742,7 +776,7 @@ bool hr_policy_path_candidate(const hr_policy *p, const char *path)
 		return false;
 	bool matched = false;
 	for (size_t i = 0; i < p->npaths && !matched; i++)
-		matched = pattern_matches(p->paths[i], path);
+		matched = path_pattern_matches(p->paths[i], path, base, blen);
 	if (!matched)
 		return false;
 	for (size_t i = 0; i < p->nexclude; i++)

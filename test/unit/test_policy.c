@@ -234,6 +234,46 @@ START_TEST(default_lists_opt_back_in)
 }
 END_TEST
 
+/*
+ * The quick rejection on the first and last characters changes no answer:
+ * each pattern, alone, makes a candidate of what wildmatch itself matches
+ * on the file name (no '/' in the pattern) or on the whole path.
+ */
+static const char *const quick_patterns[] = {
+	"Dockerfile", "Dockerfile.*", "*.Dockerfile", "?ockerfil?", "[CD]ontainerfile", "\\*x",
+	"x\\*", "a]", "[a]", "/top/Dockerfile", "sub/*.df", "**/Dockerfile", "docker/**", "*", "x",
+};
+static const char *const quick_paths[] = {
+	"Dockerfile", "a/Dockerfile", "Dockerfile.dev", "api.Dockerfile", "Containerfile", "*x", "a/*x",
+	"x*", "xa", "a]", "a", "top/Dockerfile", "x/top/Dockerfile", "sub/a.df", "a/sub/a.df",
+	"docker/a/b", "x", "file00001.txt", "Dockerfile.dockerignore",
+};
+
+START_TEST(quick_rejection_changes_nothing)
+{
+	const char *pattern = quick_patterns[_i];
+	for (size_t k = 0; k < sizeof(quick_paths) / sizeof(quick_paths[0]); k++) {
+		const char *path = quick_paths[k], *base = strrchr(path, '/');
+		bool expect;
+		if (pattern[0] == '/')
+			expect = hr_wildmatch(pattern + 1, path);
+		else if (strchr(pattern, '/'))
+			expect = hr_wildmatch(pattern, path);
+		else
+			expect = hr_wildmatch(pattern, base ? base + 1 : path);
+		size_t n = strlen(path);
+		if (n >= 13 && !strcmp(path + n - 13, ".dockerignore"))
+			expect = false;
+		hr_policy p;
+		char err[256];
+		hr_policy_init(&p);
+		ck_assert_int_eq(hr_policy_set(&p, "hook-run", "paths", pattern, err, sizeof(err)), 0);
+		ck_assert_msg(hr_policy_path_candidate(&p, path) == expect, "pattern '%s', path '%s'", pattern, path);
+		hr_policy_free(&p);
+	}
+}
+END_TEST
+
 static const struct { const char *section, *key, *value; int rc; const char *msg; } settings[] = {
 	{ "hook-run", "gitattributes", "include-only", 0, NULL },
 	{ "hook-run", "gitattributes", "honor", HR_EINVALID, "gitattributes: 'honor' is not one of honour, include-only, ignore" },
@@ -314,6 +354,8 @@ Suite *unit_suite(void)
 	tcase_add_loop_test(tc, attribute_table, 0, (int)(sizeof(attributed) / sizeof(attributed[0])));
 	tcase_add_test(tc, default_lists_opt_back_in);
 	tcase_add_test(tc, exclude_shapes_agree);
+	tcase_add_loop_test(tc, quick_rejection_changes_nothing, 0,
+		(int)(sizeof(quick_patterns) / sizeof(quick_patterns[0])));
 	tcase_add_loop_test(tc, setting_table, 0, (int)(sizeof(settings) / sizeof(settings[0])));
 	tcase_add_test(tc, values_land);
 	suite_add_tcase(s, tc);
