@@ -535,7 +535,7 @@ START_TEST(cache_reads_agree_under_any_limit)
 		hr_packs *ps;
 		ck_assert_int_eq(hr_packs_new(&ps), 0);
 		ck_assert_int_eq(hr_packs_add_mem(ps, b.idx.p, b.idx.len, b.pack.p, b.pack.len), 0);
-		hr_packs_set_cache_limit(ps, limits[l]);
+		hr_packs_set_cache_limit(ps, limits[l], limits[l]);
 		/* the newest first (the whole chain), then oldest first, then scattered */
 		expect_version(ps, &b, CHAIN - 1, 0);
 		for (int i = 0; i < CHAIN; i += 7)
@@ -546,10 +546,39 @@ START_TEST(cache_reads_agree_under_any_limit)
 			expect_version(ps, &b, (int)(x >> 8) % CHAIN, 0);
 		}
 		/* a smaller limit evicts at once */
-		hr_packs_set_cache_limit(ps, limits[l] / 2);
+		hr_packs_set_cache_limit(ps, limits[l] / 2, limits[l] / 2);
 		expect_version(ps, &b, CHAIN / 2, 0);
 		hr_packs_free(ps);
 	}
+	built_free(&b);
+}
+END_TEST
+
+/*
+ * The cache grows when a read asks again for what it evicted, and only up
+ * to its ceiling; the bytes are right throughout.
+ */
+START_TEST(cache_grows_by_need)
+{
+	static entry e[CHAIN];
+	static built b;
+	hr_packs *ps;
+	chain_objects(e);
+	build(&b, e, CHAIN, false);
+	ck_assert_int_eq(hr_packs_new(&ps), 0);
+	ck_assert_int_eq(hr_packs_add_mem(ps, b.idx.p, b.idx.len, b.pack.p, b.pack.len), 0);
+	hr_packs_set_cache_limit(ps, 1000, 20000);
+	/* every version is built, few stay: a read of an older one asks again */
+	for (int round = 0; round < 3; round++)
+		for (int i = CHAIN - 1; i >= 0; i -= 50)
+			expect_version(ps, &b, i, 0);
+	size_t grown = hr_packs_cache_limit(ps);
+	ck_assert_uint_gt(grown, 1000);
+	ck_assert_uint_le(grown, 20000);
+	for (int i = 0; i < CHAIN; i++)
+		expect_version(ps, &b, i, 0);
+	ck_assert_uint_le(hr_packs_cache_limit(ps), 20000);
+	hr_packs_free(ps);
 	built_free(&b);
 }
 END_TEST
@@ -566,7 +595,7 @@ START_TEST(cache_reference_outlives_eviction)
 	ck_assert_int_eq(hr_packs_new(&ps), 0);
 	ck_assert_int_eq(hr_packs_add_mem(ps, b.idx.p, b.idx.len, b.pack.p, b.pack.len), 0);
 	ck_assert_int_eq(hr_packs_read(ps, &b.ids[10], GIT_OBJECT_TREE, 0, &held), 0);
-	hr_packs_set_cache_limit(ps, 0);
+	hr_packs_set_cache_limit(ps, 0, 0);
 	expect_version(ps, &b, CHAIN - 1, 0);
 	hr_packs_free(ps);
 	ck_assert(memcmp(hr_packobj_data(held), chain_trees[10], 38) == 0);
@@ -590,6 +619,7 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, pack_truncated_everywhere);
 	tcase_add_test(tc, cache_reads_agree_under_any_limit);
 	tcase_add_test(tc, cache_reference_outlives_eviction);
+	tcase_add_test(tc, cache_grows_by_need);
 	suite_add_tcase(s, tc);
 	return s;
 }

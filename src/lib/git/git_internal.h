@@ -213,8 +213,13 @@ int hr_packs_add_mem(hr_packs *packs, const unsigned char *idx, size_t idxlen,
 int hr_packs_read(hr_packs *packs, const git_oid *id, int want_type, unsigned flags, hr_packobj **out);
 void hr_packs_free(hr_packs *packs);
 
-/* The most the cache may hold, in bytes (objects and their bookkeeping). */
-void hr_packs_set_cache_limit(hr_packs *packs, size_t bytes);
+/*
+ * The most the cache may hold now, in bytes (objects and their
+ * bookkeeping), and what that may grow to when the reads ask for it (by
+ * default 4 MB and 128 MB; see cache_regret in packread.c). For tests.
+ */
+void hr_packs_set_cache_limit(hr_packs *packs, size_t limit, size_t ceiling);
+size_t hr_packs_cache_limit(const hr_packs *packs);
 
 /* An object's bytes (NUL-terminated after len), its length; dropping a reference. */
 const unsigned char *hr_packobj_data(const hr_packobj *obj);
