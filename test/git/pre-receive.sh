@@ -389,6 +389,33 @@ test_expect_success 'SARIF from pre-receive links each rule to its documentation
 	grep "\"helpUri\": \"https://hook-run.example/README.md#copylinkmissing\"" out.sarif
 '
 
+# The new commits are listed with hook-run's own reader (walk.c's lister);
+# HOOK_RUN_VERIFY_OBJECTS=1 (lib-git.sh) also lists them with libgit2 and
+# fails on a difference. Dates out of order, a merge of history the server
+# has, a ref to an annotated tag and one to a tree: git's count is the count.
+test_expect_success 'the new commits are the ones git counts: skewed dates, merges, tag refs' '
+	setup &&
+	git checkout -q -b side &&
+	write_file side/f "s\n" && git add . && GIT_COMMITTER_DATE="2031-01-01T00:00:00Z" commit_unchecked side1 &&
+	write_file side/g "s\n" && git add . && GIT_COMMITTER_DATE="2031-01-02T00:00:00Z" commit_unchecked side2 &&
+	git tag -a -m old oldtag side~1 &&
+	git -C ../srv.git config core.hooksPath /nonexistent &&
+	git push -q origin side oldtag 2>/dev/null &&
+	git -C ../srv.git config --unset core.hooksPath &&
+	git -C ../srv.git update-ref refs/tags/a-tree "$(git rev-parse main^{tree})" &&
+	git checkout -q main &&
+	write_file a/Dockerfile "$GOOD" && git add . && GIT_COMMITTER_DATE="2001-01-01T00:00:00Z" commit_unchecked past &&
+	git merge -q --no-edit side~1 &&
+	write_file b/Dockerfile "$GOOD" && git add . && GIT_COMMITTER_DATE="2040-01-01T00:00:00Z" commit_unchecked future &&
+	write_file c/Dockerfile "$GOOD" && git add . && GIT_COMMITTER_DATE="2000-01-01T00:00:00Z" commit_unchecked older &&
+	unreferenced >in &&
+	want=$(git -C ../srv.git rev-list --count "$(git rev-parse main)" --not --all) &&
+	test "$want" = 4 &&
+	(cd ../srv.git && "$HOOK_RUN" pre-receive --stats <../c/in >../c/out 2>../c/err) &&
+	grep "stats: $want commits," err &&
+	grep "3 pushed files checked, 0 findings" out
+'
+
 # ---- the command on its own: bad input ----------------------------------
 
 zero=0000000000000000000000000000000000000000

@@ -221,6 +221,9 @@ void hr_packs_free(hr_packs *packs);
 void hr_packs_set_cache_limit(hr_packs *packs, size_t limit, size_t ceiling);
 size_t hr_packs_cache_limit(const hr_packs *packs);
 
+/* Does HOOK_RUN_VERIFY_OBJECTS ask for every reader to be checked against libgit2? */
+bool hr_packs_verifying(const hr_packs *packs);
+
 /* An object's bytes (NUL-terminated after len), its length; dropping a reference. */
 const unsigned char *hr_packobj_data(const hr_packobj *obj);
 size_t hr_packobj_len(const hr_packobj *obj);

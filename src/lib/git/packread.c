@@ -515,6 +515,11 @@ size_t hr_packs_cache_limit(const hr_packs *ps)
 	return ps->limit;
 }
 
+bool hr_packs_verifying(const hr_packs *ps)
+{
+	return ps->verify;
+}
+
 /* ---- objects --------------------------------------------------------- */
 
 static hr_packobj *obj_new(int type, size_t len)

@@ -6,11 +6,14 @@
  * How it works:
  *  1. Each update's new id is peeled (annotated tags, tags of tags) to a
  *     commit, a tree or a blob. Deletions and blobs are skipped.
- *  2. Which commits are new: one libgit2 revwalk from every new commit at
- *     once, hiding every existing ref (peeled) and HEAD, refs not having
- *     moved yet during pre-receive, plus the caller's extra hidden commits.
- *     When nothing is hidden (a push into an empty repository, a history
- *     audit) this pass is skipped: everything reachable is new.
+ *  2. Which commits are new: those reachable from the new commits and
+ *     from no hidden one: every existing ref (peeled) and HEAD, refs not
+ *     having moved yet during pre-receive, plus the caller's extra hidden
+ *     commits. Both sides are walked at once, newest first, with the walk's
+ *     own commit reader (see the lister below); the new commits read are
+ *     kept for step 3. When nothing is hidden (a push into an empty
+ *     repository, a history audit) this pass is skipped: everything
+ *     reachable is new.
  *  3. Each update in input order walks its new commits depth-first through
  *     their parents, skipping commits already visited: every new commit is
  *     compared once, and credited to the first update reaching it.
@@ -48,8 +51,11 @@
  *
  * Memory: two hash sets of commit ids (new, visited) and one of blob ids,
  * a stack of commit ids, the trees of two commits and their parents at a
- * time, and packread.c's 64 MB cache. Blob contents are the callback's
- * business, one at a time.
+ * time, and packread.c's cache (4 MB, growing to what the history's delta
+ * bases need, at most 128 MB). When refs are hidden, step 2 also keeps the
+ * header of each new commit (tree and parents: about 100 bytes) until
+ * step 3 reaches it. Blob contents are the callback's business, one at a
+ * time.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -140,6 +146,7 @@ enum tip_kind { TIP_NONE = 0, TIP_COMMIT, TIP_TREE };
 typedef struct rawcommit {
 	git_oid id;
 	git_oid tree;
+	int64_t time;             /* committer date: read for step 2 only (else 0) */
 	size_t np;
 	git_oid parents[];
 } rawcommit;
@@ -149,6 +156,12 @@ typedef struct kept {
 	rawcommit *commit;        /* a commit, or */
 	hr_rawtree tree;          /* a tree (tree.data NULL once taken) */
 } kept;
+
+/* A new commit found by step 2, kept for step 3 (taken: commit NULL). */
+typedef struct listed {
+	git_oid id;
+	struct rawcommit *commit;
+} listed;
 
 typedef struct pool {
 	kept *prev, *cur;
@@ -173,6 +186,8 @@ typedef struct walk {
 	git_odb *odb;
 	hr_packs *packs;      /* the pack reader; NULL: libgit2 reads everything */
 	pool pool;            /* objects kept from one commit for the next */
+	listed *listed;       /* step 2's new commits, sorted by id */
+	size_t nlisted, caplisted;
 	size_t update;        /* the update being walked */
 	const git_oid *commit;
 	unsigned char *rec;   /* the record of the commit being compared (commit_put) */
@@ -362,7 +377,34 @@ static void keep_tree(walk *w, const git_oid *id, hr_rawtree *t)
 }
 
 /* "tree <hex>\n" then "parent <hex>\n" lines: all the walk needs of a commit */
-static int parse_commit(rawcommit **out, const git_oid *id, const unsigned char *data, size_t len)
+/*
+ * The committer date: the number after the last '>' of the header's
+ * "committer " line (0 when there is none, as for a malformed date).
+ */
+static int64_t committer_time(const unsigned char *p, const unsigned char *end)
+{
+	while (p < end) {
+		const unsigned char *nl = memchr(p, '\n', (size_t)(end - p)), *eol = nl ? nl : end;
+		if (eol == p)
+			break; /* the blank line: the header is over */
+		if (eol - p > 10 && !memcmp(p, "committer ", 10)) {
+			const unsigned char *q = eol;
+			while (q > p && q[-1] != '>')
+				q--;
+			while (q < eol && *q == ' ')
+				q++;
+			int64_t t = 0;
+			for (; q < eol && *q >= '0' && *q <= '9' && t < INT64_MAX / 10 - 9; q++)
+				t = t * 10 + (*q - '0');
+			return t;
+		}
+		p = eol + 1;
+	}
+	return 0;
+}
+
+static int parse_commit(rawcommit **out, const git_oid *id, const unsigned char *data, size_t len,
+	bool want_time)
 {
 	const unsigned char *p = data, *end = data + len;
 	size_t np = 0;
@@ -380,6 +422,7 @@ static int parse_commit(rawcommit **out, const git_oid *id, const unsigned char 
 	for (size_t k = 0; k < np; k++, p += 48)
 		if (p[47] != '\n' || git_oid_fromstrn(&c->parents[k], (const char *)p + 7, GIT_OID_HEXSZ) < 0)
 			goto bad;
+	c->time = want_time ? committer_time(p, end) : 0;
 	*out = c;
 	return 0;
 bad:
@@ -388,8 +431,30 @@ bad:
 	return HR_EINVALID;
 }
 
-static int load_commit(walk *w, rawcommit **out, const git_oid *id)
+/* Take commit `id` from step 2's list; NULL when it is not there (or taken). */
+static rawcommit *take_listed(walk *w, const git_oid *id)
 {
+	size_t lo = 0, hi = w->nlisted;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = git_oid_cmp(&w->listed[mid].id, id);
+		if (c == 0) {
+			rawcommit *commit = w->listed[mid].commit;
+			w->listed[mid].commit = NULL;
+			return commit;
+		}
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static int load_commit(walk *w, rawcommit **out, const git_oid *id, bool want_time)
+{
+	if ((*out = take_listed(w, id)) != NULL)
+		return 0;
 	kept *k = pool_find(&w->pool, id);
 	if (k && k->commit) {
 		*out = k->commit;
@@ -400,7 +465,7 @@ static int load_commit(walk *w, rawcommit **out, const git_oid *id)
 	/* a commit is read once: not worth a place in the cache */
 	int rc = w->packs ? hr_packs_read(w->packs, id, GIT_OBJECT_COMMIT, HR_PACKS_ONCE, &pobj) : HR_ENOTFOUND;
 	if (rc == 0) {
-		rc = parse_commit(out, id, hr_packobj_data(pobj), hr_packobj_len(pobj));
+		rc = parse_commit(out, id, hr_packobj_data(pobj), hr_packobj_len(pobj), want_time);
 		hr_packobj_free(pobj);
 		return rc;
 	}
@@ -415,7 +480,7 @@ static int load_commit(walk *w, rawcommit **out, const git_oid *id)
 		git_error_set_str(GIT_ERROR_INVALID, "not a commit");
 		return HR_EINVALID;
 	}
-	rc = parse_commit(out, id, git_odb_object_data(obj), git_odb_object_size(obj));
+	rc = parse_commit(out, id, git_odb_object_data(obj), git_odb_object_size(obj), want_time);
 	git_odb_object_free(obj);
 	return rc;
 }
@@ -758,7 +823,7 @@ static int compare_commit(walk *w, const rawcommit *c)
 	w->commit = &c->id;
 	for (size_t k = 0; k < np && rc == 0; k++) {
 		rawcommit *p = NULL;
-		grc = load_commit(w, &p, &c->parents[k]);
+		grc = load_commit(w, &p, &c->parents[k], false);
 		if (grc == 0) {
 			ptree_ids[k] = p->tree;
 			grc = load_tree(w, &ptrees[k], &ptree_ids[k]);
@@ -852,7 +917,7 @@ static int walk_update(walk *w, const git_oid *tip)
 			continue;
 		}
 		rawcommit *c = NULL;
-		int grc = load_commit(w, &c, &id);
+		int grc = load_commit(w, &c, &id, false);
 		if (grc < 0) {
 			char hex[GIT_OID_HEXSZ + 1];
 			git_oid_tostr(hex, sizeof(hex), &id);
@@ -873,34 +938,265 @@ out:
 }
 
 /* For progress only: how many commits the tips reach (nothing is hidden). */
-static int count_commits(walk *w, git_revwalk *rw, const git_oid *tips, const enum tip_kind *kinds,
-	size_t n)
-{
-	git_oid id;
-	int grc;
-	for (size_t i = 0; i < n; i++)
-		if (kinds[i] == TIP_COMMIT && (grc = git_revwalk_push(rw, &tips[i])) < 0)
-			return hr_git_error(hr_git_code(grc), w->err, w->errlen, "cannot walk the history");
-	while ((grc = git_revwalk_next(&id, rw)) == 0)
-		w->total++;
-	if (grc != GIT_ITEROVER)
-		return hr_git_error(hr_git_code(grc), w->err, w->errlen, "cannot walk the history");
-	return 0;
-}
-
-/* Step 2: mark the new commits. Returns how many tips were hidden in *nhidden. */
-static int find_new_commits(walk *w, const git_oid *tips, const enum tip_kind *kinds, size_t n)
+static int count_commits(walk *w, const git_oid *tips, const enum tip_kind *kinds, size_t n)
 {
 	git_revwalk *rw = NULL;
-	git_reference_iterator *it = NULL;
-	git_reference *ref = NULL;
-	size_t nhidden = 0;
 	git_oid id;
-	int rc = 0, grc;
-
+	int grc, rc = 0;
 	if ((grc = git_revwalk_new(&rw, w->r->repo)) < 0)
 		return hr_git_error(HR_EGIT, w->err, w->errlen, "cannot walk the history");
 	git_revwalk_sorting(rw, GIT_SORT_NONE);
+	for (size_t i = 0; i < n && rc == 0; i++)
+		if (kinds[i] == TIP_COMMIT && (grc = git_revwalk_push(rw, &tips[i])) < 0)
+			rc = hr_git_error(hr_git_code(grc), w->err, w->errlen, "cannot walk the history");
+	while (rc == 0 && (grc = git_revwalk_next(&id, rw)) == 0)
+		w->total++;
+	if (rc == 0 && grc != GIT_ITEROVER)
+		rc = hr_git_error(hr_git_code(grc), w->err, w->errlen, "cannot walk the history");
+	git_revwalk_free(rw);
+	return rc;
+}
+
+/* Step 2: mark the new commits. Returns how many tips were hidden in *nhidden. */
+/*
+ * Step 2 with the walk's own reader: the commits reachable from the new
+ * tips and from no hidden commit. libgit2's revwalk inflated and parsed
+ * every new commit a second time (10-14% of a large push); here each is
+ * read once, its parsed header kept for step 3 (load_commit takes it).
+ *
+ * As git's and libgit2's limited walks do, both sides are walked together,
+ * newest committer date first: a parent of a hidden commit is hidden, and
+ * the walk ends once only hidden commits are queued, SLOP commits later (a
+ * little clock skew). A commit found hidden after it was listed as new
+ * (skew, equal dates) is queued again so that its parents are hidden too,
+ * and is left out. HOOK_RUN_VERIFY_OBJECTS=1 also runs libgit2's revwalk
+ * and fails on any difference (verify_new_commits).
+ */
+enum { MARK_NEW = 1, MARK_OLD = 2, MARK_QUEUED = 4, MARK_DONE = 8 };
+#define SLOP 5
+
+typedef struct lister {
+	walk *w;
+	hr_keyset marks;          /* commit id -> MARK_* */
+	rawcommit **heap;         /* a max-heap by committer date */
+	size_t len, cap;
+	size_t interesting;       /* queued and not hidden */
+} lister;
+
+static void heap_push(lister *l, rawcommit *c)
+{
+	size_t i = l->len++;
+	while (i > 0) {
+		size_t up = (i - 1) / 2;
+		if (l->heap[up]->time >= c->time)
+			break;
+		l->heap[i] = l->heap[up];
+		i = up;
+	}
+	l->heap[i] = c;
+}
+
+static rawcommit *heap_pop(lister *l)
+{
+	rawcommit *top = l->heap[0], *last = l->heap[--l->len];
+	size_t i = 0;
+	for (;;) {
+		size_t kid = 2 * i + 1;
+		if (kid >= l->len)
+			break;
+		if (kid + 1 < l->len && l->heap[kid + 1]->time > l->heap[kid]->time)
+			kid++;
+		if (l->heap[kid]->time <= last->time)
+			break;
+		l->heap[i] = l->heap[kid];
+		i = kid;
+	}
+	if (l->len)
+		l->heap[i] = last;
+	return top;
+}
+
+/* Read a commit, peeling tags; HR_EINVALID for a tree or a blob. */
+static int lister_load(lister *l, rawcommit **out, const git_oid *id, bool peel)
+{
+	int rc = load_commit(l->w, out, id, true);
+	if (rc != HR_EINVALID || !peel)
+		return rc;
+	git_object *obj = NULL, *peeled = NULL;
+	if (git_object_lookup(&obj, l->w->r->repo, id, GIT_OBJECT_ANY) < 0 ||
+	    git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0)
+		rc = HR_EINVALID;
+	else
+		rc = load_commit(l->w, out, git_object_id(peeled), true);
+	git_object_free(peeled);
+	git_object_free(obj);
+	return rc;
+}
+
+/*
+ * Mark commit `c` (read, with its id in c->id) NEW or OLD and queue it
+ * when it is new to the walk; a commit already seen only gains OLD (and
+ * is queued again when it was already done). Takes `c`.
+ */
+static int lister_add(lister *l, rawcommit *c, int mark)
+{
+	int *v;
+	bool added;
+	int rc = hr_keyset_put(&l->marks, c->id.id, GIT_OID_RAWSZ, &v, &added);
+	if (rc < 0) {
+		free(c);
+		return rc;
+	}
+	if (!added && (mark == MARK_NEW || (*v & MARK_OLD))) {
+		free(c);
+		return 0;
+	}
+	if (!added && (*v & MARK_QUEUED)) {
+		if (!(*v & MARK_OLD))
+			l->interesting--;
+		*v |= MARK_OLD;
+		free(c);
+		return 0;
+	}
+	/* new to the walk, or done and now found hidden: (re)queue it */
+	if (l->len == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 256;
+		rawcommit **h = realloc(l->heap, cap * sizeof(*h));
+		if (!h) {
+			free(c);
+			return HR_ENOMEM;
+		}
+		l->heap = h;
+		l->cap = cap;
+	}
+	*v = (added ? mark : *v | MARK_OLD) | MARK_QUEUED;
+	if (!(*v & MARK_OLD))
+		l->interesting++;
+	heap_push(l, c);
+	return 0;
+}
+
+/* Queue commit `id` (a parent) unless it is known already with this mark. */
+static int lister_add_id(lister *l, const git_oid *id, int mark)
+{
+	int *v = hr_keyset_get(&l->marks, id->id, GIT_OID_RAWSZ);
+	if (v && (mark == MARK_NEW || (*v & MARK_OLD)))
+		return 0;
+	if (v && (*v & MARK_QUEUED)) {
+		if (!(*v & MARK_OLD))
+			l->interesting--;
+		*v |= MARK_OLD;
+		return 0;
+	}
+	rawcommit *c = NULL;
+	int rc = lister_load(l, &c, id, false);
+	if (rc == HR_ETIMEOUT || rc == HR_ENOMEM)
+		return rc;
+	if (rc < 0) {
+		char hex[GIT_OID_HEXSZ + 1];
+		git_oid_tostr(hex, sizeof(hex), id);
+		return hr_git_error(rc, l->w->err, l->w->errlen, "cannot read commit %s", hex);
+	}
+	return lister_add(l, c, mark);
+}
+
+static int cmp_listed(const void *a, const void *b)
+{
+	return git_oid_cmp(&((const listed *)a)->id, &((const listed *)b)->id);
+}
+
+/* Walk until only hidden commits are queued (and SLOP more); keep the new ones. */
+static int lister_run(lister *l)
+{
+	walk *w = l->w;
+	size_t popped = 0;
+	int slop = SLOP, rc = 0;
+	while (l->len && rc == 0) {
+		if (l->interesting)
+			slop = SLOP;
+		else if (slop-- == 0)
+			break;
+		/* listing a huge push takes time too: the budget is read here as well */
+		if ((popped++ & 1023) == 0 && (rc = check_deadline(w)) < 0)
+			break;
+		rawcommit *c = heap_pop(l);
+		int *v = hr_keyset_get(&l->marks, c->id.id, GIT_OID_RAWSZ);
+		int mark = *v;
+		*v = (mark & ~MARK_QUEUED) | MARK_DONE;
+		if (!(mark & MARK_OLD))
+			l->interesting--;
+		int pmark = mark & MARK_OLD ? MARK_OLD : MARK_NEW;
+		for (size_t k = 0; k < c->np && rc == 0; k++)
+			rc = lister_add_id(l, &c->parents[k], pmark);
+		if (rc == 0 && pmark == MARK_NEW) {
+			/* kept for step 3, unless found hidden later */
+			if (w->nlisted == w->caplisted) {
+				size_t cap = w->caplisted ? w->caplisted * 2 : 256;
+				listed *nl = realloc(w->listed, cap * sizeof(*nl));
+				if (!nl) {
+					free(c);
+					return HR_ENOMEM;
+				}
+				w->listed = nl;
+				w->caplisted = cap;
+			}
+			w->listed[w->nlisted].id = c->id;
+			w->listed[w->nlisted++].commit = c;
+		} else {
+			free(c);
+		}
+	}
+	if (rc < 0)
+		return rc;
+	/* the new commits: listed, never found hidden */
+	size_t nkeep = 0;
+	for (size_t i = 0; i < w->nlisted; i++) {
+		rawcommit *c = w->listed[i].commit;
+		int *v = hr_keyset_get(&l->marks, c->id.id, GIT_OID_RAWSZ), *f;
+		bool added;
+		if (*v & MARK_OLD) {
+			free(c);
+			continue;
+		}
+		if ((rc = hr_keyset_put(&w->fresh, c->id.id, GIT_OID_RAWSZ, &f, &added)) < 0)
+			return rc;
+		w->listed[nkeep++] = w->listed[i];
+	}
+	w->nlisted = nkeep;
+	if (nkeep > 1)
+		qsort(w->listed, nkeep, sizeof(*w->listed), cmp_listed);
+	return 0;
+}
+
+/* Hide one commit (a ref's target, peeled); false when it is no commit. */
+static int hide(lister *l, const git_oid *id, bool *hidden)
+{
+	rawcommit *c = NULL;
+	int rc = lister_load(l, &c, id, true);
+	*hidden = false;
+	if (rc == HR_ETIMEOUT || rc == HR_ENOMEM)
+		return rc;
+	if (rc < 0) {
+		git_error_clear(); /* a ref to a tree, a blob or nothing hides nothing */
+		return 0;
+	}
+	*hidden = true;
+	return lister_add(l, c, MARK_OLD);
+}
+
+static int verify_new_commits(walk *w, const git_oid *tips, const enum tip_kind *kinds, size_t n);
+
+static int find_new_commits(walk *w, const git_oid *tips, const enum tip_kind *kinds, size_t n)
+{
+	lister l = { .w = w };
+	git_reference_iterator *it = NULL;
+	git_reference *ref = NULL;
+	size_t nhidden = 0;
+	bool hidden;
+	git_oid id;
+	int rc = 0, grc;
+
+	hr_keyset_init(&l.marks);
 	if (w->opts->hide_all_refs) {
 		if (git_reference_iterator_new(&it, w->r->repo) < 0) {
 			rc = hr_git_error(HR_EGIT, w->err, w->errlen, "cannot list the refs");
@@ -916,69 +1212,136 @@ static int find_new_commits(walk *w, const git_oid *tips, const enum tip_kind *k
 			}
 			if (git_reference_resolve(&resolved, ref) == 0) {
 				const git_oid *target = git_reference_target(resolved);
-				/* peels tags; a ref to a tree or blob hides nothing */
-				if (target && git_revwalk_hide(rw, target) == 0)
-					nhidden++;
+				if (target)
+					rc = hide(&l, target, &hidden);
+				nhidden += target && hidden;
 				git_reference_free(resolved);
 			}
 			git_error_clear();
 			git_reference_free(ref);
+			if (rc < 0)
+				goto out;
 		}
 		if (grc != GIT_ITEROVER) {
 			rc = hr_git_error(HR_EGIT, w->err, w->errlen, "cannot list the refs");
 			goto out;
 		}
-		if (git_reference_name_to_id(&id, w->r->repo, "HEAD") == 0 && git_revwalk_hide(rw, &id) == 0)
-			nhidden++;
+		if (git_reference_name_to_id(&id, w->r->repo, "HEAD") == 0) {
+			if ((rc = hide(&l, &id, &hidden)) < 0)
+				goto out;
+			nhidden += hidden;
+		}
 		git_error_clear();
 	}
 	for (size_t i = 0; i < w->opts->nhide; i++) {
-		if ((grc = git_revwalk_hide(rw, hr_oid_to_git(&w->opts->hide[i]))) < 0) {
+		rawcommit *c = NULL;
+		if ((rc = lister_load(&l, &c, hr_oid_to_git(&w->opts->hide[i]), true)) < 0) {
+			if (rc == HR_ETIMEOUT || rc == HR_ENOMEM)
+				goto out;
 			char hex[GIT_OID_HEXSZ + 1];
 			hr_oid_fmt(hex, &w->opts->hide[i]);
-			rc = hr_git_error(hr_git_code(grc), w->err, w->errlen, "cannot read commit %s", hex);
+			rc = hr_git_error(rc, w->err, w->errlen, "cannot read commit %s", hex);
 			goto out;
 		}
+		if ((rc = lister_add(&l, c, MARK_OLD)) < 0)
+			goto out;
 		nhidden++;
 	}
 	if (nhidden == 0) {
 		w->all_fresh = true;
 		if (w->opts->progress)
-			rc = count_commits(w, rw, tips, kinds, n);
+			rc = count_commits(w, tips, kinds, n);
 		goto out;
 	}
-	size_t pushed = 0;
 	for (size_t i = 0; i < n; i++) {
+		rawcommit *c = NULL;
 		if (kinds[i] != TIP_COMMIT)
 			continue;
 		if (i && (i & 255) == 0 && (rc = check_deadline(w)) < 0)
 			goto out;
-		if ((grc = git_revwalk_push(rw, &tips[i])) < 0) {
+		if ((rc = lister_load(&l, &c, &tips[i], false)) < 0) {
+			if (rc == HR_ETIMEOUT || rc == HR_ENOMEM)
+				goto out;
 			char hex[GIT_OID_HEXSZ + 1];
 			git_oid_tostr(hex, sizeof(hex), &tips[i]);
-			rc = hr_git_error(hr_git_code(grc), w->err, w->errlen, "cannot walk from %s", hex);
+			rc = hr_git_error(rc, w->err, w->errlen, "cannot walk from %s", hex);
 			goto out;
 		}
-		pushed++;
+		if ((rc = lister_add(&l, c, MARK_NEW)) < 0)
+			goto out;
 	}
-	if (!pushed)
-		goto out;
-	size_t listed = 0;
+	if ((rc = lister_run(&l)) == 0 && w->packs && hr_packs_verifying(w->packs))
+		rc = verify_new_commits(w, tips, kinds, n);
+	w->total = w->fresh.len;
+out:
+	while (l.len)
+		free(heap_pop(&l));
+	free(l.heap);
+	hr_keyset_free(&l.marks);
+	git_reference_iterator_free(it);
+	return rc;
+}
+
+/* HOOK_RUN_VERIFY_OBJECTS: libgit2's revwalk must list the same commits. */
+static int verify_new_commits(walk *w, const git_oid *tips, const enum tip_kind *kinds, size_t n)
+{
+	git_revwalk *rw = NULL;
+	git_reference_iterator *it = NULL;
+	git_reference *ref = NULL;
+	hr_keyset theirs;
+	size_t missing = 0;
+	git_oid id;
+	int rc = 0, grc;
+
+	hr_keyset_init(&theirs);
+	if (git_revwalk_new(&rw, w->r->repo) < 0)
+		goto fail;
+	git_revwalk_sorting(rw, GIT_SORT_NONE);
+	if (w->opts->hide_all_refs) {
+		if (git_reference_iterator_new(&it, w->r->repo) < 0)
+			goto fail;
+		while ((grc = git_reference_next(&ref, it)) == 0) {
+			git_reference *resolved = NULL;
+			if (git_reference_resolve(&resolved, ref) == 0) {
+				const git_oid *target = git_reference_target(resolved);
+				if (target)
+					git_revwalk_hide(rw, target);
+				git_reference_free(resolved);
+			}
+			git_error_clear();
+			git_reference_free(ref);
+		}
+		if (git_reference_name_to_id(&id, w->r->repo, "HEAD") == 0)
+			git_revwalk_hide(rw, &id);
+		git_error_clear();
+	}
+	for (size_t i = 0; i < w->opts->nhide; i++)
+		if (git_revwalk_hide(rw, hr_oid_to_git(&w->opts->hide[i])) < 0)
+			goto fail;
+	for (size_t i = 0; i < n; i++)
+		if (kinds[i] == TIP_COMMIT && git_revwalk_push(rw, &tips[i]) < 0)
+			goto fail;
 	while ((grc = git_revwalk_next(&id, rw)) == 0) {
 		int *v;
 		bool added;
-		/* listing a huge push takes time too: the budget is checked here as well */
-		if ((listed++ & 1023) == 0 && (rc = check_deadline(w)) < 0)
+		if ((rc = hr_keyset_put(&theirs, id.id, GIT_OID_RAWSZ, &v, &added)) < 0)
 			goto out;
-		if ((rc = hr_keyset_put(&w->fresh, id.id, GIT_OID_RAWSZ, &v, &added)) < 0)
-			goto out;
+		missing += !hr_keyset_get(&w->fresh, id.id, GIT_OID_RAWSZ);
 	}
 	if (grc != GIT_ITEROVER)
-		rc = hr_git_error(hr_git_code(grc), w->err, w->errlen, "cannot walk the new commits");
-	w->total = w->fresh.len;
+		goto fail;
+	if (missing || theirs.len != w->fresh.len) {
+		snprintf(w->err, w->errlen, "hook-run listed %zu new commits, libgit2 %zu (%zu not in hook-run's list)",
+			w->fresh.len, theirs.len, missing);
+		rc = HR_EGIT;
+	}
+	goto out;
+fail:
+	rc = hr_git_error(HR_EGIT, w->err, w->errlen, "cannot verify the new commits with libgit2");
 out:
 	git_reference_iterator_free(it);
 	git_revwalk_free(rw);
+	hr_keyset_free(&theirs);
 	return rc;
 }
 
@@ -1185,6 +1548,9 @@ out:
 	free(w.rec);
 	pool_free(&w.pool);
 	hr_packs_free(w.packs);
+	for (size_t i = 0; i < w.nlisted; i++)
+		free(w.listed[i].commit);
+	free(w.listed);
 	git_odb_free(w.odb);
 	hr_keyset_free(&w.fresh);
 	hr_keyset_free(&w.blobs);
