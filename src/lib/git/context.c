@@ -25,7 +25,10 @@
 
 struct hr_repo_context {
 	hr_repo *repo;
-	git_tree *tree;        /* a commit's tree, or NULL for the index */
+	bool in_tree;          /* a commit's tree (else the index) */
+	hr_oid treeish;        /* that commit or tree */
+	git_tree *tree;        /* read on the first question (ensure_tree) */
+	bool tree_failed;
 	git_index *index;      /* borrowed from the repository, or */
 	hr_rawindex raw;       /* the index file read raw (raw_open) */
 	bool raw_open;
@@ -76,10 +79,36 @@ static hr_ctx_type mode_type(uint32_t mode)
 
 /* ---- a tree ---------------------------------------------------------------- */
 
+/*
+ * The tree, read when the check first asks about a path: many Dockerfiles
+ * copy nothing from the context (only from stages or images), and a history
+ * walk judges thousands of them, so a context made up front cost a
+ * 20 000-commit walk 9% of its instructions.
+ */
+static bool ensure_tree(hr_repo_context *x)
+{
+	if (x->tree || x->tree_failed)
+		return x->tree != NULL;
+	git_object *obj;
+	if (git_object_lookup(&obj, x->repo->repo, hr_oid_to_git(&x->treeish), GIT_OBJECT_ANY) < 0) {
+		x->tree_failed = true;
+		return false;
+	}
+	if (git_object_peel((git_object **)&x->tree, obj, GIT_OBJECT_TREE) < 0) {
+		x->tree = NULL;
+		x->tree_failed = true;
+	}
+	git_object_free(obj);
+	git_error_clear();
+	return x->tree != NULL;
+}
+
 static hr_ctx_type tree_lookup(hr_repo_context *x, const char *full, unsigned *flags)
 {
 	if (!*full)
 		return HR_CTX_DIR;
+	if (!ensure_tree(x))
+		return HR_CTX_UNKNOWN;
 	git_tree_entry *e;
 	int rc = git_tree_entry_bypath(&e, x->tree, full);
 	if (rc == GIT_ENOTFOUND)
@@ -97,6 +126,8 @@ static int tree_list(hr_repo_context *x, const char *full,
 	int (*fn)(void *arg, const char *name, hr_ctx_type type, unsigned flags), void *arg)
 {
 	git_tree *sub = NULL;
+	if (!ensure_tree(x))
+		return -1;
 	const git_tree *t = x->tree;
 	if (*full) {
 		git_tree_entry *e;
@@ -277,7 +308,7 @@ static hr_ctx_type ctx_lookup(void *data, size_t root, const char *path, unsigne
 	char *full = join(x->roots[root], path);
 	if (!full)
 		return HR_CTX_UNKNOWN;
-	hr_ctx_type t = x->tree ? tree_lookup(x, full, flags) : index_lookup(x, full, flags);
+	hr_ctx_type t = x->in_tree ? tree_lookup(x, full, flags) : index_lookup(x, full, flags);
 	free(full);
 	return t;
 }
@@ -291,7 +322,7 @@ static int ctx_list(void *data, size_t root, const char *path,
 	char *full = join(x->roots[root], path);
 	if (!full)
 		return -1;
-	int rc = x->tree ? tree_list(x, full, fn, arg) : index_list(x, full, fn, arg);
+	int rc = x->in_tree ? tree_list(x, full, fn, arg) : index_list(x, full, fn, arg);
 	free(full);
 	return rc;
 }
@@ -307,17 +338,8 @@ int hr_repo_context_new(hr_repo_context **out, hr_build_context *view, hr_repo *
 		return HR_ENOMEM;
 	x->repo = repo;
 	if (treeish) {
-		git_object *obj;
-		if (git_object_lookup(&obj, repo->repo, hr_oid_to_git(treeish), GIT_OBJECT_ANY) < 0) {
-			rc = hr_git_error(HR_ENOTFOUND, err, errlen, "cannot read the tree of the build context");
-			goto fail;
-		}
-		int prc = git_object_peel((git_object **)&x->tree, obj, GIT_OBJECT_TREE);
-		git_object_free(obj);
-		if (prc < 0) {
-			rc = hr_git_error(HR_EGIT, err, errlen, "cannot read the tree of the build context");
-			goto fail;
-		}
+		x->in_tree = true;
+		x->treeish = *treeish;
 	} else if (repo->index) {
 		x->index = repo->index; /* changed in memory already: libgit2's copy */
 	} else if ((rc = hr_rawindex_read(&x->raw, repo->index_path, err, errlen)) < 0) {
