@@ -111,6 +111,18 @@ test_expect_success 'audit --history and --range: each commit with its own attri
 	grep "^$last:legacy/Dockerfile:2:1" out
 '
 
+test_expect_success 'audit --history: a nested .gitattributes the commit does not change still counts' '
+	git init -q r && cd r &&
+	write_file README "r\n" && git add . && commit_unchecked base &&
+	write_file vendor/lib/.gitattributes "Dockerfile linguist-vendored\n" &&
+	write_file vendor/lib/Dockerfile "$BAD" && git add . && commit_unchecked vendored &&
+	write_file vendor/lib/Dockerfile "$BAD# changed\n" && write_file app/Dockerfile "$BAD" &&
+	git add . && commit_unchecked changed &&
+	test_expect_code 1 "$HOOK_RUN" audit --history >out &&
+	! grep "vendor/lib/Dockerfile" out &&
+	grep "app/Dockerfile:2:1" out
+'
+
 test_expect_success 'audit --range --scope tips: the final tree decides' '
 	git init -q r && cd r &&
 	write_file README "r\n" && git add . && commit_unchecked base &&

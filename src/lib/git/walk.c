@@ -555,7 +555,25 @@ static bool same_entry(const hr_rawentry *a, const hr_rawentry *b)
  * a symlink whose target text is a bad Dockerfile, turned into a file with
  * the same blob, is a new file.
  */
-static int compare(walk *w, const hr_rawtree *tree, hr_rawtree *ptrees, size_t np, int depth)
+/*
+ * Does this tree hold a .gitattributes file? It sorts early (only names
+ * starting with a byte below '.' come before it), so a look at the first
+ * entries tells. A changed file's every ancestor tree is compared, so the
+ * walk knows, for each candidate, whether any attributes file lies on its
+ * way, and attr.c need not read the commit's trees again to find out.
+ */
+static bool has_gitattributes(const hr_rawtree *tree)
+{
+	hr_rawentry e;
+	for (size_t pos = 0; hr_rawtree_next(tree, &pos, &e) > 0 && e.name[0] <= '.';)
+		if (e.namelen == 14 && !memcmp(e.name, ".gitattributes", 14) &&
+		    hr_mode_kind(e.mode) == HR_ENTRY_FILE)
+			return true;
+	return false;
+}
+
+static int compare(walk *w, const hr_rawtree *tree, hr_rawtree *ptrees, size_t np, int depth,
+	bool attrs_above)
 {
 	side *sides = NULL;
 	const hr_rawentry **match = NULL;
@@ -569,6 +587,7 @@ static int compare(walk *w, const hr_rawtree *tree, hr_rawtree *ptrees, size_t n
 			w->path.ptr, w->path.len > 200 ? "..." : "", HR_MAX_TREE_DEPTH);
 		return HR_EINVALID;
 	}
+	bool attrs_here = attrs_above || has_gitattributes(tree);
 	if (np) {
 		void *block = calloc(np, sizeof(side) + sizeof(*match) + sizeof(hr_rawtree));
 		if (!block)
@@ -669,7 +688,7 @@ static int compare(walk *w, const hr_rawtree *tree, hr_rawtree *ptrees, size_t n
 					rc = grc == HR_ETIMEOUT ? grc
 						: hr_git_error(grc, w->err, w->errlen, "cannot read tree '%s'", w->path.ptr);
 				if (rc == 0)
-					rc = compare(w, &sub, psub, np, depth + 1);
+					rc = compare(w, &sub, psub, np, depth + 1, attrs_here);
 				for (size_t k = 0; k < np; k++)
 					if (psub[k].data)
 						keep_tree(w, match[k]->id, &psub[k]);
@@ -679,7 +698,8 @@ static int compare(walk *w, const hr_rawtree *tree, hr_rawtree *ptrees, size_t n
 				bool selected = true;
 				if (w->opts->scope != HR_SCOPE_TIPS)
 					rc = hr__path_selected_commit(&selected, w->r, w->opts->policy, w->path.ptr,
-						w->commit, HR_ATTRS_UNKNOWN, w->odb, w->packs, w->err, w->errlen);
+						w->commit, attrs_here ? HR_ATTRS_SOME : HR_ATTRS_NONE, w->odb, w->packs,
+						w->err, w->errlen);
 				if (rc == 0 && selected)
 					rc = found(w, &e);
 			}
@@ -842,7 +862,7 @@ static int compare_commit(walk *w, const rawcommit *c)
 	if (rc == 0) {
 		w->path.len = 0;
 		w->path.ptr[0] = '\0';
-		rc = compare(w, &tree, ptrees, np, 0);
+		rc = compare(w, &tree, ptrees, np, 0, false);
 	}
 	for (size_t k = 0; k < np; k++)
 		if (ptrees[k].data)
@@ -1600,7 +1620,7 @@ int hr_walk_compare_trees(hr_packs *packs, const git_oid *tree, const git_oid *p
 	for (size_t k = 0; k < np && rc == 0; k++)
 		rc = load_tree(&w, &ptrees[k], &parent_trees[k]);
 	if (rc == 0)
-		rc = compare(&w, &t, ptrees, np, 0);
+		rc = compare(&w, &t, ptrees, np, 0, false);
 out:
 	for (size_t k = 0; k < np; k++)
 		hr_rawtree_free(&ptrees[k]);
