@@ -35,6 +35,7 @@
 #include "cli.h"
 #include "gitcmd.h"
 #include "serve.h"
+#include "serve_audit.h"
 #include "hook-run/config.h"
 #include "hook-run/engine.h"
 #include "hook-run/fileio.h"
@@ -102,10 +103,17 @@ static int load_policy(const hr_policy **out, const char *commondir, FILE *errou
  * (or when daemon = require rejects it for want of one), or -1 to judge it
  * here. The flags that make this hook's policy its own (--config is the
  * daemon's file, but --set, --severity, --scope, --baseline, --no-config
- * are not) keep it in process.
+ * are not) keep it in process. A push judged here after all gets the
+ * daemon's audit log (if the configuration names one) in *fallback_log.
  */
+typedef struct fallback_log {
+	char *path;              /* the [serve] audit log, or NULL */
+	hr_audit_full full;
+	char decision[24];
+} fallback_log;
+
 static int try_daemon(const hr_cli_common *common, bool own_flags, const hr_env *env, bool show_stats,
-	const hr_report_opts *ro, const char *input, size_t input_len, double started)
+	const hr_report_opts *ro, const char *input, size_t input_len, double started, fallback_log *fallback)
 {
 	char err[1024], why[1024], cwd[PATH_MAX], server_file[PATH_MAX + 16];
 	const char *file = common->config_path;
@@ -204,6 +212,11 @@ failed:
 		hr_cli_print(stderr, "hook-run: the daemon at %s cannot judge this push (%s): checking it here\n",
 			cfg.socket, why);
 		rc = -1;
+		/* the decision still goes on the record the daemon keeps */
+		if (cfg.audit_log && (fallback->path = strdup(cfg.audit_log)) != NULL) {
+			fallback->full = cfg.audit_full;
+			hr_audit_decision_id(fallback->decision, sizeof(fallback->decision));
+		}
 	}
 	fflush(stderr);
 out:
@@ -233,6 +246,7 @@ int hr_cmd_prereceive(int argc, char **argv)
 	char *input = NULL;
 	size_t input_len = 0;
 	char err[1024] = "";
+	fallback_log fallback = { .path = NULL };
 	const char *scope_arg = NULL;
 	bool show_stats = false;
 	int c, rc;
@@ -288,7 +302,7 @@ int hr_cmd_prereceive(int argc, char **argv)
 	hr_report_opts ro;
 	hr_cli_report_opts(&common, &ro, stdout);
 	bool own_flags = common.noverrides || common.baseline || scope_arg;
-	if ((rc = try_daemon(&common, own_flags, &env, show_stats, &ro, input, input_len, started)) >= 0)
+	if ((rc = try_daemon(&common, own_flags, &env, show_stats, &ro, input, input_len, started, &fallback)) >= 0)
 		goto out;
 	cli_policy source = { .common = &common, .scope_arg = scope_arg };
 	hr_prereceive_request req = {
@@ -310,10 +324,32 @@ int hr_cmd_prereceive(int argc, char **argv)
 		.out = stdout,
 		.errout = stderr,
 	};
+	if (fallback.path)
+		req.decision_id = fallback.decision;
 	hr_verdict verdict;
+	double t0 = hr_git_now();
 	rc = hr_engine_prereceive(&verdict, &req);
+	if (fallback.path) {
+		/* as the daemon's worker records it; "in-process" says who judged */
+		hr_audit_entry e = {
+			.decision = fallback.decision, .verdict = &verdict, .exit_code = rc,
+			.seconds = hr_git_now() - t0, .peer_uid = getuid(), .peer_pid = getpid(), .via = "in-process",
+		};
+		if (hr_audit_write(fallback.path, &e, err, sizeof(err)) < 0) {
+			if (hr_env_value(&env, "GL_ID"))
+				fputs("GL-HOOK-ERR: ", stderr);
+			if (fallback.full == HR_AUDIT_FULL_REJECT && rc == 0) {
+				hr_cli_print(stderr, "hook-run: push rejected: the decision cannot be recorded (%s) and this "
+					"server requires it (audit-log-full = reject)\n", err);
+				rc = HR_EXIT_ERROR;
+			} else {
+				hr_cli_print(stderr, "hook-run: this decision is not on the audit log: %s\n", err);
+			}
+		}
+	}
 	hr_verdict_free(&verdict);
 out:
+	free(fallback.path);
 	free(input);
 	hr_cli_common_free(&common);
 	return rc;

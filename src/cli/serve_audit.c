@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "serve_audit.h"
@@ -19,6 +20,20 @@ static json_t *str_or_null(const char *s)
 {
 	json_t *j = s ? json_stringn(s, strlen(s)) : NULL;
 	return j ? j : json_null();
+}
+
+/* 64 random bits, hex: unique enough to find one push in the log */
+void hr_audit_decision_id(char *out, size_t len)
+{
+	unsigned char r[8];
+	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		memcpy(r, &ts.tv_nsec, 4);
+		pid_t pid = getpid();
+		memcpy(r + 4, &pid, 4);
+	}
+	snprintf(out, len, "%02x%02x%02x%02x%02x%02x%02x%02x", r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]);
 }
 
 int hr_audit_write(const char *path, const hr_audit_entry *e, char *err, size_t errlen)

@@ -31,4 +31,7 @@ typedef struct hr_audit_entry {
  */
 int hr_audit_write(const char *path, const hr_audit_entry *e, char *err, size_t errlen);
 
+/* A new decision id (16 hex digits) into out, which holds at least 17 bytes. */
+void hr_audit_decision_id(char *out, size_t len);
+
 #endif

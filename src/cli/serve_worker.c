@@ -37,7 +37,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -327,18 +326,6 @@ static void after_blob(void *arg)
 	atomic_store(&w->slot->judging, 0);
 }
 
-static void decision_id(char *out, size_t len)
-{
-	unsigned char r[8];
-	if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r)) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		memcpy(r, &ts.tv_nsec, 4);
-		pid_t pid = getpid();
-		memcpy(r + 4, &pid, 4);
-	}
-	snprintf(out, len, "%02x%02x%02x%02x%02x%02x%02x%02x", r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]);
-}
 
 static void count_duration(hr_serve_counters *c, double secs)
 {
@@ -377,7 +364,7 @@ static void judge_push(hr_serve_worker *w, int conn, hr_proto_request *r, int di
 		return;
 	}
 	if (w->config->audit_log)
-		decision_id(a.decision, sizeof(a.decision));
+		hr_audit_decision_id(a.decision, sizeof(a.decision));
 	hr_env env = { .vars = r->env, .cwd = r->cwd };
 	/* the rules' documentation as the hook would name it in process */
 	const char *docs = hr_env_value(&env, "HOOK_RUN_DOCS_URL");

@@ -238,6 +238,28 @@ assert e[\"refs\"] == \"refs/heads/main\" and e[\"findings\"] == 2 and e[\"via\"
 " ../audit.jsonl "$id"
 '
 
+test_expect_success 'no daemon: the push judged here is on the audit log too, via in-process' '
+	serve_setup "audit-log = $PWD/audit.jsonl" &&
+	bad_commit &&
+	USER=mallory test_expect_code 1 git push origin main >out 2>&1 &&
+	grep "checking it here" out &&
+	id=$(sed -n "s/^remote: hook-run: decision \([0-9a-f]*\): .*/\1/p" out) && test -n "$id" &&
+	git reset -q --hard HEAD~1 && good_commit &&
+	git push origin main >out 2>&1 &&
+	python3 -c "
+import json, sys
+e = [json.loads(l) for l in open(sys.argv[1])]
+assert len(e) == 2, e
+assert e[0][\"decision\"] == sys.argv[2] and e[0][\"verdict\"] == \"reject\" and e[0][\"pusher\"] == \"mallory\", e
+assert e[0][\"via\"] == \"in-process\" and e[0][\"findings\"] == 2, e
+assert e[1][\"verdict\"] == \"accept\" and e[1][\"via\"] == \"in-process\", e
+" ../audit.jsonl "$id" &&
+	printf "audit-log = /dev/full\n" >>"$HOOK_RUN_CONFIG" &&
+	good_commit &&
+	test_expect_code 1 git push origin main >out 2>&1 &&
+	grep "the decision cannot be recorded (cannot write the audit log .*/dev/full.: No space left on device)" out
+'
+
 test_expect_success 'malformed, oversized and silent clients: refused, and the daemon keeps serving' '
 	serve_setup && daemon_up &&
 	python3 - ../run/s <<-\EOF &&
