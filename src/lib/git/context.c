@@ -30,8 +30,7 @@ struct hr_repo_context {
 	git_tree *tree;        /* read on the first question (ensure_tree) */
 	bool tree_failed;
 	git_index *index;      /* borrowed from the repository, or */
-	hr_rawindex raw;       /* the index file read raw (raw_open) */
-	bool raw_open;
+	const hr_rawindex *raw; /* or the index file read raw, the repository's (borrowed) */
 	char *roots[MAX_ROOTS]; /* "" is the repository root; no trailing '/' */
 	size_t nroots;
 };
@@ -173,20 +172,20 @@ static size_t raw_lower_bound(const hr_rawindex *ix, const char *prefix)
 /* Is there an entry below `prefix` (which ends in '/')? */
 static bool index_has_prefix(hr_repo_context *x, const char *prefix, size_t *pos)
 {
-	if (!x->raw_open)
+	if (!x->raw)
 		return git_index_find_prefix(pos, x->index, prefix) == 0;
-	*pos = raw_lower_bound(&x->raw, prefix);
-	if (*pos == x->raw.n)
+	*pos = raw_lower_bound(x->raw, prefix);
+	if (*pos == x->raw->n)
 		return false;
 	hr_rawindex_entry e;
-	hr_rawindex_get(&x->raw, *pos, &e);
+	hr_rawindex_get(x->raw, *pos, &e);
 	return strncmp(e.path, prefix, strlen(prefix)) == 0;
 }
 
 static hr_ctx_type raw_lookup(hr_repo_context *x, const char *full, unsigned *flags)
 {
 	hr_rawindex_entry e;
-	if (hr_rawindex_find(&x->raw, full, &e)) {
+	if (hr_rawindex_find(x->raw, full, &e)) {
 		hr_ctx_type t = mode_type(e.mode);
 		if (t == HR_CTX_FILE && blob_is_archive(x->repo, e.id))
 			*flags |= HR_CTX_ARCHIVE;
@@ -199,7 +198,7 @@ static hr_ctx_type index_lookup(hr_repo_context *x, const char *full, unsigned *
 {
 	if (!*full)
 		return HR_CTX_DIR;
-	if (x->raw_open) {
+	if (x->raw) {
 		hr_ctx_type t = raw_lookup(x, full, flags);
 		if (t != HR_CTX_ABSENT)
 			return t;
@@ -248,14 +247,14 @@ static int index_list(hr_repo_context *x, const char *full,
 	}
 	const char *last_dir = NULL;
 	size_t last_len = 0;
-	size_t n = x->raw_open ? x->raw.n : git_index_entrycount(x->index);
+	size_t n = x->raw ? x->raw->n : git_index_entrycount(x->index);
 	for (size_t i = pos; i < n; i++) {
 		const char *path;
 		unsigned mode, stage;
 		const git_oid *id;
-		if (x->raw_open) {
+		if (x->raw) {
 			hr_rawindex_entry re;
-			hr_rawindex_get(&x->raw, i, &re);
+			hr_rawindex_get(x->raw, i, &re);
 			path = re.path;
 			mode = re.mode;
 			stage = re.stage;
@@ -342,10 +341,8 @@ int hr_repo_context_new(hr_repo_context **out, hr_build_context *view, hr_repo *
 		x->treeish = *treeish;
 	} else if (repo->index) {
 		x->index = repo->index; /* changed in memory already: libgit2's copy */
-	} else if ((rc = hr_rawindex_read(&x->raw, repo->index_path, err, errlen)) < 0) {
+	} else if ((rc = hr_repo_rawindex(&x->raw, repo, err, errlen)) < 0) {
 		goto fail;
-	} else {
-		x->raw_open = true;
 	}
 	/* the Dockerfile's folder, then each parent up to the root */
 	char *dir = strdup(dockerfile);
@@ -395,8 +392,6 @@ void hr_repo_context_free(hr_repo_context *x)
 	for (size_t i = 0; i < x->nroots; i++)
 		free(x->roots[i]);
 	git_tree_free(x->tree);
-	if (x->raw_open)
-		hr_rawindex_free(&x->raw);
 	free(x);
 }
 

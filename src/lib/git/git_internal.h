@@ -28,6 +28,7 @@ struct hr_repo {
 	char *workdir;            /* absolute, trailing '/', NULL when bare */
 	char *index_path;         /* absolute: GIT_INDEX_FILE, or GITDIR/index */
 	git_index *index;         /* opened on first use */
+	struct hr_rawindex *raw;  /* the index file read raw, on first use (hr_repo_rawindex) */
 	hr_replacement *repl;     /* replacements not yet written */
 	size_t nrepl;
 	char **objdirs;           /* object directories added from the environment */
@@ -45,6 +46,17 @@ int hr_git_code(int git_error);
 
 /* The index (GIT_INDEX_FILE), opened and attached to the repository. */
 int hr_repo_index(git_index **out, hr_repo *repo, char *err, size_t errlen);
+
+/*
+ * The index file read raw (rawindex.c), once per repository: a pre-commit
+ * asks it for the staged configuration, the staged changes and each
+ * Dockerfile's build context, and parsing a 20 000-entry index costs about
+ * 3 M instructions each time. Owned by the repository; dropped when
+ * hook-run writes the index (hr_repo_rawindex_drop). An error is not kept:
+ * the next call reads the file again.
+ */
+int hr_repo_rawindex(const struct hr_rawindex **out, hr_repo *repo, char *err, size_t errlen);
+void hr_repo_rawindex_drop(hr_repo *repo);
 
 static inline const git_oid *hr_oid_to_git(const hr_oid *oid)
 {

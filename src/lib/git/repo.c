@@ -549,6 +549,7 @@ void hr_repo_free(hr_repo *r)
 		free(r->objdirs[i]);
 	free(r->objdirs);
 	hr__attrs_free(r->attrs);
+	hr_repo_rawindex_drop(r);
 	git_index_free(r->index);
 	git_repository_free(r->repo);
 	free(r->gitdir);
@@ -578,6 +579,33 @@ int hr_repo_index(git_index **out, hr_repo *r, char *err, size_t errlen)
 	}
 	*out = r->index;
 	return 0;
+}
+
+int hr_repo_rawindex(const hr_rawindex **out, hr_repo *r, char *err, size_t errlen)
+{
+	*out = NULL;
+	if (!r->raw) {
+		hr_rawindex *ix = malloc(sizeof(*ix));
+		int rc;
+		if (!ix)
+			return HR_ENOMEM;
+		if ((rc = hr_rawindex_read(ix, r->index_path, err, errlen)) < 0) {
+			free(ix);
+			return rc;
+		}
+		r->raw = ix;
+	}
+	*out = r->raw;
+	return 0;
+}
+
+void hr_repo_rawindex_drop(hr_repo *r)
+{
+	if (r->raw) {
+		hr_rawindex_free(r->raw);
+		free(r->raw);
+		r->raw = NULL;
+	}
 }
 
 int hr_repo_hooks_dir(char **out, hr_repo *r, char *err, size_t errlen)

@@ -366,24 +366,24 @@ static int staged_dir(staged_walk *sw, const hr_cachetree *node, const char *pre
 int hr_staged_foreach(hr_repo *r, const hr_policy *policy, unsigned flags,
 	hr_change_fn fn, void *payload, char *err, size_t errlen)
 {
-	hr_rawindex ix;
+	const hr_rawindex *ix;
 	parents p = { .n = 0 };
 	bool merging;
 	int rc;
 
 	/* an index hook-run cannot read is git's state gone wrong: HR_EGIT, exit 3 */
-	if ((rc = hr_rawindex_read(&ix, r->index_path, err, errlen)) < 0) {
+	if ((rc = hr_repo_rawindex(&ix, r, err, errlen)) < 0) {
 		rc = rc == HR_EINVALID ? HR_EGIT : rc;
 		goto out;
 	}
 	if ((rc = load_parents(&p, &merging, r, flags, err, errlen)) < 0)
 		goto out;
-	const hr_cachetree *root = ix.ntree ? &ix.tree[0] : NULL;
+	const hr_cachetree *root = ix->ntree ? &ix->tree[0] : NULL;
 	for (size_t k = 0; root && root->count >= 0 && k < p.n; k++)
 		if (git_oid_equal(root->id, git_tree_id(p.trees[k])))
 			goto out; /* the staged tree is a parent's: nothing new */
 	staged_walk sw = {
-		.r = r, .ix = &ix, .policy = policy, .fn = fn, .payload = payload,
+		.r = r, .ix = ix, .policy = policy, .fn = fn, .payload = payload,
 		.err = err, .errlen = errlen,
 	};
 	hr_keyset_init(&sw.blobs);
@@ -392,14 +392,13 @@ int hr_staged_foreach(hr_repo *r, const hr_policy *policy, unsigned flags,
 	free(sw.name);
 out:
 	parents_free(&p);
-	hr_rawindex_free(&ix);
 	return rc;
 }
 
 int hr_staged_read_path(char **out, size_t *len, hr_repo *r, const char *path,
 	size_t max_size, char *err, size_t errlen)
 {
-	hr_rawindex ix;
+	const hr_rawindex *ix;
 	int rc;
 
 	*out = NULL;
@@ -413,16 +412,15 @@ int hr_staged_read_path(char **out, size_t *len, hr_repo *r, const char *path,
 		}
 		return hr_repo_blob_read(out, len, r, hr_oid_from_git(&e->id), max_size, err, errlen);
 	}
-	if ((rc = hr_rawindex_read(&ix, r->index_path, err, errlen)) < 0)
+	if ((rc = hr_repo_rawindex(&ix, r, err, errlen)) < 0)
 		return rc == HR_EINVALID ? HR_EGIT : rc;
 	hr_rawindex_entry e;
-	if (!hr_rawindex_find(&ix, path, &e) || hr_mode_kind(e.mode) != HR_ENTRY_FILE) {
+	if (!hr_rawindex_find(ix, path, &e) || hr_mode_kind(e.mode) != HR_ENTRY_FILE) {
 		snprintf(err, errlen, "'%s' is not staged", path);
 		rc = HR_ENOTFOUND;
 	} else {
 		rc = hr_repo_blob_read(out, len, r, hr_oid_from_git(e.id), max_size, err, errlen);
 	}
-	hr_rawindex_free(&ix);
 	return rc;
 }
 
@@ -827,6 +825,8 @@ int hr_staged_write(hr_repo *r, size_t *pending_updated, char *err, size_t errle
 	char *pending = NULL;
 	if ((rc = pending_index(&pending, r, err, errlen)) < 0)
 		return rc;
+	/* the raw copy is of the index before the fixes: never read it again */
+	hr_repo_rawindex_drop(r);
 	if ((rc = write_index_file(r, r->index_path, true, &applied, err, errlen)) == 0 && pending)
 		rc = write_index_file(r, pending, false, &updated, err, errlen);
 	free(pending);
