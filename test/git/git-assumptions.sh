@@ -114,4 +114,13 @@ test_expect_success 'the binary calls no libgit2 remote or transport API (what m
 	fi
 '
 
+test_expect_success 'libssh2 is started without its crypto preloading (what the libssh2_init stub does)' '
+	command -v nm >/dev/null &&
+	if grep -q "define HR_STUB_LIBSSH2_CRYPTO_INIT 1" "$TOP_BUILDDIR/config.h"; then
+		nm --defined-only "$HOOK_RUN" | grep " T libssh2_init$"
+	else
+		! nm --defined-only "$HOOK_RUN" | grep " T libssh2_init$"
+	fi
+'
+
 test_done

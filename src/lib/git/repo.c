@@ -74,6 +74,34 @@ int mbedtls_x509_crt_parse_path(void *chain, const char *path)
 }
 #endif
 
+/*
+ * The same start-up spends ~1 M instructions (8% of a 1-commit push) in
+ * libssh2_init(0), which libgit2 calls for its SSH transport: libssh2 has
+ * OpenSSL load its built-in engines and error strings. hook-run has no SSH
+ * transport to start (the test above keeps it so), and OpenSSL 1.1 and
+ * later initialise themselves on first use in any case; so this definition
+ * takes the place of libssh2's (as above) and calls it with the flag
+ * libssh2 documents for programs that initialise the crypto library
+ * themselves, LIBSSH2_INIT_NO_CRYPTO. Nothing is weakened: libssh2 is
+ * started, only without that preloading. `./configure
+ * --disable-libssh2-crypto-init-stub` leaves it out.
+ */
+#ifdef HR_STUB_LIBSSH2_CRYPTO_INIT
+#include <dlfcn.h>
+
+#define LIBSSH2_INIT_NO_CRYPTO 0x0001 /* libssh2.h, stable since libssh2 1.2.5 */
+
+int libssh2_init(int flags);
+
+int libssh2_init(int flags)
+{
+	int (*real)(int);
+	/* the next definition after this executable's: libssh2's own */
+	*(void **)&real = dlsym(RTLD_NEXT, "libssh2_init");
+	return real ? real(flags | LIBSSH2_INIT_NO_CRYPTO) : -1;
+}
+#endif
+
 int hr_git_code(int git_error)
 {
 	switch (git_error) {
