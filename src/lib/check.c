@@ -33,8 +33,73 @@ static hr_finding *finding_new(hr_check_ctx *c, hr_rule_id rule)
 	return f;
 }
 
+/*
+ * Most strings the rules build are joins of strings ("%s; %s": a base
+ * image fact and its family, ~28 for every Dockerfile whatever it holds),
+ * and vsnprintf costs ~900 instructions a call, twice here (measured, then
+ * written): 5% of a whole-history walk. A format of plain text, %s and %%
+ * only is joined here in one pass over its arguments; anything else, or a
+ * NULL argument (printed "(null)" by glibc), goes to vsnprintf. Returns
+ * NULL when it did not build the string; `ap` is then untouched.
+ */
+#define JOIN_MAX_ARGS 8
+
+static const char *join_strings(hr_check_ctx *c, const char *fmt, va_list ap)
+{
+	const char *arg[JOIN_MAX_ARGS];
+	size_t arglen[JOIN_MAX_ARGS], nargs = 0, len = 0;
+	for (const char *p = fmt; *p; p++) {
+		if (*p != '%') {
+			len++;
+			continue;
+		}
+		if (p[1] == '%') {
+			len++;
+			p++;
+		} else if (p[1] == 's' && nargs < JOIN_MAX_ARGS) {
+			nargs++;
+			p++;
+		} else {
+			return NULL;
+		}
+	}
+	bool have_null = false;
+	va_list aq;
+	va_copy(aq, ap);
+	for (size_t i = 0; i < nargs; i++) {
+		arg[i] = va_arg(aq, const char *);
+		arglen[i] = arg[i] ? strlen(arg[i]) : 0;
+		have_null |= !arg[i];
+		len += arglen[i];
+	}
+	va_end(aq);
+	if (have_null)
+		return NULL;
+	char *s = hr_arena_alloc(c->arena, len + 1), *d = s;
+	if (!s) {
+		c->error = HR_ENOMEM;
+		return "";
+	}
+	size_t k = 0;
+	for (const char *p = fmt; *p; p++) {
+		if (*p != '%') {
+			*d++ = *p;
+		} else if (*++p == '%') {
+			*d++ = '%';
+		} else {
+			memcpy(d, arg[k], arglen[k]);
+			d += arglen[k++];
+		}
+	}
+	*d = '\0';
+	return s;
+}
+
 static const char *vstrf(hr_check_ctx *c, const char *fmt, va_list ap)
 {
+	const char *joined = join_strings(c, fmt, ap);
+	if (joined)
+		return joined;
 	va_list ap2;
 	va_copy(ap2, ap);
 	int n = vsnprintf(NULL, 0, fmt, ap);
