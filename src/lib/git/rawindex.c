@@ -237,7 +237,13 @@ int hr_rawindex_parse(hr_rawindex *ix, const unsigned char *data, size_t len, co
 		const unsigned char *q = p + ENTRY_FIXED + ((flags & FLAG_EXTENDED) ? 2 : 0);
 		if (q > end)
 			return bad_at(err, errlen, name, "truncated entry", i);
-		decode_fixed(p, e);
+		if (ix->v4) {
+			decode_fixed(p, e);
+		} else {
+			/* only what the checks below read: hr_rawindex_get() decodes the rest */
+			e->mode = hr_be32(p + 24);
+			e->stage = (flags >> 12) & 3;
+		}
 		ix->off[i] = (uint32_t)(p - d);
 		if (version != 4) {
 			/* the path ends at a NUL inside the file, never found with strlen() */
