@@ -114,6 +114,16 @@ test_expect_success 'the binary calls no libgit2 remote or transport API (what m
 	fi
 '
 
+test_expect_success 'mbedTLS HAVEGE entropy comes from getrandom (what the HAVEGE stub does)' '
+	command -v nm >/dev/null &&
+	if grep -q "define HR_STUB_MBEDTLS_HAVEGE 1" "$TOP_BUILDDIR/config.h"; then
+		nm --defined-only "$HOOK_RUN" | grep " T mbedtls_havege_init$" &&
+		nm --defined-only "$HOOK_RUN" | grep " T mbedtls_havege_poll$"
+	else
+		! nm --defined-only "$HOOK_RUN" | grep mbedtls_havege
+	fi
+'
+
 test_expect_success 'libssh2 is started without its crypto preloading (what the libssh2_init stub does)' '
 	command -v nm >/dev/null &&
 	if grep -q "define HR_STUB_LIBSSH2_CRYPTO_INIT 1" "$TOP_BUILDDIR/config.h"; then

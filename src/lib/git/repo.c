@@ -75,6 +75,42 @@ int mbedtls_x509_crt_parse_path(void *chain, const char *path)
 #endif
 
 /*
+ * git_libgit2_init() also seeds mbedTLS's CTR-DRBG (for the same TLS) from
+ * an entropy pool with two sources, the platform's (getrandom) and HAVEGE,
+ * whose initialisation fills a 64 KB table by timing loops: 1.1 M
+ * instructions, 10% of a 1-commit push. HAVEGE is not a dependable source
+ * (mbedTLS 3 removed it); these definitions take the place of its two
+ * entry points that the pool uses: its state is left alone (nothing else
+ * reads it in this program) and its poll hands out bytes from getrandom(2),
+ * the kernel's generator, so the pool gets no less entropy than before.
+ * `./configure --disable-mbedtls-havege-stub` leaves them out.
+ */
+#ifdef HR_STUB_MBEDTLS_HAVEGE
+#include <sys/random.h>
+
+#define MBEDTLS_ERR_ENTROPY_SOURCE_FAILED -0x003C /* mbedtls/entropy.h */
+
+void mbedtls_havege_init(void *state);
+int mbedtls_havege_poll(void *state, unsigned char *out, size_t len, size_t *olen);
+
+void mbedtls_havege_init(void *state)
+{
+	(void)state;
+}
+
+int mbedtls_havege_poll(void *state, unsigned char *out, size_t len, size_t *olen)
+{
+	ssize_t n;
+	(void)state;
+	do
+		n = getrandom(out, len, 0);
+	while (n < 0 && errno == EINTR);
+	*olen = n > 0 ? (size_t)n : 0;
+	return n > 0 ? 0 : MBEDTLS_ERR_ENTROPY_SOURCE_FAILED;
+}
+#endif
+
+/*
  * The same start-up spends ~1 M instructions (8% of a 1-commit push) in
  * libssh2_init(0), which libgit2 calls for its SSH transport: libssh2 has
  * OpenSSL load its built-in engines and error strings. hook-run has no SSH
