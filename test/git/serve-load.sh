@@ -115,10 +115,14 @@ test_expect_success "$LOAD_PUSHES concurrent pushes into $LOAD_REPOS repositorie
 		n=$((n + 1))
 	done &&
 	# pushes the daemon answered busy (the flooded repository) were checked
-	# by their own hooks, and said so; none was lost
+	# by their own hooks, and said so; none was lost, and every decision is
+	# on the audit log, each once, with who made it
 	busy=$(grep -l "cannot judge this push (the daemon is busy" push-*.out | wc -l) &&
-	lines=$(wc -l <audit.jsonl) &&
+	lines=$(grep -c "\"via\":\"daemon\"" audit.jsonl) &&
+	here=$(grep -c "\"via\":\"in-process\"" audit.jsonl) &&
 	test $((busy + lines)) -eq "$LOAD_PUSHES" &&
+	test "$here" -eq "$busy" &&
+	test "$(wc -l <audit.jsonl)" -eq "$LOAD_PUSHES" &&
 	echo "busy (checked by their hooks): $busy, judged by the daemon: $lines" &&
 	grep "workers: 3 alive" status.after && grep "crashed 0" status.after &&
 	cat status.after
