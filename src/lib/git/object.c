@@ -18,52 +18,23 @@
 int hr_repo_blob_read(char **out, size_t *len, hr_repo *r, const hr_oid *blob,
 	size_t max_size, char *err, size_t errlen)
 {
-	git_odb *odb = NULL;
-	git_odb_object *obj = NULL;
-	git_object_t type;
-	size_t size;
-	char hex[HR_OID_HEXSZ + 1];
-	int rc = 0, grc;
+	hr_blob b;
+	int rc = hr_blob_load(&b, r, blob, max_size, err, errlen);
 
 	*out = NULL;
-	*len = 0;
-	hr_oid_fmt(hex, blob);
-	if (git_repository_odb(&odb, r->repo) < 0)
-		return hr_git_error(HR_EGIT, err, errlen, "cannot open the object database");
-	grc = git_odb_read_header(&size, &type, odb, hr_oid_to_git(blob));
-	if (grc < 0) {
-		rc = hr_git_error(hr_git_code(grc), err, errlen, "cannot read blob %s", hex);
-		goto out;
+	*len = b.len; /* HR_ETOOBIG: the size, for the message */
+	if (rc < 0)
+		return rc;
+	/* a NUL-terminated copy the caller owns (configuration, small files) */
+	if (!(*out = malloc(b.len + 1))) {
+		hr_blob_free(&b);
+		*len = 0;
+		return HR_ENOMEM;
 	}
-	if (type != GIT_OBJECT_BLOB) {
-		snprintf(err, errlen, "object %s is a %s, not a blob", hex, git_object_type2string(type));
-		rc = HR_EINVALID;
-		goto out;
-	}
-	*len = size;
-	if (max_size && size > max_size) {
-		snprintf(err, errlen, "blob %s is larger than the %zu byte limit (%zu bytes)", hex, max_size, size);
-		rc = HR_ETOOBIG;
-		goto out;
-	}
-	grc = git_odb_read(&obj, odb, hr_oid_to_git(blob));
-	if (grc < 0) {
-		rc = hr_git_error(hr_git_code(grc), err, errlen, "cannot read blob %s", hex);
-		goto out;
-	}
-	size = git_odb_object_size(obj);
-	*out = malloc(size + 1);
-	if (!*out) {
-		rc = HR_ENOMEM;
-		goto out;
-	}
-	memcpy(*out, git_odb_object_data(obj), size);
-	(*out)[size] = '\0';
-	*len = size;
-out:
-	git_odb_object_free(obj);
-	git_odb_free(odb);
-	return rc;
+	memcpy(*out, b.data, b.len);
+	(*out)[b.len] = '\0';
+	hr_blob_free(&b);
+	return 0;
 }
 
 /*
