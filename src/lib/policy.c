@@ -727,7 +727,6 @@ static bool excluded_by(const char *pattern, const char *path)
 		simple = false;
 	size_t want = simple && !bare ? count_slashes(tail ? tail : body, strlen(tail ? tail : body)) : 0;
 
-	size_t starts[64], nstarts = 0; /* where the last components begin, for tail */
 	size_t comp = 0;                 /* where the current component begins */
 	size_t depth = 0;                /* '/'s seen */
 	for (size_t i = 0; i < len; i++) {
@@ -744,16 +743,16 @@ static bool excluded_by(const char *pattern, const char *path)
 			/* a fixed number of components: only the directory that deep */
 			m = depth == want && hr_wildmatch(body, buf);
 		} else {
-			/* "**" + "/" + tail: the directory's last want+1 components */
-			if (nstarts < sizeof(starts) / sizeof(starts[0]))
-				starts[nstarts++] = comp;
-			else {
-				memmove(starts, starts + 1, (nstarts - 1) * sizeof(starts[0]));
-				starts[nstarts - 1] = comp;
+			/* "**" + "/" + tail: the directory's last want+1 components,
+			   found by stepping back over want slashes from this one's start */
+			size_t from = comp, back = want;
+			while (back && from > 0) {
+				from--; /* the '/' before the component */
+				while (from > 0 && buf[from - 1] != '/')
+					from--;
+				back--;
 			}
-			m = want < nstarts && hr_wildmatch(tail, buf + starts[nstarts - 1 - want]);
-			if (want >= sizeof(starts) / sizeof(starts[0]))
-				m = pattern_matches(pat, buf); /* a tail too long for the window */
+			m = back == 0 && hr_wildmatch(tail, buf + from);
 		}
 		buf[i] = '/';
 		if (m)
