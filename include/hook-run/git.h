@@ -409,7 +409,7 @@ int hr_hash_bytes(hr_oid *out, const void *data, size_t len);
 int hr_repo_commit_parents(hr_oid *out, size_t max, size_t *n, hr_repo *repo, const hr_oid *commit,
 	char *err, size_t errlen);
 
-/** The version of the libgit2 hook-run runs with. */
+/** The version of the libgit2 hook-run runs with (loading it: see libgit2_lazy.c). */
 void hr_git_library_version(int *major, int *minor, int *rev);
 
 /* ---- the build context ---------------------------------------------- */

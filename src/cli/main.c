@@ -117,11 +117,12 @@ static int cmd_version(int argc, char **argv)
 		}
 	}
 	int maj, min, rev;
-	hr_git_library_version(&maj, &min, &rev);
 	if (!json) {
 		printf("hook-run %s\n", PACKAGE_VERSION);
 		return HR_EXIT_OK;
 	}
+	/* the library it runs with, loaded for the question (libgit2_lazy.c) */
+	hr_git_library_version(&maj, &min, &rev);
 	printf("{\"name\": \"hook-run\", \"version\": \"%s\", \"libgit2\": \"%d.%d.%d\", "
 	       "\"jansson\": \"%s\", \"zlib\": \"%s\", \"rules\": %d, \"features\": [",
 		PACKAGE_VERSION, maj, min, rev, jansson_version_str(), zlibVersion(), (int)HR_RULE_COUNT);

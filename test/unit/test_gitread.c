@@ -439,7 +439,36 @@ START_TEST(sha1_vectors)
 	hr_sha1(out, m, 1000000);
 	ck_assert_uint_eq(out[0], 0x34);
 	ck_assert_uint_eq(out[19], 0x6f);
+	/* the same fed in pieces of every size up to 130 bytes: each split of the padding */
+	for (size_t piece = 1; piece <= 130; piece++) {
+		unsigned char inc[20];
+		hr_sha1_ctx c;
+		size_t len = 1000 + piece;
+		hr_sha1(out, m, len);
+		hr_sha1_init(&c);
+		for (size_t at = 0; at < len; at += piece)
+			hr_sha1_update(&c, m + at, len - at < piece ? len - at : piece);
+		hr_sha1_final(inc, &c);
+		ck_assert_mem_eq(inc, out, 20);
+	}
 	free(m);
+}
+END_TEST
+
+/* a blob's id as git computes it (hash-object), without libgit2 */
+START_TEST(blob_hash_is_git_id)
+{
+	static const struct { const char *in; const char *hex; } v[] = {
+		{ "", "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391" },
+		{ "hello\n", "ce013625030ba8dba906f756967f9e9ca394464a" },
+	};
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		hr_oid id;
+		char hex[HR_OID_HEXSZ + 1];
+		ck_assert_int_eq(hr_hash_bytes(&id, v[i].in, strlen(v[i].in)), 0);
+		hr_oid_fmt(hex, &id);
+		ck_assert_str_eq(hex, v[i].hex);
+	}
 }
 END_TEST
 
@@ -644,6 +673,7 @@ Suite *unit_suite(void)
 	tcase_add_loop_test(tc, index_refused, 0, (int)(sizeof(bad_indexes) / sizeof(bad_indexes[0])));
 	tcase_add_test(tc, index_bad_bytes);
 	tcase_add_test(tc, sha1_vectors);
+	tcase_add_test(tc, blob_hash_is_git_id);
 	tcase_add_loop_test(tc, index_patch, 0, 3);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("tree");

@@ -411,8 +411,15 @@ size_t hr_repo_context_candidates(const char *dockerfile)
 
 int hr_hash_bytes(hr_oid *out, const void *data, size_t len)
 {
-	/* git's blob hash: a stable SHA-1 of the bytes, with nothing to link but libgit2 */
-	return git_odb_hash((git_oid *)(void *)out, data, len, GIT_OBJECT_BLOB) < 0 ? HR_EGIT : 0;
+	/* git's blob hash ("blob <len>\0" and the bytes): a stable digest, without libgit2 */
+	char head[32];
+	int n = snprintf(head, sizeof(head), "blob %zu", len);
+	hr_sha1_ctx c;
+	hr_sha1_init(&c);
+	hr_sha1_update(&c, head, (size_t)n + 1);
+	hr_sha1_update(&c, data, len);
+	hr_sha1_final(out->id, &c);
+	return 0;
 }
 
 int hr_repo_commit_parents(hr_oid *out, size_t max, size_t *n, hr_repo *repo, const hr_oid *commit,

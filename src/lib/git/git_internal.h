@@ -37,6 +37,14 @@ struct hr_repo {
 	struct hr_attrs *attrs;   /* .gitattributes readers (attr.c), made on first use */
 };
 
+/*
+ * libgit2 is loaded on first use (libgit2_lazy.c): has this process loaded
+ * it yet? And git_libgit2_opts() for an option taking one int (it is
+ * variadic, so it has no trampoline of its own).
+ */
+bool hr_libgit2_loaded(void);
+int hr_libgit2_set_opt(int option, int value);
+
 /* Write "<what>: <libgit2's last message>" into err; returns `code`. */
 int hr_git_error(int code, char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -347,8 +355,16 @@ typedef struct hr_index_change {
 int hr_rawindex_patch(unsigned char **out, size_t *outlen, const hr_rawindex *ix,
 	hr_index_change *changes, size_t n, bool strict, char *err, size_t errlen);
 
-/* SHA-1 of data[0..len) (sha1.c): the index checksum. */
+/* SHA-1 of data[0..len) (sha1.c): the index checksum; and the same in pieces. */
 void hr_sha1(unsigned char out[20], const void *data, size_t len);
+typedef struct hr_sha1_ctx {
+	uint32_t h[5];
+	uint64_t len;
+	unsigned char buf[64];
+} hr_sha1_ctx;
+void hr_sha1_init(hr_sha1_ctx *c);
+void hr_sha1_update(hr_sha1_ctx *c, const void *data, size_t len);
+void hr_sha1_final(unsigned char out[20], hr_sha1_ctx *c);
 
 /* The child of `node` named name[0..len), or NULL. */
 const hr_cachetree *hr_cachetree_child(const hr_rawindex *ix, const hr_cachetree *node,

@@ -484,10 +484,10 @@ static int add_object_dirs(hr_repo *r, char *err, size_t errlen)
 
 static void set_global_options(void)
 {
-	git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
-	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
-	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
-	git_libgit2_opts(GIT_OPT_ENABLE_CACHING, 0);
+	hr_libgit2_set_opt(GIT_OPT_SET_OWNER_VALIDATION, 0);
+	hr_libgit2_set_opt(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, 0);
+	hr_libgit2_set_opt(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, 0);
+	hr_libgit2_set_opt(GIT_OPT_ENABLE_CACHING, 0);
 }
 
 extern char **environ;

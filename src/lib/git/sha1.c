@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * sha1.c - SHA-1 (FIPS 180-4), for the one place hook-run needs a raw
- * hash: the checksum that ends an index file it writes (rawindex.c's
- * hr_rawindex_patch). libgit2 1.5 hashes objects (git_odb_hash) but
- * offers no raw digest. Object ids are never computed here, so the
- * collision detection git's own SHA-1 adds does not matter: the checksum
- * only guards against a torn or corrupted file.
+ * sha1.c - SHA-1 (FIPS 180-4), where hook-run needs a hash without
+ * loading libgit2 (which is loaded only when needed, libgit2_lazy.c): the
+ * checksum that ends an index file it writes (rawindex.c's
+ * hr_rawindex_patch), and the digests that key the verdict caches
+ * (hr_hash_bytes: git's blob hash of the bytes). Ids of objects written
+ * into a repository are computed by libgit2, never here, so the collision
+ * detection git's own SHA-1 adds does not matter: a checksum guards
+ * against a torn file, a cache key names content hook-run already holds.
  */
 #include <string.h>
 
@@ -53,31 +55,55 @@ static void block(uint32_t h[5], const unsigned char *p)
 	h[4] += e;
 }
 
+void hr_sha1_init(hr_sha1_ctx *c)
+{
+	static const uint32_t h0[5] = { 0x67452301u, 0xefcdab89u, 0x98badcfeu, 0x10325476u, 0xc3d2e1f0u };
+	memcpy(c->h, h0, sizeof(h0));
+	c->len = 0;
+}
+
+void hr_sha1_update(hr_sha1_ctx *c, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	size_t have = (size_t)(c->len & 63);
+	c->len += len;
+	if (have) {
+		size_t take = 64 - have < len ? 64 - have : len;
+		memcpy(c->buf + have, p, take);
+		p += take;
+		len -= take;
+		if (have + take < 64)
+			return;
+		block(c->h, c->buf);
+	}
+	for (; len >= 64; p += 64, len -= 64)
+		block(c->h, p);
+	if (len)
+		memcpy(c->buf, p, len);
+}
+
+void hr_sha1_final(unsigned char out[20], hr_sha1_ctx *c)
+{
+	/* a 0x80 byte, zeros, and the length in bits (big-endian) */
+	uint64_t bits = c->len * 8;
+	unsigned char pad[72] = { 0x80 };
+	size_t rest = (size_t)(c->len & 63);
+	size_t padlen = (rest < 56 ? 56 : 120) - rest;
+	for (int i = 0; i < 8; i++)
+		pad[padlen + 7 - i] = (unsigned char)(bits >> (8 * i));
+	hr_sha1_update(c, pad, padlen + 8);
+	for (int i = 0; i < 5; i++) {
+		out[4 * i] = (unsigned char)(c->h[i] >> 24);
+		out[4 * i + 1] = (unsigned char)(c->h[i] >> 16);
+		out[4 * i + 2] = (unsigned char)(c->h[i] >> 8);
+		out[4 * i + 3] = (unsigned char)c->h[i];
+	}
+}
+
 void hr_sha1(unsigned char out[20], const void *data, size_t len)
 {
-	uint32_t h[5] = { 0x67452301u, 0xefcdab89u, 0x98badcfeu, 0x10325476u, 0xc3d2e1f0u };
-	const unsigned char *p = data;
-	unsigned char tail[128];
-	size_t full = len & ~(size_t)63, rest = len - full;
-
-	for (size_t i = 0; i < full; i += 64)
-		block(h, p + i);
-	/* the rest, a 0x80 byte, zeros, and the length in bits (big-endian) */
-	memset(tail, 0, sizeof(tail));
-	if (rest)
-		memcpy(tail, p + full, rest);
-	tail[rest] = 0x80;
-	size_t tlen = rest < 56 ? 64 : 128;
-	uint64_t bits = (uint64_t)len * 8;
-	for (int i = 0; i < 8; i++)
-		tail[tlen - 1 - i] = (unsigned char)(bits >> (8 * i));
-	block(h, tail);
-	if (tlen == 128)
-		block(h, tail + 64);
-	for (int i = 0; i < 5; i++) {
-		out[4 * i] = (unsigned char)(h[i] >> 24);
-		out[4 * i + 1] = (unsigned char)(h[i] >> 16);
-		out[4 * i + 2] = (unsigned char)(h[i] >> 8);
-		out[4 * i + 3] = (unsigned char)h[i];
-	}
+	hr_sha1_ctx c;
+	hr_sha1_init(&c);
+	hr_sha1_update(&c, data, len);
+	hr_sha1_final(out, &c);
 }
