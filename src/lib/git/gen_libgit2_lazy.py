@@ -22,6 +22,40 @@ INCLUDE = sys.argv[1] if len(sys.argv) > 1 else "/usr/include"
 # Variadic, or set up by hand in libgit2_lazy_head below.
 SPECIAL = {"git_libgit2_opts"}
 
+# Calls that mean nothing before libgit2 is loaded (no error to clear, no
+# buffer it filled, nothing to shut down): they do not load it.
+UNLOADED = {
+    "git_error_clear": "",
+    "git_error_last": " NULL",
+    "git_buf_dispose": "",
+    "git_libgit2_shutdown": " 0",
+}
+
+# Pure functions on object ids, as libgit2 1.5 defines them (src/libgit2/oid.c
+# for SHA-1), done here so that comparing ids never loads the library.
+NATIVE = {
+    "git_oid_equal": "\treturn memcmp(a->id, b->id, GIT_OID_RAWSZ) == 0;\n",
+    "git_oid_cmp": "\treturn memcmp(a->id, b->id, GIT_OID_RAWSZ);\n",
+    "git_oid_cpy": "\tmemmove(out->id, src->id, GIT_OID_RAWSZ);\n\treturn 0;\n",
+    "git_oid_fromstrn": (
+        "\t/* at most 40 hex digits; the rest of the id is zero */\n"
+        "\tif (length > GIT_OID_HEXSZ)\n\t\treturn -1;\n"
+        "\tmemset(out->id, 0, GIT_OID_RAWSZ);\n"
+        "\tfor (size_t i = 0; i < length; i++) {\n"
+        "\t\tint v = hexval(str[i]);\n"
+        "\t\tif (v < 0)\n\t\t\treturn -1;\n"
+        "\t\tout->id[i / 2] |= (unsigned char)(i % 2 ? v : v << 4);\n"
+        "\t}\n\treturn 0;\n"),
+    "git_oid_tostr": (
+        "\t/* n - 1 hex digits at most, always terminated; \"\" for no id or no room */\n"
+        "\tstatic const char digits[] = \"0123456789abcdef\";\n"
+        "\tif (!out || !n)\n\t\treturn \"\";\n"
+        "\tsize_t len = n - 1 < GIT_OID_HEXSZ ? n - 1 : GIT_OID_HEXSZ;\n"
+        "\tfor (size_t i = 0; id && i < len; i++)\n"
+        "\t\tout[i] = digits[i % 2 ? id->id[i / 2] & 15 : id->id[i / 2] >> 4];\n"
+        "\tout[id ? len : 0] = '\\0';\n\treturn out;\n"),
+}
+
 
 def used_functions():
     names = set()
@@ -88,8 +122,18 @@ def main():
     w(MIDDLE)
     for n in used:
         ret, params = protos[n]
-        args = ", ".join(arg_name(p) for p in split_params(params))
+        plist = split_params(params)
+        args = ", ".join(arg_name(p) for p in plist)
         w("%s %s(%s)\n{\n" % (ret, n, params if params else "void"))
+        if n in NATIVE:
+            w(NATIVE[n])
+            w("}\n\n")
+            continue
+        if n in UNLOADED:
+            w("\tif (!loaded)\n\t\treturn%s;\n" % UNLOADED[n])
+        elif n.endswith("_free") and ret == "void" and len(plist) == 1:
+            # libgit2's free functions do nothing with NULL: neither do these
+            w("\tif (!%s)\n\t\treturn;\n" % args)
         w("\t%s (*fn)(%s);\n" % (ret, params if params else "void"))
         w("\t*(void **)&fn = hr_libgit2_symbol(HR_LG2_%s);\n" % n)
         w("\t%sfn(%s);\n}\n\n" % ("" if ret == "void" else "return ", args))
@@ -115,7 +159,10 @@ HEAD = '''/* SPDX-License-Identifier: MIT */
  *
  * The prototypes are libgit2's own (the header is included), so a
  * trampoline that disagrees with its declaration does not compile; a
- * function missing here is an undefined reference at link time.
+ * function missing here is an undefined reference at link time. A few
+ * calls load nothing: the pure functions on object ids are done here, a
+ * free function given NULL returns, and clearing an error, disposing of
+ * a buffer or shutting down before the library was loaded do nothing.
  *
  * When the library cannot be loaded (it is a dependency of the package,
  * so: a broken installation), hook-run says so and exits with status 2,
@@ -129,6 +176,7 @@ HEAD = '''/* SPDX-License-Identifier: MIT */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <git2.h>
@@ -187,6 +235,17 @@ static void load(void)
 		}
 	}
 	loaded = true;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
 }
 
 static void *hr_libgit2_symbol(size_t i)

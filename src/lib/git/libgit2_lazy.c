@@ -17,7 +17,10 @@
  *
  * The prototypes are libgit2's own (the header is included), so a
  * trampoline that disagrees with its declaration does not compile; a
- * function missing here is an undefined reference at link time.
+ * function missing here is an undefined reference at link time. A few
+ * calls load nothing: the pure functions on object ids are done here, a
+ * free function given NULL returns, and clearing an error, disposing of
+ * a buffer or shutting down before the library was loaded do nothing.
  *
  * When the library cannot be loaded (it is a dependency of the package,
  * so: a broken installation), hook-run says so and exits with status 2,
@@ -31,6 +34,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <git2.h>
@@ -202,6 +206,17 @@ static void load(void)
 	loaded = true;
 }
 
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 static void *hr_libgit2_symbol(size_t i)
 {
 	pthread_once(&load_once, load);
@@ -243,6 +258,8 @@ int git_blob_create_from_buffer(git_oid *id, git_repository *repo, const void *b
 
 void git_blob_free(git_blob *blob)
 {
+	if (!blob)
+		return;
 	void (*fn)(git_blob *blob);
 	*(void **)&fn = hr_libgit2_symbol(HR_LG2_git_blob_free);
 	fn(blob);
@@ -271,6 +288,8 @@ git_object_size_t git_blob_rawsize(const git_blob *blob)
 
 void git_buf_dispose(git_buf *buffer)
 {
+	if (!loaded)
+		return;
 	void (*fn)(git_buf *buffer);
 	*(void **)&fn = hr_libgit2_symbol(HR_LG2_git_buf_dispose);
 	fn(buffer);
@@ -278,6 +297,8 @@ void git_buf_dispose(git_buf *buffer)
 
 void git_commit_free(git_commit *commit)
 {
+	if (!commit)
+		return;
 	void (*fn)(git_commit *commit);
 	*(void **)&fn = hr_libgit2_symbol(HR_LG2_git_commit_free);
 	fn(commit);
@@ -320,6 +341,8 @@ const git_oid * git_commit_tree_id(const git_commit *commit)
 
 void git_config_free(git_config *cfg)
 {
+	if (!cfg)
+		return;
 	void (*fn)(git_config *cfg);
 	*(void **)&fn = hr_libgit2_symbol(HR_LG2_git_config_free);
 	fn(cfg);
@@ -341,6 +364,8 @@ int git_config_get_path(git_buf *out, const git_config *cfg, const char *name)
 
 void git_diff_free(git_diff *diff)
 {
+	if (!diff)
+		return;
 	void (*fn)(git_diff *diff);
 	*(void **)&fn = hr_libgit2_symbol(HR_LG2_git_diff_free);
 	fn(diff);
@@ -362,6 +387,8 @@ int git_diff_tree_to_index(git_diff **diff, git_repository *repo, git_tree *old_
 
 void git_error_clear(void)
 {
+	if (!loaded)
+		return;
 	void (*fn)(void);
 	*(void **)&fn = hr_libgit2_symbol(HR_LG2_git_error_clear);
 	fn();
@@ -369,6 +396,8 @@ void git_error_clear(void)
 
 const git_error * git_error_last(void)
 {
+	if (!loaded)
+		return NULL;
 	const git_error * (*fn)(void);
 	*(void **)&fn = hr_libgit2_symbol(HR_LG2_git_error_last);
 	return fn();
@@ -418,6 +447,8 @@ int git_index_find_prefix(size_t *at_pos, git_index *index, const char *prefix)
 
 void git_index_free(git_index *index)
 {
+	if (!index)
+		return;
 	void (*fn)(git_index *index);
 	*(void **)&fn = hr_libgit2_symbol(HR_LG2_git_index_free);
 	fn(index);
@@ -474,6 +505,8 @@ int git_libgit2_init(void)
 
 int git_libgit2_shutdown(void)
 {
+	if (!loaded)
+		return 0;
 	int (*fn)(void);
 	*(void **)&fn = hr_libgit2_symbol(HR_LG2_git_libgit2_shutdown);
 	return fn();
@@ -509,6 +542,8 @@ int git_merge_file_options_init(git_merge_file_options *opts, unsigned int versi
 
 void git_merge_file_result_free(git_merge_file_result *result)
 {
+	if (!result)
+		return;
 	void (*fn)(git_merge_file_result *result);
 	*(void **)&fn = hr_libgit2_symbol(HR_LG2_git_merge_file_result_free);
 	fn(result);
@@ -516,6 +551,8 @@ void git_merge_file_result_free(git_merge_file_result *result)
 
 void git_object_free(git_object *object)
 {
+	if (!object)
+		return;
 	void (*fn)(git_object *object);
 	*(void **)&fn = hr_libgit2_symbol(HR_LG2_git_object_free);
 	fn(object);
@@ -565,6 +602,8 @@ int git_odb_add_disk_alternate(git_odb *odb, const char *path)
 
 void git_odb_free(git_odb *db)
 {
+	if (!db)
+		return;
 	void (*fn)(git_odb *db);
 	*(void **)&fn = hr_libgit2_symbol(HR_LG2_git_odb_free);
 	fn(db);
@@ -586,6 +625,8 @@ const void * git_odb_object_data(git_odb_object *object)
 
 void git_odb_object_free(git_odb_object *object)
 {
+	if (!object)
+		return;
 	void (*fn)(git_odb_object *object);
 	*(void **)&fn = hr_libgit2_symbol(HR_LG2_git_odb_object_free);
 	fn(object);
@@ -628,6 +669,8 @@ int git_odb_read_header(size_t *len_out, git_object_t *type_out, git_odb *db, co
 
 void git_odb_stream_free(git_odb_stream *stream)
 {
+	if (!stream)
+		return;
 	void (*fn)(git_odb_stream *stream);
 	*(void **)&fn = hr_libgit2_symbol(HR_LG2_git_odb_stream_free);
 	fn(stream);
@@ -642,37 +685,46 @@ int git_odb_stream_read(git_odb_stream *stream, char *buffer, size_t len)
 
 int git_oid_cmp(const git_oid *a, const git_oid *b)
 {
-	int (*fn)(const git_oid *a, const git_oid *b);
-	*(void **)&fn = hr_libgit2_symbol(HR_LG2_git_oid_cmp);
-	return fn(a, b);
+	return memcmp(a->id, b->id, GIT_OID_RAWSZ);
 }
 
 int git_oid_cpy(git_oid *out, const git_oid *src)
 {
-	int (*fn)(git_oid *out, const git_oid *src);
-	*(void **)&fn = hr_libgit2_symbol(HR_LG2_git_oid_cpy);
-	return fn(out, src);
+	memmove(out->id, src->id, GIT_OID_RAWSZ);
+	return 0;
 }
 
 int git_oid_equal(const git_oid *a, const git_oid *b)
 {
-	int (*fn)(const git_oid *a, const git_oid *b);
-	*(void **)&fn = hr_libgit2_symbol(HR_LG2_git_oid_equal);
-	return fn(a, b);
+	return memcmp(a->id, b->id, GIT_OID_RAWSZ) == 0;
 }
 
 int git_oid_fromstrn(git_oid *out, const char *str, size_t length)
 {
-	int (*fn)(git_oid *out, const char *str, size_t length);
-	*(void **)&fn = hr_libgit2_symbol(HR_LG2_git_oid_fromstrn);
-	return fn(out, str, length);
+	/* at most 40 hex digits; the rest of the id is zero */
+	if (length > GIT_OID_HEXSZ)
+		return -1;
+	memset(out->id, 0, GIT_OID_RAWSZ);
+	for (size_t i = 0; i < length; i++) {
+		int v = hexval(str[i]);
+		if (v < 0)
+			return -1;
+		out->id[i / 2] |= (unsigned char)(i % 2 ? v : v << 4);
+	}
+	return 0;
 }
 
 char * git_oid_tostr(char *out, size_t n, const git_oid *id)
 {
-	char * (*fn)(char *out, size_t n, const git_oid *id);
-	*(void **)&fn = hr_libgit2_symbol(HR_LG2_git_oid_tostr);
-	return fn(out, n, id);
+	/* n - 1 hex digits at most, always terminated; "" for no id or no room */
+	static const char digits[] = "0123456789abcdef";
+	if (!out || !n)
+		return "";
+	size_t len = n - 1 < GIT_OID_HEXSZ ? n - 1 : GIT_OID_HEXSZ;
+	for (size_t i = 0; id && i < len; i++)
+		out[i] = digits[i % 2 ? id->id[i / 2] & 15 : id->id[i / 2] >> 4];
+	out[id ? len : 0] = '\0';
+	return out;
 }
 
 int git_reference_dwim(git_reference **out, git_repository *repo, const char *shorthand)
@@ -684,6 +736,8 @@ int git_reference_dwim(git_reference **out, git_repository *repo, const char *sh
 
 void git_reference_free(git_reference *ref)
 {
+	if (!ref)
+		return;
 	void (*fn)(git_reference *ref);
 	*(void **)&fn = hr_libgit2_symbol(HR_LG2_git_reference_free);
 	fn(ref);
@@ -691,6 +745,8 @@ void git_reference_free(git_reference *ref)
 
 void git_reference_iterator_free(git_reference_iterator *iter)
 {
+	if (!iter)
+		return;
 	void (*fn)(git_reference_iterator *iter);
 	*(void **)&fn = hr_libgit2_symbol(HR_LG2_git_reference_iterator_free);
 	fn(iter);
@@ -768,6 +824,8 @@ int git_repository_config_snapshot(git_config **out, git_repository *repo)
 
 void git_repository_free(git_repository *repo)
 {
+	if (!repo)
+		return;
 	void (*fn)(git_repository *repo);
 	*(void **)&fn = hr_libgit2_symbol(HR_LG2_git_repository_free);
 	fn(repo);
@@ -852,6 +910,8 @@ int git_revparse_single(git_object **out, git_repository *repo, const char *spec
 
 void git_revwalk_free(git_revwalk *walk)
 {
+	if (!walk)
+		return;
 	void (*fn)(git_revwalk *walk);
 	*(void **)&fn = hr_libgit2_symbol(HR_LG2_git_revwalk_free);
 	fn(walk);
@@ -936,6 +996,8 @@ git_filemode_t git_tree_entry_filemode_raw(const git_tree_entry *entry)
 
 void git_tree_entry_free(git_tree_entry *entry)
 {
+	if (!entry)
+		return;
 	void (*fn)(git_tree_entry *entry);
 	*(void **)&fn = hr_libgit2_symbol(HR_LG2_git_tree_entry_free);
 	fn(entry);
@@ -971,6 +1033,8 @@ size_t git_tree_entrycount(const git_tree *tree)
 
 void git_tree_free(git_tree *tree)
 {
+	if (!tree)
+		return;
 	void (*fn)(git_tree *tree);
 	*(void **)&fn = hr_libgit2_symbol(HR_LG2_git_tree_free);
 	fn(tree);
