@@ -132,7 +132,7 @@ static bool global_attributes(hr_repo *r, struct hr_attrs *a)
 	}
 	git_config *cfg = NULL;
 	git_buf path = GIT_BUF_INIT;
-	if (!found && git_repository_config_snapshot(&cfg, r->repo) == 0 &&
+	if (!found && git_repository_config_snapshot(&cfg, hr_repo_git(r)) == 0 &&
 	    git_config_get_path(&path, cfg, "core.attributesfile") == 0) {
 		found = file_exists(path.ptr);
 	} else if (!found) {
@@ -158,7 +158,7 @@ static int open_handle(git_repository **out, hr_repo *r, git_index *index, char 
 	int rc = 0;
 
 	if (git_repository_open_ext(&h, r->gitdir, GIT_REPOSITORY_OPEN_NO_SEARCH | GIT_REPOSITORY_OPEN_BARE,
-		NULL) < 0 || git_repository_odb(&odb, r->repo) < 0 || git_repository_set_odb(h, odb) < 0 ||
+		NULL) < 0 || git_repository_odb(&odb, hr_repo_git(r)) < 0 || git_repository_set_odb(h, odb) < 0 ||
 	    git_repository_set_index(h, index) < 0) {
 		rc = hr_git_error(HR_EGIT, err, errlen, "cannot read attributes in '%s'", r->gitdir);
 		git_repository_free(h);
@@ -346,7 +346,7 @@ int hr__path_selected_commit(bool *out, hr_repo *r, const hr_policy *p, const ch
 	}
 	if (!a->have_last || !git_oid_equal(&a->last_commit, commit)) {
 		git_commit *c = NULL;
-		if (git_commit_lookup(&c, r->repo, commit) < 0)
+		if (git_commit_lookup(&c, hr_repo_git(r), commit) < 0)
 			return hr_git_error(HR_EGIT, err, errlen, "cannot read a commit for its attributes");
 		git_oid_cpy(&a->last_commit, commit);
 		git_oid_cpy(&a->last_tree, git_commit_tree_id(c));
@@ -475,5 +475,5 @@ int hr_repo_worktree_attrs(hr_path_attrs *out, hr_repo *r, const char *path, cha
 	memset(out, 0, sizeof(*out));
 	if (!r->workdir)
 		return 0;
-	return ask(out, r->repo, GIT_ATTR_CHECK_FILE_THEN_INDEX, path, err, errlen);
+	return ask(out, hr_repo_git(r), GIT_ATTR_CHECK_FILE_THEN_INDEX, path, err, errlen);
 }

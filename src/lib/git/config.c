@@ -211,7 +211,7 @@ int hr_repo_config_bool(bool *out, hr_repo *repo, const char *key, bool dflt,
 	int rc, grc, b = 0;
 
 	*out = dflt;
-	if ((grc = git_repository_config_snapshot(&cfg, repo->repo)) < 0)
+	if ((grc = git_repository_config_snapshot(&cfg, hr_repo_git(repo))) < 0)
 		return hr_git_error(HR_EGIT, err, errlen, "cannot read the git configuration");
 	grc = git_config_get_bool(&b, cfg, key);
 	git_config_free(cfg);
@@ -239,5 +239,5 @@ out:
 
 bool hr_repo_is_shallow(hr_repo *repo)
 {
-	return git_repository_is_shallow(repo->repo) == 1;
+	return git_repository_is_shallow(hr_repo_git(repo)) == 1;
 }

@@ -54,7 +54,7 @@ static bool blob_is_archive(hr_repo *repo, const git_oid *id)
 {
 	git_blob *blob;
 	bool yes = false;
-	if (git_blob_lookup(&blob, repo->repo, id) < 0)
+	if (git_blob_lookup(&blob, hr_repo_git(repo), id) < 0)
 		return false;
 	size_t n = (size_t)git_blob_rawsize(blob);
 	yes = hr_bytes_are_archive(git_blob_rawcontent(blob), n < 512 ? n : 512);
@@ -89,7 +89,7 @@ static bool ensure_tree(hr_repo_context *x)
 	if (x->tree || x->tree_failed)
 		return x->tree != NULL;
 	git_object *obj;
-	if (git_object_lookup(&obj, x->repo->repo, hr_oid_to_git(&x->treeish), GIT_OBJECT_ANY) < 0) {
+	if (git_object_lookup(&obj, hr_repo_git(x->repo), hr_oid_to_git(&x->treeish), GIT_OBJECT_ANY) < 0) {
 		x->tree_failed = true;
 		return false;
 	}
@@ -133,7 +133,7 @@ static int tree_list(hr_repo_context *x, const char *full,
 		if (git_tree_entry_bypath(&e, x->tree, full) < 0)
 			return -1;
 		int rc = git_tree_entry_type(e) == GIT_OBJECT_TREE ?
-			git_tree_lookup(&sub, x->repo->repo, git_tree_entry_id(e)) : -1;
+			git_tree_lookup(&sub, hr_repo_git(x->repo), git_tree_entry_id(e)) : -1;
 		git_tree_entry_free(e);
 		if (rc < 0)
 			return -1;
@@ -427,7 +427,7 @@ int hr_repo_commit_parents(hr_oid *out, size_t max, size_t *n, hr_repo *repo, co
 {
 	git_commit *c;
 	*n = 0;
-	if (git_commit_lookup(&c, repo->repo, hr_oid_to_git(commit)) < 0)
+	if (git_commit_lookup(&c, hr_repo_git(repo), hr_oid_to_git(commit)) < 0)
 		return hr_git_error(HR_ENOTFOUND, err, errlen, "cannot read a commit's parents");
 	size_t np = git_commit_parentcount(c);
 	for (size_t i = 0; i < np && i < max; i++)

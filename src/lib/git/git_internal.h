@@ -22,7 +22,9 @@ typedef struct hr_replacement {
 } hr_replacement;
 
 struct hr_repo {
-	git_repository *repo;
+	git_repository *git_;     /* libgit2's handle: through hr_repo_git(), which opens it */
+	bool git_failed;          /* that open failed (hr_repo_git returns NULL again) */
+	bool lg2_started;         /* git_libgit2_init() was called: a shutdown is owed */
 	char *gitdir;             /* absolute, trailing '/' */
 	char *commondir;          /* absolute, trailing '/' */
 	char *workdir;            /* absolute, trailing '/', NULL when bare */
@@ -44,6 +46,14 @@ struct hr_repo {
  */
 bool hr_libgit2_loaded(void);
 int hr_libgit2_set_opt(int option, int value);
+
+/*
+ * libgit2's handle on the repository, opened on first use (loading
+ * libgit2: libgit2_lazy.c) on the git directory, working tree and object
+ * directories hr_repo_open_env() found. NULL when libgit2 cannot open it:
+ * the libgit2 call it is passed to then fails with an error.
+ */
+git_repository *hr_repo_git(hr_repo *r);
 
 /* Write "<what>: <libgit2's last message>" into err; returns `code`. */
 int hr_git_error(int code, char *err, size_t errlen, const char *fmt, ...)

@@ -55,9 +55,9 @@ static int unresolved(hr_repo *r, const char *spec, int grc, char *err, size_t e
 	char *name = strndup(spec, n ? n : strlen(spec));
 
 	rc = hr_git_error(rc, err, errlen, "cannot resolve '%s'", spec);
-	if (name && rc == HR_ENOTFOUND && git_reference_dwim(&ref, r->repo, name) == 0 &&
+	if (name && rc == HR_ENOTFOUND && git_reference_dwim(&ref, hr_repo_git(r), name) == 0 &&
 	    git_reference_resolve(&resolved, ref) == 0 && git_reference_target(resolved) &&
-	    git_object_lookup(&obj, r->repo, git_reference_target(resolved), GIT_OBJECT_ANY) < 0) {
+	    git_object_lookup(&obj, hr_repo_git(r), git_reference_target(resolved), GIT_OBJECT_ANY) < 0) {
 		git_oid_tostr(hex, sizeof(hex), git_reference_target(resolved));
 		snprintf(err, errlen, "'%s' points to %s, which is missing or unreadable (a damaged "
 			"repository: run `git fsck`)", name, hex);
@@ -91,7 +91,7 @@ int hr_blob_load(hr_blob *out, hr_repo *r, const hr_oid *blob, size_t max_size,
 
 	memset(out, 0, sizeof(*out));
 	hr_oid_fmt(hex, blob);
-	if (git_repository_odb(&odb, r->repo) < 0)
+	if (git_repository_odb(&odb, hr_repo_git(r)) < 0)
 		return hr_git_error(HR_EGIT, err, errlen, "cannot open the object database");
 	grc = git_odb_read_header(&size, &type, odb, hr_oid_to_git(blob));
 	if (grc < 0) {
@@ -170,7 +170,7 @@ int hr_repo_resolve(hr_oid *out, bool *is_commit, hr_repo *r, const char *spec,
 	char *err, size_t errlen)
 {
 	git_object *obj = NULL, *peeled = NULL;
-	int grc = git_revparse_single(&obj, r->repo, spec);
+	int grc = git_revparse_single(&obj, hr_repo_git(r), spec);
 	int rc = 0;
 
 	if (grc < 0)
@@ -196,7 +196,7 @@ static int treeish_tree(git_tree **tree, hr_repo *r, const hr_oid *treeish, char
 {
 	git_object *obj = NULL;
 	char hex[HR_OID_HEXSZ + 1];
-	int grc = git_object_lookup(&obj, r->repo, hr_oid_to_git(treeish), GIT_OBJECT_ANY);
+	int grc = git_object_lookup(&obj, hr_repo_git(r), hr_oid_to_git(treeish), GIT_OBJECT_ANY);
 	if (grc == 0) {
 		grc = git_object_peel((git_object **)tree, obj, GIT_OBJECT_TREE);
 		git_object_free(obj);
@@ -353,7 +353,7 @@ int hr_tree_foreach(hr_repo *r, const hr_oid *treeish, const hr_policy *policy,
 	hr_keyset_init(&blobs);
 	if ((rc = treeish_tree(&tree, r, treeish, err, errlen)) < 0)
 		return rc;
-	if (git_object_lookup(&obj, r->repo, hr_oid_to_git(treeish), GIT_OBJECT_ANY) == 0 &&
+	if (git_object_lookup(&obj, hr_repo_git(r), hr_oid_to_git(treeish), GIT_OBJECT_ANY) == 0 &&
 	    git_object_type(obj) == GIT_OBJECT_COMMIT)
 		proto.commit = treeish;
 	git_error_clear();
@@ -361,7 +361,7 @@ int hr_tree_foreach(hr_repo *r, const hr_oid *treeish, const hr_policy *policy,
 		rc = HR_ENOMEM;
 		goto out;
 	}
-	if (git_repository_odb(&odb, r->repo) < 0) {
+	if (git_repository_odb(&odb, hr_repo_git(r)) < 0) {
 		rc = hr_git_error(HR_EGIT, err, errlen, "cannot open the object database");
 		goto out;
 	}

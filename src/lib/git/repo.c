@@ -455,7 +455,7 @@ static int add_object_dirs(hr_repo *r, char *err, size_t errlen)
 
 	if (!objdir && !quarantine && !alts)
 		return 0;
-	if (git_repository_odb(&odb, r->repo) < 0)
+	if (git_repository_odb(&odb, r->git_) < 0)
 		return hr_git_error(HR_EGIT, err, errlen, "cannot open the object database");
 	if (objdir)
 		rc = add_objdir(r, odb, &added, objdir, "GIT_OBJECT_DIRECTORY", err, errlen);
@@ -490,6 +490,18 @@ static void set_global_options(void)
 	hr_libgit2_set_opt(GIT_OPT_ENABLE_CACHING, 0);
 }
 
+/* libgit2 loaded and started, once per repository handle (hr_repo_free shuts it down) */
+static int start_libgit2(hr_repo *r, char *err, size_t errlen)
+{
+	if (r->lg2_started)
+		return 0;
+	if (git_libgit2_init() < 0)
+		return hr_git_error(HR_EGIT, err, errlen, "cannot initialise libgit2");
+	r->lg2_started = true;
+	set_global_options();
+	return 0;
+}
+
 extern char **environ;
 
 int hr_repo_open(hr_repo **out, const char *start_dir, char *err, size_t errlen)
@@ -509,15 +521,12 @@ int hr_repo_open_env(hr_repo **out, const hr_env *e, const char *start_dir, char
 	int rc, grc;
 
 	*out = NULL;
-	if (git_libgit2_init() < 0)
-		return hr_git_error(HR_EGIT, err, errlen, "cannot initialise libgit2");
-	set_global_options();
 	r = calloc(1, sizeof(*r));
-	if (!r) {
-		git_libgit2_shutdown();
+	if (!r)
 		return HR_ENOMEM;
-	}
 	r->env = *e;
+	if ((rc = start_libgit2(r, err, errlen)) < 0)
+		goto fail;
 
 	if (git_dir) {
 		path = resolve(e, git_dir);
@@ -526,7 +535,7 @@ int hr_repo_open_env(hr_repo **out, const hr_env *e, const char *start_dir, char
 			rc = HR_ENOTFOUND;
 			goto fail;
 		}
-		grc = git_repository_open_ext(&r->repo, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+		grc = git_repository_open_ext(&r->git_, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
 		if (grc < 0) {
 			rc = hr_git_error(grc == GIT_ENOTFOUND ? HR_ENOTFOUND : HR_EGIT, err, errlen,
 				"GIT_DIR='%s' is not a git repository", git_dir);
@@ -538,7 +547,7 @@ int hr_repo_open_env(hr_repo **out, const hr_env *e, const char *start_dir, char
 			rc = HR_ENOMEM;
 			goto fail;
 		}
-		grc = git_repository_open_ext(&r->repo, start_abs, 0, hr_env_value(e, "GIT_CEILING_DIRECTORIES"));
+		grc = git_repository_open_ext(&r->git_, start_abs, 0, hr_env_value(e, "GIT_CEILING_DIRECTORIES"));
 		if (grc < 0) {
 			rc = hr_git_error(grc == GIT_ENOTFOUND ? HR_ENOTFOUND : HR_EGIT, err, errlen,
 				"not a git repository (nor any parent up to the mount point) at '%s'", start);
@@ -552,20 +561,20 @@ int hr_repo_open_env(hr_repo **out, const hr_env *e, const char *start_dir, char
 			rc = HR_EINVALID;
 			goto fail;
 		}
-		grc = git_repository_set_workdir(r->repo, wt, 0);
+		grc = git_repository_set_workdir(r->git_, wt, 0);
 		free(wt);
 		if (grc < 0) {
 			rc = hr_git_error(HR_EGIT, err, errlen, "cannot use GIT_WORK_TREE='%s'", work_tree);
 			goto fail;
 		}
 	}
-	r->gitdir = with_slash(git_repository_path(r->repo));
-	r->commondir = with_slash(git_repository_commondir(r->repo));
+	r->gitdir = with_slash(git_repository_path(r->git_));
+	r->commondir = with_slash(git_repository_commondir(r->git_));
 	if (!r->gitdir || !r->commondir) {
 		rc = HR_ENOMEM;
 		goto fail;
 	}
-	if (git_repository_workdir(r->repo) && !(r->workdir = with_slash(git_repository_workdir(r->repo)))) {
+	if (git_repository_workdir(r->git_) && !(r->workdir = with_slash(git_repository_workdir(r->git_)))) {
 		rc = HR_ENOMEM;
 		goto fail;
 	}
@@ -615,13 +624,31 @@ void hr_repo_free(hr_repo *r)
 	hr__attrs_free(r->attrs);
 	hr_repo_rawindex_drop(r);
 	git_index_free(r->index);
-	git_repository_free(r->repo);
+	git_repository_free(r->git_);
 	free(r->gitdir);
 	free(r->commondir);
 	free(r->workdir);
 	free(r->index_path);
+	if (r->lg2_started)
+		git_libgit2_shutdown();
 	free(r);
-	git_libgit2_shutdown();
+}
+
+git_repository *hr_repo_git(hr_repo *r)
+{
+	char err[256];
+	if (r->git_ || r->git_failed)
+		return r->git_;
+	unsigned flags = GIT_REPOSITORY_OPEN_NO_SEARCH | (r->workdir ? 0 : GIT_REPOSITORY_OPEN_BARE);
+	if (start_libgit2(r, err, sizeof(err)) < 0 ||
+	    git_repository_open_ext(&r->git_, r->gitdir, flags, NULL) < 0 ||
+	    (r->workdir && git_repository_set_workdir(r->git_, r->workdir, 0) < 0) ||
+	    add_object_dirs(r, err, sizeof(err)) < 0) {
+		git_repository_free(r->git_);
+		r->git_ = NULL;
+		r->git_failed = true;
+	}
+	return r->git_;
 }
 
 const char *hr_repo_gitdir(const hr_repo *r) { return r->gitdir; }
@@ -635,7 +662,7 @@ int hr_repo_index(git_index **out, hr_repo *r, char *err, size_t errlen)
 		git_index *idx = NULL;
 		if (git_index_open(&idx, r->index_path) < 0)
 			return hr_git_error(HR_EGIT, err, errlen, "cannot read the index '%s'", r->index_path);
-		if (git_repository_set_index(r->repo, idx) < 0) {
+		if (git_repository_set_index(hr_repo_git(r), idx) < 0) {
 			git_index_free(idx);
 			return hr_git_error(HR_EGIT, err, errlen, "cannot use the index '%s'", r->index_path);
 		}
@@ -679,7 +706,7 @@ int hr_repo_hooks_dir(char **out, hr_repo *r, char *err, size_t errlen)
 	int rc = 0;
 
 	*out = NULL;
-	if (git_repository_config_snapshot(&cfg, r->repo) < 0)
+	if (git_repository_config_snapshot(&cfg, hr_repo_git(r)) < 0)
 		return hr_git_error(HR_EGIT, err, errlen, "cannot read the repository configuration");
 	int grc = git_config_get_path(&buf, cfg, "core.hooksPath");
 	if (grc == 0 && buf.size) {
@@ -741,7 +768,7 @@ bool hr_repo_path_ignored(hr_repo *r, const char *path)
 		}
 		free(prefix);
 	}
-	if (git_ignore_path_is_ignored(&ignored, r->repo, path) < 0) {
+	if (git_ignore_path_is_ignored(&ignored, hr_repo_git(r), path) < 0) {
 		git_error_clear();
 		return false;
 	}
@@ -762,7 +789,7 @@ int hr_repo_refs(char ***names, hr_oid **ids, size_t *n, hr_repo *r, char *err, 
 	for (size_t g = 0; g < 2 && rc == 0; g++) {
 		git_reference_iterator *it = NULL;
 		git_reference *ref;
-		if (git_reference_iterator_glob_new(&it, r->repo, globs[g]) < 0) {
+		if (git_reference_iterator_glob_new(&it, hr_repo_git(r), globs[g]) < 0) {
 			rc = hr_git_error(HR_EGIT, err, errlen, "cannot list %s", globs[g]);
 			break;
 		}

@@ -57,7 +57,7 @@ static int add_commit_tree(parents *p, hr_repo *r, const git_oid *id, char *err,
 		snprintf(err, errlen, "more than %d parents", MAX_PARENTS);
 		return HR_EINVALID;
 	}
-	int grc = git_commit_lookup(&c, r->repo, id);
+	int grc = git_commit_lookup(&c, hr_repo_git(r), id);
 	if (grc == 0) {
 		grc = git_commit_tree(&p->trees[p->n], c);
 		git_commit_free(c);
@@ -135,7 +135,7 @@ static int add_pre_merge_heads(parents *p, hr_repo *r, char *err, size_t errlen)
 		if (!*w || *w == '-')
 			continue;
 		git_object *obj = NULL, *commit = NULL;
-		if (git_revparse_single(&obj, r->repo, w) == 0 &&
+		if (git_revparse_single(&obj, hr_repo_git(r), w) == 0 &&
 		    git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) == 0)
 			rc = add_commit_tree(p, r, git_object_id(commit), err, errlen);
 		git_error_clear();
@@ -155,7 +155,7 @@ static int load_parents(parents *p, bool *merging, hr_repo *r, unsigned flags, c
 
 	p->n = 0;
 	*merging = false;
-	int grc = git_repository_head(&head, r->repo);
+	int grc = git_repository_head(&head, hr_repo_git(r));
 	if (grc == GIT_EUNBORNBRANCH || grc == GIT_ENOTFOUND) {
 		git_error_clear();
 		if (flags & HR_STAGED_AMEND) {
@@ -172,7 +172,7 @@ static int load_parents(parents *p, bool *merging, hr_repo *r, unsigned flags, c
 		goto out;
 	}
 	if (flags & HR_STAGED_AMEND) {
-		grc = git_commit_lookup(&hc, r->repo, hid);
+		grc = git_commit_lookup(&hc, hr_repo_git(r), hid);
 		if (grc < 0) {
 			rc = hr_git_error(hr_git_code(grc), err, errlen, "cannot read HEAD's commit");
 			goto out;
@@ -189,7 +189,7 @@ static int load_parents(parents *p, bool *merging, hr_repo *r, unsigned flags, c
 		goto out;
 	}
 	mergehead_ctx m = { p, r, err, errlen, 0 };
-	grc = git_repository_mergehead_foreach(r->repo, on_mergehead, &m);
+	grc = git_repository_mergehead_foreach(hr_repo_git(r), on_mergehead, &m);
 	if (grc == 0) {
 		*merging = true;
 	} else if (m.rc) {
@@ -348,7 +348,7 @@ static int staged_dir(staged_walk *sw, const hr_cachetree *node, const char *pre
 		}
 		for (size_t k = 0; k < np; k++) {
 			sub[k] = NULL;
-			if (rc == 0 && pe[k] && git_tree_lookup(&sub[k], sw->r->repo, git_tree_entry_id(pe[k])) < 0)
+			if (rc == 0 && pe[k] && git_tree_lookup(&sub[k], hr_repo_git(sw->r), git_tree_entry_id(pe[k])) < 0)
 				rc = hr_git_error(HR_EGIT, sw->err, sw->errlen, "cannot read tree '%.*s' of a parent",
 					(int)(sublen - 1), e->path);
 		}
@@ -469,7 +469,7 @@ static int write_blob(hr_repo *r, const char *data, size_t len, git_oid *id, cha
 	if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
 		git_oid got;
 		hr_signals_hold(&saved);
-		int grc = git_blob_create_from_buffer(&got, r->repo, data, len);
+		int grc = git_blob_create_from_buffer(&got, hr_repo_git(r), data, len);
 		hr_signals_release(&saved);
 		if (grc < 0)
 			return hr_git_error(HR_EGIT, err, errlen, "cannot write a fixed blob");
@@ -586,7 +586,7 @@ int hr_staged_is_empty(bool *out, hr_repo *r, unsigned flags, char *err, size_t 
 	 * objects would leave libgit2's temporary files behind on a signal
 	 */
 	git_diff *diff = NULL;
-	if (git_diff_tree_to_index(&diff, r->repo, p.n ? p.trees[0] : NULL, idx, NULL) < 0) {
+	if (git_diff_tree_to_index(&diff, hr_repo_git(r), p.n ? p.trees[0] : NULL, idx, NULL) < 0) {
 		rc = hr_git_error(HR_EGIT, err, errlen, "cannot compare the staged tree with HEAD");
 		goto out;
 	}

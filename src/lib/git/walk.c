@@ -963,7 +963,7 @@ static int count_commits(walk *w, const git_oid *tips, const enum tip_kind *kind
 	git_revwalk *rw = NULL;
 	git_oid id;
 	int grc, rc = 0;
-	if ((grc = git_revwalk_new(&rw, w->r->repo)) < 0)
+	if ((grc = git_revwalk_new(&rw, hr_repo_git(w->r))) < 0)
 		return hr_git_error(HR_EGIT, w->err, w->errlen, "cannot walk the history");
 	git_revwalk_sorting(rw, GIT_SORT_NONE);
 	for (size_t i = 0; i < n && rc == 0; i++)
@@ -1043,7 +1043,7 @@ static int lister_load(lister *l, rawcommit **out, const git_oid *id, bool peel)
 	if (rc != HR_EINVALID || !peel)
 		return rc;
 	git_object *obj = NULL, *peeled = NULL;
-	if (git_object_lookup(&obj, l->w->r->repo, id, GIT_OBJECT_ANY) < 0 ||
+	if (git_object_lookup(&obj, hr_repo_git(l->w->r), id, GIT_OBJECT_ANY) < 0 ||
 	    git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0)
 		rc = HR_EINVALID;
 	else
@@ -1218,7 +1218,7 @@ static int find_new_commits(walk *w, const git_oid *tips, const enum tip_kind *k
 
 	hr_keyset_init(&l.marks);
 	if (w->opts->hide_all_refs) {
-		if (git_reference_iterator_new(&it, w->r->repo) < 0) {
+		if (git_reference_iterator_new(&it, hr_repo_git(w->r)) < 0) {
 			rc = hr_git_error(HR_EGIT, w->err, w->errlen, "cannot list the refs");
 			goto out;
 		}
@@ -1246,7 +1246,7 @@ static int find_new_commits(walk *w, const git_oid *tips, const enum tip_kind *k
 			rc = hr_git_error(HR_EGIT, w->err, w->errlen, "cannot list the refs");
 			goto out;
 		}
-		if (git_reference_name_to_id(&id, w->r->repo, "HEAD") == 0) {
+		if (git_reference_name_to_id(&id, hr_repo_git(w->r), "HEAD") == 0) {
 			if ((rc = hide(&l, &id, &hidden)) < 0)
 				goto out;
 			nhidden += hidden;
@@ -1314,11 +1314,11 @@ static int verify_new_commits(walk *w, const git_oid *tips, const enum tip_kind 
 	int rc = 0, grc;
 
 	hr_keyset_init(&theirs);
-	if (git_revwalk_new(&rw, w->r->repo) < 0)
+	if (git_revwalk_new(&rw, hr_repo_git(w->r)) < 0)
 		goto fail;
 	git_revwalk_sorting(rw, GIT_SORT_NONE);
 	if (w->opts->hide_all_refs) {
-		if (git_reference_iterator_new(&it, w->r->repo) < 0)
+		if (git_reference_iterator_new(&it, hr_repo_git(w->r)) < 0)
 			goto fail;
 		while ((grc = git_reference_next(&ref, it)) == 0) {
 			git_reference *resolved = NULL;
@@ -1331,7 +1331,7 @@ static int verify_new_commits(walk *w, const git_oid *tips, const enum tip_kind 
 			git_error_clear();
 			git_reference_free(ref);
 		}
-		if (git_reference_name_to_id(&id, w->r->repo, "HEAD") == 0)
+		if (git_reference_name_to_id(&id, hr_repo_git(w->r), "HEAD") == 0)
 			git_revwalk_hide(rw, &id);
 		git_error_clear();
 	}
@@ -1370,7 +1370,7 @@ static int peel_tip(walk *w, const hr_ref_update *u, git_oid *out, enum tip_kind
 {
 	git_object *obj = NULL;
 	char hex[GIT_OID_HEXSZ + 1];
-	int grc = git_object_lookup(&obj, w->r->repo, hr_oid_to_git(&u->new_oid), GIT_OBJECT_ANY);
+	int grc = git_object_lookup(&obj, hr_repo_git(w->r), hr_oid_to_git(&u->new_oid), GIT_OBJECT_ANY);
 
 	*kind = TIP_NONE;
 	if (grc < 0) {
@@ -1425,7 +1425,7 @@ static int emit_tip(walk *w, const git_oid *tip, const path_list *paths)
 	char hex[GIT_OID_HEXSZ + 1];
 	int rc = 0, grc;
 
-	grc = git_commit_lookup(&c, w->r->repo, tip);
+	grc = git_commit_lookup(&c, hr_repo_git(w->r), tip);
 	if (grc == 0)
 		grc = git_commit_tree(&tree, c);
 	if (grc < 0) {
@@ -1512,7 +1512,7 @@ int hr_walk(hr_repo *r, const hr_ref_update *updates, size_t n, const hr_walk_op
 	hr_keyset_init(&w.paths);
 	if (hr_pathbuf_push(&w.path, "", &saved) < 0)
 		return HR_ENOMEM;
-	if (git_repository_odb(&w.odb, r->repo) < 0) {
+	if (git_repository_odb(&w.odb, hr_repo_git(r)) < 0) {
 		free(w.path.ptr);
 		return hr_git_error(HR_EGIT, err, errlen, "cannot open the object database");
 	}
