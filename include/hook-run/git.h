@@ -141,7 +141,8 @@ typedef struct hr_blob {
 	const char *data;
 	size_t len;
 	void *owner_;          /* private: libgit2's object, or */
-	char *buf_;            /* private: the streamed buffer */
+	char *buf_;            /* private: the streamed or loose object's buffer, or */
+	void *pack_;           /* private: the pack reader's object */
 } hr_blob;
 
 /** hr_repo_blob_read() into an hr_blob; the same size check and errors. */

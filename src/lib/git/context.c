@@ -411,9 +411,17 @@ size_t hr_repo_context_candidates(const char *dockerfile)
 
 int hr_hash_bytes(hr_oid *out, const void *data, size_t len)
 {
-	/* git's blob hash ("blob <len>\0" and the bytes): a stable digest, without libgit2 */
+	/* git's blob hash: a stable digest, without libgit2 */
+	return hr_hash_object(out, 3, data, len);
+}
+
+int hr_hash_object(hr_oid *out, int type, const void *data, size_t len)
+{
+	static const char *const names[] = { NULL, "commit", "tree", "blob", "tag" };
 	char head[32];
-	int n = snprintf(head, sizeof(head), "blob %zu", len);
+	if (type < 1 || type > 4)
+		return HR_EINVALID;
+	int n = snprintf(head, sizeof(head), "%s %zu", names[type], len);
 	hr_sha1_ctx c;
 	hr_sha1_init(&c);
 	hr_sha1_update(&c, head, (size_t)n + 1);

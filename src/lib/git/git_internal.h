@@ -37,7 +37,16 @@ struct hr_repo {
 	size_t nobjdirs;
 	hr_env env;               /* the hook's environment (borrowed: outlives the repo) */
 	struct hr_attrs *attrs;   /* .gitattributes readers (attr.c), made on first use */
+	struct hr_packs *packs;   /* the pack reader for single objects (hr_repo_packs) */
+	bool packs_tried;
 };
+
+/*
+ * The repository's packs, opened on first use, for reading single objects
+ * (blobs) without libgit2; NULL when there are none it can read. The
+ * history walk keeps its own, sized for its cache.
+ */
+struct hr_packs *hr_repo_packs(hr_repo *r);
 
 /*
  * libgit2 is loaded on first use (libgit2_lazy.c): has this process loaded
@@ -241,6 +250,20 @@ int hr_packs_new(hr_packs **out);
 int hr_packs_add_mem(hr_packs *packs, const unsigned char *idx, size_t idxlen,
 	const unsigned char *pack, size_t packlen);
 int hr_packs_read(hr_packs *packs, const git_oid *id, int want_type, unsigned flags, hr_packobj **out);
+
+/*
+ * The same, for an object of any type (1 commit, 2 tree, 3 blob, 4 tag)
+ * that is not built when it is over `limit` bytes: HR_ETOOBIG with its
+ * size in *declared (0 when one of the reader's own limits said no).
+ */
+int hr_packs_read_limited(hr_packs *packs, const git_oid *id, int want_type, unsigned flags, size_t limit,
+	size_t *declared, hr_packobj **out);
+
+/*
+ * git's id of an object of type `type` (1 commit, 2 tree, 3 blob, 4 tag):
+ * the SHA-1 of "<type> <len>\0" and the bytes (sha1.c; no libgit2).
+ */
+int hr_hash_object(hr_oid *out, int type, const void *data, size_t len);
 void hr_packs_free(hr_packs *packs);
 
 /*

@@ -642,7 +642,7 @@ static bool delta_size(const unsigned char **pp, const unsigned char *end, size_
  * allocated, and every operation must stay inside both buffers.
  */
 static hr_packobj *apply_delta(const hr_packobj *base_obj, const unsigned char *delta, size_t delta_len,
-	size_t *budget, bool *toobig)
+	size_t *budget, bool *toobig, size_t limit, size_t *declared)
 {
 	const unsigned char *p = delta, *end = delta + delta_len;
 	const unsigned char *base = base_obj->data;
@@ -652,6 +652,10 @@ static hr_packobj *apply_delta(const hr_packobj *base_obj, const unsigned char *
 
 	if (!delta_size(&p, end, &src) || !delta_size(&p, end, &dst) || src != base_len)
 		return NULL;
+	if (dst > limit) {
+		*declared = dst;
+		return NULL;
+	}
 	if (dst > HR_PACK_OBJECT_MAX || dst > *budget) {
 		*toobig = true;
 		return NULL;
@@ -711,8 +715,10 @@ typedef struct chainlink {
  * with *toobig set when a size limit was the trouble. The delta bases
  * built on the way are cached (an older version of a tree is likely a
  * delta against the one just built); the object itself only when `keep`.
+ * An object over `limit` bytes is not built: NULL, its size in *declared.
  */
-static hr_packobj *read_at(hr_packs *ps, uint32_t packno, uint64_t off, bool keep, bool *toobig)
+static hr_packobj *read_at(hr_packs *ps, uint32_t packno, uint64_t off, bool keep, bool *toobig,
+	size_t limit, size_t *declared)
 {
 	const pack *p = &ps->packs[packno];
 	chainlink *chain = NULL;
@@ -720,6 +726,7 @@ static hr_packobj *read_at(hr_packs *ps, uint32_t packno, uint64_t off, bool kee
 	hr_packobj *cur = NULL;
 
 	*toobig = false;
+	*declared = 0;
 
 	/* walk down to a cached object or a full one */
 	for (;;) {
@@ -727,6 +734,10 @@ static hr_packobj *read_at(hr_packs *ps, uint32_t packno, uint64_t off, bool kee
 			goto fail;
 		hr_packobj *hit = cache_get(ps, cache_key(packno, off));
 		if (hit) {
+			if (!nchain && hit->len > limit) {
+				*declared = hit->len;
+				goto fail;
+			}
 			hit->refs++;
 			cur = hit;
 			break;
@@ -789,6 +800,10 @@ static hr_packobj *read_at(hr_packs *ps, uint32_t packno, uint64_t off, bool kee
 			off = base;
 			continue;
 		}
+		if (!nchain && size > limit) {
+			*declared = size;
+			goto fail;
+		}
 		if (!size_ok(p, (uint64_t)(q - p->data), size, &budget, toobig) ||
 		    !(cur = obj_new(t, size)) || !inflate_into(ps, p, (uint64_t)(q - p->data), cur->data, size))
 			goto fail;
@@ -804,7 +819,7 @@ static hr_packobj *read_at(hr_packs *ps, uint32_t packno, uint64_t off, bool kee
 		if (!size_ok(p, l->data, l->size, &budget, toobig) || !(delta = malloc(l->size ? l->size : 1)))
 			goto fail;
 		if (inflate_into(ps, p, l->data, delta, l->size))
-			next = apply_delta(cur, delta, l->size, &budget, toobig);
+			next = apply_delta(cur, delta, l->size, &budget, toobig, nchain ? SIZE_MAX : limit, declared);
 		free(delta);
 		hr_packobj_free(cur);
 		cur = next;
@@ -823,15 +838,25 @@ fail:
 
 int hr_packs_read(hr_packs *ps, const git_oid *id, int want_type, unsigned flags, hr_packobj **out)
 {
+	size_t declared;
+	return hr_packs_read_limited(ps, id, want_type, flags, SIZE_MAX, &declared, out);
+}
+
+int hr_packs_read_limited(hr_packs *ps, const git_oid *id, int want_type, unsigned flags, size_t limit,
+	size_t *declared, hr_packobj **out)
+{
 	uint32_t packno;
 	uint64_t off;
 
 	*out = NULL;
+	*declared = 0;
 	if (!ps || !find(ps, id, &packno, &off))
 		return HR_ENOTFOUND;
 	ps->last = packno;
 	bool toobig = false;
-	hr_packobj *data = read_at(ps, packno, off, !(flags & HR_PACKS_ONCE), &toobig);
+	hr_packobj *data = read_at(ps, packno, off, !(flags & HR_PACKS_ONCE), &toobig, limit, declared);
+	if (!data && *declared)
+		return HR_ETOOBIG; /* over the caller's limit: *declared says by how much */
 	if (!data && toobig) {
 		/* libgit2 would attempt the allocation: this is the answer */
 		git_error_set_str(GIT_ERROR_ODB, "a packed object declares a size over hook-run's limits "
@@ -851,8 +876,7 @@ int hr_packs_read(hr_packs *ps, const git_oid *id, int want_type, unsigned flags
 	}
 	if (ps->verify) {
 		git_oid check;
-		if (git_odb_hash(&check, data->data, data->len,
-			want_type == OBJ_TREE ? GIT_OBJECT_TREE : GIT_OBJECT_COMMIT) < 0 ||
+		if (hr_hash_object((hr_oid *)(void *)&check, want_type, data->data, data->len) < 0 ||
 		    !git_oid_equal(&check, id)) {
 			hr_packobj_free(data);
 			git_error_set_str(GIT_ERROR_ODB, "hook-run's pack reader read a wrong object");

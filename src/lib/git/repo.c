@@ -622,6 +622,7 @@ void hr_repo_free(hr_repo *r)
 		free(r->objdirs[i]);
 	free(r->objdirs);
 	hr__attrs_free(r->attrs);
+	hr_packs_free(r->packs);
 	hr_repo_rawindex_drop(r);
 	git_index_free(r->index);
 	git_repository_free(r->git_);
@@ -632,6 +633,15 @@ void hr_repo_free(hr_repo *r)
 	if (r->lg2_started)
 		git_libgit2_shutdown();
 	free(r);
+}
+
+struct hr_packs *hr_repo_packs(hr_repo *r)
+{
+	if (!r->packs_tried) {
+		r->packs_tried = true;
+		hr_packs_open(&r->packs, r);
+	}
+	return r->packs;
 }
 
 git_repository *hr_repo_git(hr_repo *r)
