@@ -436,6 +436,61 @@ void hr__attrs_free(struct hr_attrs *attrs);
 int hr_walk_compare_trees(hr_packs *packs, const git_oid *tree, const git_oid *parent_trees, size_t np,
 	const hr_policy *policy, hr_change_fn fn, void *payload, char *err, size_t errlen);
 
+/*
+ * Loose objects read without libgit2 (loose.c): OBJDIR/xx/yyyy..., one
+ * zlib stream of `<type> <size>\0` and the bytes. The SHA-1 is not
+ * checked (git's loose object reader does not check it either).
+ */
+typedef struct hr_looseobj {
+	int type;                 /* libgit2's numbering: 1 commit, 2 tree, 3 blob, 4 tag */
+	unsigned char *data;      /* malloc'd, a NUL after len bytes */
+	size_t len;
+} hr_looseobj;
+
+/*
+ * Read object `id` from the first of objdirs[0..ndirs) that holds it as a
+ * loose object (a later directory is not tried when that copy is bad).
+ * `max`: a declared size over it is HR_ETOOBIG before anything of that
+ * size is allocated (0: no limit). Returns 0 (free *out with
+ * hr_looseobj_free); HR_ENOTFOUND when no directory has it (no message);
+ * HR_EINVALID for a corrupt object, an unknown type, or something other
+ * than a regular file there (the message names the file); HR_EIO when
+ * the file cannot be opened or read (with strerror); HR_ENOMEM.
+ */
+int hr_loose_read(hr_looseobj *out, char *const *objdirs, size_t ndirs, const hr_oid *id,
+	size_t max, char *err, size_t errlen);
+
+/*
+ * Only the type and size of loose object `id`: the header, from the first
+ * 32 inflated bytes (the rest of the file is not read, so a corrupt body
+ * goes unnoticed). The same errors as hr_loose_read() but HR_ETOOBIG.
+ */
+int hr_loose_header(int *type, size_t *size, char *const *objdirs, size_t ndirs, const hr_oid *id,
+	char *err, size_t errlen);
+
+/*
+ * What hr_loose_read() does with a file's bytes, on zdata[0..zlen) held
+ * in memory; `name` names them in messages. For the fuzz target and tests.
+ */
+int hr_loose_parse(hr_looseobj *out, const unsigned char *zdata, size_t zlen, size_t max,
+	const char *name, char *err, size_t errlen);
+
+void hr_looseobj_free(hr_looseobj *obj);
+
+/*
+ * Append to the list *dirs (*n entries, malloc'd array of malloc'd
+ * strings, grown here) the object directories that objdir's
+ * info/alternates names, recursively, as git builds its list: '#' lines
+ * and empty lines skipped, '"'-lines C-unquoted, relative entries taken
+ * relative to the directory whose file lists them, each normalised with
+ * realpath() (no trailing '/'); one already in the list (or objdir
+ * itself), or missing, or not a directory, is skipped silently; nesting
+ * stops at git's depth of 5. More than 64 entries in the list is
+ * HR_ETOOBIG (with a message); an alternates file that exists but cannot
+ * be read is HR_EIO. On an error, what was appended stays in the list.
+ */
+int hr_objdirs_add_alternates(char ***dirs, size_t *n, const char *objdir, char *err, size_t errlen);
+
 /* Hand out one change, remembering the blob's verdict in `blobs`. */
 int hr_change_emit(hr_keyset *blobs, hr_change *c, hr_change_fn fn, void *payload);
 
