@@ -58,7 +58,11 @@
  * are read in turn, depth first, down to git's limit (the directories
  * listed by OBJDIR's own file are depth 0, a depth-5 directory's
  * alternates are ignored). Duplicates are never followed, so a cycle
- * ends. What it does not do: GIT_ALTERNATE_OBJECT_DIRECTORIES (repo.c).
+ * ends. An alternates file that exists but cannot be read is HR_EIO (git
+ * warns and goes on: objects would then be missing for no visible
+ * reason); one over 1 MB is HR_ETOOBIG; a list over 64 directories is
+ * HR_ETOOBIG. What it does not do: GIT_ALTERNATE_OBJECT_DIRECTORIES
+ * (repo.c keeps its own parser, whose broken quotes are errors).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -609,9 +613,13 @@ static char *read_small_file(const char *path, int *rc, char *err, size_t errlen
 		}
 		return NULL;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "cannot read '%s': %s", path, fstat(fd, &st) < 0 ? strerror(errno)
-			: "not a regular file");
+	if (fstat(fd, &st) < 0) {
+		snprintf(err, errlen, "cannot read '%s': %s", path, strerror(errno));
+		*rc = HR_EIO;
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "cannot read '%s': not a regular file", path);
 		*rc = HR_EIO;
 		goto out;
 	}
