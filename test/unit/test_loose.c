@@ -7,8 +7,8 @@
  * stream); the size limit; what lies at the object's path (nothing, a
  * directory, a FIFO); objects written by the real git. Then the
  * info/alternates lists: relative, absolute, comments, quoted lines,
- * cycles, nesting deeper than git's 5, missing directories, duplicates
- * and the cap on entries.
+ * cycles, nesting deeper than git's 5, missing directories, duplicates,
+ * unreadable or oversized alternates files and the cap on entries.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -754,6 +754,19 @@ START_TEST(alternates_lists)
 	free(c);
 	alternates(tmp, "a", "../file\n");
 	ck_assert_int_eq(add_alts(&d, tmp, "a", err, sizeof(err)), 0);
+	ck_assert_uint_eq(d.n, 0);
+
+	/* an alternates file that is there but cannot be read, or is too long */
+	mkdirs(tmp, "e/info/alternates");
+	err[0] = '\0';
+	ck_assert_int_eq(add_alts(&d, tmp, "e", err, sizeof(err)), HR_EIO);
+	ck_assert_msg(strstr(err, "alternates") != NULL, "%s", err);
+	char *big = malloc(2 * 1024 * 1024);
+	memset(big, '#', 2 * 1024 * 1024 - 1);
+	big[2 * 1024 * 1024 - 1] = '\0';
+	alternates(tmp, "f", big);
+	free(big);
+	ck_assert_int_eq(add_alts(&d, tmp, "f", err, sizeof(err)), HR_ETOOBIG);
 	ck_assert_uint_eq(d.n, 0);
 
 	free(real);
