@@ -252,8 +252,9 @@ int hr_packs_add_mem(hr_packs *packs, const unsigned char *idx, size_t idxlen,
 int hr_packs_read(hr_packs *packs, const git_oid *id, int want_type, unsigned flags, hr_packobj **out);
 
 /*
- * The same, for an object of any type (1 commit, 2 tree, 3 blob, 4 tag)
- * that is not built when it is over `limit` bytes: HR_ETOOBIG with its
+ * The same, for an object of type want_type (1 commit, 2 tree, 3 blob,
+ * 4 tag; 0: any), packed or loose, that is not built when it is over
+ * `limit` bytes: HR_ETOOBIG with its
  * size in *declared (0 when one of the reader's own limits said no).
  */
 int hr_packs_read_limited(hr_packs *packs, const git_oid *id, int want_type, unsigned flags, size_t limit,
@@ -280,6 +281,7 @@ bool hr_packs_verifying(const hr_packs *packs);
 /* An object's bytes (NUL-terminated after len), its length; dropping a reference. */
 const unsigned char *hr_packobj_data(const hr_packobj *obj);
 size_t hr_packobj_len(const hr_packobj *obj);
+int hr_packobj_type(const hr_packobj *obj);   /* 1 commit, 2 tree, 3 blob, 4 tag */
 void hr_packobj_free(hr_packobj *obj);
 
 /*

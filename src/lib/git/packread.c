@@ -22,9 +22,11 @@
  * environment, and those listed in objects/info/alternates), maps their
  * version-2 .idx and .pack files, and answers "read object ID" for objects
  * stored in a pack (OFS_DELTA and REF_DELTA chains included).
- * What it does not: loose objects, SHA-256, version-1 indexes. For those,
- * or on anything unexpected, it answers HR_ENOTFOUND and the caller asks
- * libgit2, which also produces the proper error for a corrupt object.
+ * An object in no pack is looked for as a loose object in the same
+ * directories (loose.c). What it does not read: SHA-256, version-1
+ * indexes, alternates written in quotes. For those, or on anything
+ * unexpected, it answers HR_ENOTFOUND and the caller asks libgit2, which
+ * also produces the proper error for a corrupt object.
  * Objects are not hashed (as with libgit2's verification switched off);
  * HOOK_RUN_VERIFY_OBJECTS=1 checks every object read against its id, and
  * makes a packed object this reader fails on an error instead of a quiet
@@ -94,6 +96,7 @@ struct hr_packobj {
 	int type;
 	size_t slot;                      /* its slot in the table, while cached */
 	struct hr_packobj *newer, *older; /* the LRU list, while cached */
+	unsigned char *ext;               /* a loose object's own buffer, used instead of data[] */
 	unsigned char data[];
 };
 
@@ -116,6 +119,8 @@ struct hr_packs {
 	size_t ceiling;            /* what `limit` may grow to */
 	uint64_t *ghosts;          /* keys evicted lately, by slot_of() (0: none); cap of them */
 	bool verify;
+	char **dirs;               /* the object directories (real paths), for loose objects */
+	size_t ndirs;
 };
 
 
@@ -298,8 +303,14 @@ int hr_packs_open(hr_packs **out, hr_repo *r)
 	add_dir(ps, path, seen, &nseen, 0);
 	for (size_t i = 0; i < r->nobjdirs; i++)
 		add_dir(ps, r->objdirs[i], seen, &nseen, 0);
-	for (size_t i = 0; i < nseen; i++)
-		free(seen[i]);
+	/* kept for loose objects: the same directories, the same order */
+	if ((ps->dirs = malloc((nseen ? nseen : 1) * sizeof(char *))) != NULL) {
+		memcpy(ps->dirs, seen, nseen * sizeof(char *));
+		ps->ndirs = nseen;
+	} else {
+		for (size_t i = 0; i < nseen; i++)
+			free(seen[i]);
+	}
 	*out = ps;
 	return 0;
 }
@@ -322,6 +333,9 @@ void hr_packs_free(hr_packs *ps)
 	}
 	if (ps->zready)
 		inflateEnd(&ps->z);
+	for (size_t i = 0; i < ps->ndirs; i++)
+		free(ps->dirs[i]);
+	free(ps->dirs);
 	free(ps);
 }
 
@@ -537,7 +551,12 @@ static hr_packobj *obj_new(int type, size_t len)
 
 const unsigned char *hr_packobj_data(const hr_packobj *o)
 {
-	return o->data;
+	return o->ext ? o->ext : o->data;
+}
+
+int hr_packobj_type(const hr_packobj *o)
+{
+	return o->type;
 }
 
 size_t hr_packobj_len(const hr_packobj *o)
@@ -547,8 +566,10 @@ size_t hr_packobj_len(const hr_packobj *o)
 
 void hr_packobj_free(hr_packobj *o)
 {
-	if (o && --o->refs == 0)
+	if (o && --o->refs == 0) {
+		free(o->ext);
 		free(o);
+	}
 }
 
 /* ---- reading --------------------------------------------------------- */
@@ -842,6 +863,48 @@ int hr_packs_read(hr_packs *ps, const git_oid *id, int want_type, unsigned flags
 	return hr_packs_read_limited(ps, id, want_type, flags, SIZE_MAX, &declared, out);
 }
 
+/*
+ * Not in a pack: a loose object of the same directories (loose.c), in an
+ * hr_packobj of its own (never cached: a loose object is read once). A
+ * corrupt or unreadable file is HR_ENOTFOUND here, for libgit2 to read
+ * and name; an object over the limit is not read, its size is returned.
+ */
+static int read_loose(hr_packs *ps, const git_oid *id, int want_type, size_t limit, size_t *declared,
+	hr_packobj **out)
+{
+	hr_looseobj lo;
+	char err[256];
+	const hr_oid *oid = hr_oid_from_git(id);
+	int rc = hr_loose_read(&lo, ps->dirs, ps->ndirs, oid, limit == SIZE_MAX ? 0 : limit, err, sizeof(err));
+	if (rc == HR_ETOOBIG) {
+		int type;
+		size_t size;
+		if (hr_loose_header(&type, &size, ps->dirs, ps->ndirs, oid, err, sizeof(err)) == 0 && size > limit) {
+			*declared = size;
+			return HR_ETOOBIG;
+		}
+		return HR_ENOTFOUND;
+	}
+	if (rc < 0)
+		return rc == HR_ENOMEM ? rc : HR_ENOTFOUND;
+	/* the loose reader's buffer is taken over, not copied: a big blob is held once */
+	hr_packobj *o = calloc(1, sizeof(*o) + 1);
+	if (!o) {
+		hr_looseobj_free(&lo);
+		return HR_ENOMEM;
+	}
+	o->refs = 1;
+	o->type = lo.type;
+	o->len = lo.len;
+	o->ext = lo.data;
+	if (want_type && o->type != want_type) {
+		hr_packobj_free(o);
+		return HR_EINVALID;
+	}
+	*out = o;
+	return 0;
+}
+
 int hr_packs_read_limited(hr_packs *ps, const git_oid *id, int want_type, unsigned flags, size_t limit,
 	size_t *declared, hr_packobj **out)
 {
@@ -850,8 +913,10 @@ int hr_packs_read_limited(hr_packs *ps, const git_oid *id, int want_type, unsign
 
 	*out = NULL;
 	*declared = 0;
-	if (!ps || !find(ps, id, &packno, &off))
+	if (!ps)
 		return HR_ENOTFOUND;
+	if (!find(ps, id, &packno, &off))
+		return read_loose(ps, id, want_type, limit, declared, out);
 	ps->last = packno;
 	bool toobig = false;
 	hr_packobj *data = read_at(ps, packno, off, !(flags & HR_PACKS_ONCE), &toobig, limit, declared);
@@ -870,13 +935,13 @@ int hr_packs_read_limited(hr_packs *ps, const git_oid *id, int want_type, unsign
 	}
 	if (!data)
 		return HR_ENOTFOUND; /* let libgit2 read it, or say what is wrong */
-	if (data->type != want_type) {
+	if (want_type && data->type != want_type) {
 		hr_packobj_free(data);
 		return HR_EINVALID;
 	}
 	if (ps->verify) {
 		git_oid check;
-		if (hr_hash_object((hr_oid *)(void *)&check, want_type, data->data, data->len) < 0 ||
+		if (hr_hash_object((hr_oid *)(void *)&check, data->type, hr_packobj_data(data), data->len) < 0 ||
 		    !git_oid_equal(&check, id)) {
 			hr_packobj_free(data);
 			git_error_set_str(GIT_ERROR_ODB, "hook-run's pack reader read a wrong object");

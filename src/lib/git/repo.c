@@ -315,7 +315,7 @@ typedef struct dirlist {
  * directory or already added. A directory that does not exist is an error:
  * the objects git promised would be missing.
  */
-static int add_objdir(hr_repo *r, git_odb *odb, dirlist *added, const char *dir,
+static int add_objdir(hr_repo *r, dirlist *added, const char *dir,
 	const char *from, char *err, size_t errlen)
 {
 	char *real = resolve(&r->env, dir);
@@ -339,19 +339,31 @@ static int add_objdir(hr_repo *r, git_odb *odb, dirlist *added, const char *dir,
 		free(real);
 		return 0;
 	}
-	if (git_odb_add_disk_alternate(odb, real) < 0) {
-		int rc = hr_git_error(HR_EGIT, err, errlen, "cannot use object directory '%s' (%s)", real, from);
-		free(real);
-		return rc;
-	}
 	added->items[added->len++] = real;
 	char **dirs = realloc(r->objdirs, (r->nobjdirs + 1) * sizeof(char *));
-	if (dirs) {
-		r->objdirs = dirs;
-		if ((dirs[r->nobjdirs] = strdup(real)) != NULL)
-			r->nobjdirs++;
-	}
+	if (!dirs)
+		return HR_ENOMEM;
+	r->objdirs = dirs;
+	if (!(dirs[r->nobjdirs] = strdup(real)))
+		return HR_ENOMEM;
+	r->nobjdirs++;
 	return 0;
+}
+
+/* The directories add_object_dirs() found, as alternates of libgit2's object database. */
+static int attach_object_dirs(hr_repo *r, char *err, size_t errlen)
+{
+	git_odb *odb = NULL;
+	int rc = 0;
+	if (!r->nobjdirs)
+		return 0;
+	if (git_repository_odb(&odb, r->git_) < 0)
+		return hr_git_error(HR_EGIT, err, errlen, "cannot open the object database");
+	for (size_t i = 0; i < r->nobjdirs && rc == 0; i++)
+		if (git_odb_add_disk_alternate(odb, r->objdirs[i]) < 0)
+			rc = hr_git_error(HR_EGIT, err, errlen, "cannot use object directory '%s'", r->objdirs[i]);
+	git_odb_free(odb);
+	return rc;
 }
 
 /*
@@ -449,18 +461,15 @@ static int add_object_dirs(hr_repo *r, char *err, size_t errlen)
 	const char *objdir = hr_env_value(&r->env, "GIT_OBJECT_DIRECTORY");
 	const char *quarantine = hr_env_value(&r->env, "GIT_QUARANTINE_PATH");
 	const char *alts = hr_env_value(&r->env, "GIT_ALTERNATE_OBJECT_DIRECTORIES");
-	git_odb *odb = NULL;
 	dirlist added = { .len = 0 };
 	int rc = 0;
 
 	if (!objdir && !quarantine && !alts)
 		return 0;
-	if (git_repository_odb(&odb, r->git_) < 0)
-		return hr_git_error(HR_EGIT, err, errlen, "cannot open the object database");
 	if (objdir)
-		rc = add_objdir(r, odb, &added, objdir, "GIT_OBJECT_DIRECTORY", err, errlen);
+		rc = add_objdir(r, &added, objdir, "GIT_OBJECT_DIRECTORY", err, errlen);
 	if (!rc && quarantine)
-		rc = add_objdir(r, odb, &added, quarantine, "GIT_QUARANTINE_PATH", err, errlen);
+		rc = add_objdir(r, &added, quarantine, "GIT_QUARANTINE_PATH", err, errlen);
 	for (const char *p = alts; !rc && p && *p;) {
 		bool bad;
 		char *dir = next_alternate(&p, &bad);
@@ -471,12 +480,11 @@ static int add_object_dirs(hr_repo *r, char *err, size_t errlen)
 			break;
 		}
 		if (*dir)
-			rc = add_objdir(r, odb, &added, dir, "GIT_ALTERNATE_OBJECT_DIRECTORIES", err, errlen);
+			rc = add_objdir(r, &added, dir, "GIT_ALTERNATE_OBJECT_DIRECTORIES", err, errlen);
 		free(dir);
 	}
 	for (size_t i = 0; i < added.len; i++)
 		free(added.items[i]);
-	git_odb_free(odb);
 	return rc;
 }
 
@@ -584,7 +592,7 @@ int hr_repo_open_env(hr_repo **out, const hr_env *e, const char *start_dir, char
 		rc = HR_EINVALID;
 		goto fail;
 	}
-	if ((rc = add_object_dirs(r, err, errlen)) < 0)
+	if ((rc = add_object_dirs(r, err, errlen)) < 0 || (rc = attach_object_dirs(r, err, errlen)) < 0)
 		goto fail;
 	if (index_file) {
 		r->index_path = canonical(e, index_file);
@@ -653,7 +661,7 @@ git_repository *hr_repo_git(hr_repo *r)
 	if (start_libgit2(r, err, sizeof(err)) < 0 ||
 	    git_repository_open_ext(&r->git_, r->gitdir, flags, NULL) < 0 ||
 	    (r->workdir && git_repository_set_workdir(r->git_, r->workdir, 0) < 0) ||
-	    add_object_dirs(r, err, sizeof(err)) < 0) {
+	    attach_object_dirs(r, err, sizeof(err)) < 0) {
 		git_repository_free(r->git_);
 		r->git_ = NULL;
 		r->git_failed = true;
