@@ -170,7 +170,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		hr_keyset_init(&blobs);
 		if (hr_pathbuf_push(&path, "", &saved) == 0) {
 			/* no object database: an object missing from the pack is an error */
-			int rc = hr_tree_walk_files(NULL, NULL, packs, &root, &path, &policy, &blobs, &proto, on_file,
+			int rc = hr_tree_walk_files(NULL, packs, &root, &path, &policy, &blobs, &proto, on_file,
 				&files, NULL, err, sizeof(err));
 			FUZZ_ASSERT(rc == 0 || rc == HR_ENOMEM || err[0], "a failed walk without a message");
 		}

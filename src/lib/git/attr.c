@@ -217,7 +217,7 @@ static void way_cut(way *w, size_t depth)
 }
 
 /* Read tree `id` into level i: its .gitattributes and the subtree `name` */
-static int way_read(way_level *l, git_odb *odb, hr_packs *packs, const git_oid *id, const char *name,
+static int way_read(way_level *l, hr_repo *r, hr_packs *packs, const git_oid *id, const char *name,
 	size_t nlen)
 {
 	hr_rawtree t;
@@ -228,7 +228,7 @@ static int way_read(way_level *l, git_odb *odb, hr_packs *packs, const git_oid *
 	git_oid_cpy(&l->tree, id);
 	l->found = false;
 	l->child = NULL;
-	if ((rc = hr_rawtree_read(&t, odb, packs, id)) < 0)
+	if ((rc = hr_rawtree_read(&t, r, packs, id)) < 0)
 		return rc;
 	while ((more = hr_rawtree_next(&t, &pos, &e)) > 0) {
 		if (e.namelen == 14 && !memcmp(e.name, ".gitattributes", 14) && hr_mode_kind(e.mode) == HR_ENTRY_FILE) {
@@ -250,7 +250,7 @@ static int way_read(way_level *l, git_odb *odb, hr_packs *packs, const git_oid *
  * Fill the way to `path` from tree `root`; afterwards levels [0, depth)
  * are the directories of `path` that exist in the tree.
  */
-static int way_to(way *w, git_odb *odb, hr_packs *packs, const git_oid *root, const char *path)
+static int way_to(way *w, hr_repo *r, hr_packs *packs, const git_oid *root, const char *path)
 {
 	const char *p = path;
 	size_t i = 0;
@@ -268,7 +268,7 @@ static int way_to(way *w, git_odb *odb, hr_packs *packs, const git_oid *root, co
 		if (!same) {
 			way_cut(w, i);
 			errno = 0;
-			if ((rc = way_read(l, odb, packs, tree, slash ? p : NULL, nlen)) < 0)
+			if ((rc = way_read(l, r, packs, tree, slash ? p : NULL, nlen)) < 0)
 				return rc;
 			w->depth = i + 1;
 		}
@@ -326,7 +326,7 @@ next:;
 }
 
 int hr__path_selected_commit(bool *out, hr_repo *r, const hr_policy *p, const char *path,
-	const git_oid *commit, int hint, git_odb *odb, hr_packs *packs, char *err, size_t errlen)
+	const git_oid *commit, int hint, hr_packs *packs, char *err, size_t errlen)
 {
 	struct hr_attrs *a;
 	hr_path_attrs attrs = { 0 };
@@ -353,7 +353,7 @@ int hr__path_selected_commit(bool *out, hr_repo *r, const hr_policy *p, const ch
 		a->have_last = true;
 		git_commit_free(c);
 	}
-	rc = way_to(&a->way, odb, packs, &a->last_tree, path);
+	rc = way_to(&a->way, r, packs, &a->last_tree, path);
 	if (rc == HR_ETOOBIG)
 		goto unread; /* deeper than anyone nests: judged by the policy alone */
 	if (rc < 0)

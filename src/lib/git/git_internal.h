@@ -38,6 +38,7 @@ struct hr_repo {
 	hr_env env;               /* the hook's environment (borrowed: outlives the repo) */
 	struct hr_attrs *attrs;   /* .gitattributes readers (attr.c), made on first use */
 	struct hr_packs *packs;   /* the pack reader for single objects (hr_repo_packs) */
+	git_odb *odb;             /* libgit2's object database, on first use (hr_repo_odb) */
 	bool packs_tried;
 };
 
@@ -63,6 +64,9 @@ int hr_libgit2_set_opt(int option, int value);
  * the libgit2 call it is passed to then fails with an error.
  */
 git_repository *hr_repo_git(hr_repo *r);
+
+/* libgit2's object database of the repository (hr_repo_git), kept; NULL when it cannot be opened. */
+git_odb *hr_repo_odb(hr_repo *r);
 
 /* Write "<what>: <libgit2's last message>" into err; returns `code`. */
 int hr_git_error(int code, char *err, size_t errlen, const char *fmt, ...)
@@ -286,12 +290,13 @@ void hr_packobj_free(hr_packobj *obj);
 
 /*
  * Read tree `id` (through `packs` when given, else or failing that through
- * libgit2); HR_ENOTFOUND, or HR_EINVALID when the object is not a tree.
+ * libgit2's object database of `r`, when given); HR_ENOTFOUND, or
+ * HR_EINVALID when the object is not a tree.
  */
-int hr_rawtree_read(hr_rawtree *out, git_odb *odb, hr_packs *packs, const git_oid *id);
+int hr_rawtree_read(hr_rawtree *out, hr_repo *r, hr_packs *packs, const git_oid *id);
 
 /* The same for a tree read once (HR_PACKS_ONCE): one snapshot's, as --all reads them. */
-int hr_rawtree_read_once(hr_rawtree *out, git_odb *odb, hr_packs *packs, const git_oid *id);
+int hr_rawtree_read_once(hr_rawtree *out, hr_repo *r, hr_packs *packs, const git_oid *id);
 void hr_rawtree_free(hr_rawtree *t);
 
 /*
@@ -406,7 +411,7 @@ const hr_cachetree *hr_cachetree_child(const hr_rawindex *ix, const hr_cachetree
 	const char *name, size_t len);
 
 /* Walk every matching regular file under tree `id` (used by object.c and walk.c). */
-int hr_tree_walk_files(hr_repo *repo, git_odb *odb, hr_packs *packs, const git_oid *id, hr_pathbuf *path,
+int hr_tree_walk_files(hr_repo *repo, hr_packs *packs, const git_oid *id, hr_pathbuf *path,
 	const hr_policy *policy, hr_keyset *blobs, hr_change *proto,
 	hr_change_fn fn, void *payload, size_t *nchanges, char *err, size_t errlen);
 
@@ -422,7 +427,7 @@ int hr_tree_walk_files(hr_repo *repo, git_odb *odb, hr_packs *packs, const git_o
  */
 enum { HR_ATTRS_UNKNOWN = -1, HR_ATTRS_NONE = 0, HR_ATTRS_SOME = 1 };
 int hr__path_selected_commit(bool *out, hr_repo *repo, const hr_policy *policy, const char *path,
-	const git_oid *commit, int hint, git_odb *odb, hr_packs *packs, char *err, size_t errlen);
+	const git_oid *commit, int hint, hr_packs *packs, char *err, size_t errlen);
 
 /* In the index being committed, read raw as `ix`. */
 int hr__path_selected_index(bool *out, hr_repo *repo, const hr_policy *policy, const char *path,

@@ -292,7 +292,7 @@ int hr_change_emit(hr_keyset *blobs, hr_change *c, hr_change_fn fn, void *payloa
  * "+x.Dockerfile" comes before it), so a candidate knows whether any
  * attributes can apply to it without a lookup of its own.
  */
-static int walk_files(hr_repo *r, git_odb *odb, hr_packs *packs, const git_oid *id, hr_pathbuf *path,
+static int walk_files(hr_repo *r, hr_packs *packs, const git_oid *id, hr_pathbuf *path,
 	const hr_policy *policy, hr_keyset *blobs, hr_change *proto, bool attrs_above,
 	hr_change_fn fn, void *payload, size_t *nchanges, int depth, char *err, size_t errlen)
 {
@@ -308,7 +308,7 @@ static int walk_files(hr_repo *r, git_odb *odb, hr_packs *packs, const git_oid *
 		return HR_EINVALID;
 	}
 	/* one snapshot: no tree is asked for twice (the delta bases are kept) */
-	if ((rc = hr_rawtree_read_once(&tree, odb, packs, id)) < 0)
+	if ((rc = hr_rawtree_read_once(&tree, r, packs, id)) < 0)
 		return hr_git_error(rc, err, errlen, "cannot read tree '%s'", path->len ? path->ptr : "/");
 	while (!attrs_here && (more = hr_rawtree_next(&tree, &pos, &e)) > 0 && e.name[0] <= '.')
 		attrs_here = e.namelen == 14 && !memcmp(e.name, ".gitattributes", 14) &&
@@ -328,13 +328,13 @@ static int walk_files(hr_repo *r, git_odb *odb, hr_packs *packs, const git_oid *
 		if ((rc = hr_pathbuf_push(path, e.name, &saved)) < 0)
 			break;
 		if (kind == HR_ENTRY_TREE) {
-			rc = walk_files(r, odb, packs, e.id, path, policy, blobs, proto, attrs_here, fn, payload,
+			rc = walk_files(r, packs, e.id, path, policy, blobs, proto, attrs_here, fn, payload,
 				nchanges, depth + 1, err, errlen);
 		} else if (hr_policy_path_candidate(policy, path->ptr)) {
 			bool selected;
 			rc = hr__path_selected_commit(&selected, r, policy, path->ptr,
 				proto->commit ? hr_oid_to_git(proto->commit) : NULL,
-				attrs_here ? HR_ATTRS_SOME : HR_ATTRS_NONE, odb, packs, err, errlen);
+				attrs_here ? HR_ATTRS_SOME : HR_ATTRS_NONE, packs, err, errlen);
 			if (rc == 0 && selected) {
 				proto->path = path->ptr;
 				proto->blob = hr_oid_from_git(e.id);
@@ -353,11 +353,11 @@ static int walk_files(hr_repo *r, git_odb *odb, hr_packs *packs, const git_oid *
 	return rc;
 }
 
-int hr_tree_walk_files(hr_repo *r, git_odb *odb, hr_packs *packs, const git_oid *id, hr_pathbuf *path,
+int hr_tree_walk_files(hr_repo *r, hr_packs *packs, const git_oid *id, hr_pathbuf *path,
 	const hr_policy *policy, hr_keyset *blobs, hr_change *proto,
 	hr_change_fn fn, void *payload, size_t *nchanges, char *err, size_t errlen)
 {
-	return walk_files(r, odb, packs, id, path, policy, blobs, proto, false, fn, payload, nchanges, 0,
+	return walk_files(r, packs, id, path, policy, blobs, proto, false, fn, payload, nchanges, 0,
 		err, errlen);
 }
 
@@ -366,7 +366,6 @@ int hr_tree_foreach(hr_repo *r, const hr_oid *treeish, const hr_policy *policy,
 {
 	git_tree *tree = NULL;
 	git_object *obj = NULL;
-	git_odb *odb = NULL;
 	hr_keyset blobs;
 	hr_pathbuf path = { NULL, 0, 0 };
 	hr_change proto;
@@ -385,17 +384,12 @@ int hr_tree_foreach(hr_repo *r, const hr_oid *treeish, const hr_policy *policy,
 		rc = HR_ENOMEM;
 		goto out;
 	}
-	if (git_repository_odb(&odb, hr_repo_git(r)) < 0) {
-		rc = hr_git_error(HR_EGIT, err, errlen, "cannot open the object database");
-		goto out;
-	}
 	hr_packs *packs = NULL;
 	hr_packs_open(&packs, r); /* without it, libgit2 reads every tree */
-	rc = hr_tree_walk_files(r, odb, packs, git_tree_id(tree), &path, policy, &blobs, &proto, fn, payload,
+	rc = hr_tree_walk_files(r, packs, git_tree_id(tree), &path, policy, &blobs, &proto, fn, payload,
 		NULL, err, errlen);
 	hr_packs_free(packs);
 out:
-	git_odb_free(odb);
 	free(path.ptr);
 	hr_keyset_free(&blobs);
 	git_object_free(obj);

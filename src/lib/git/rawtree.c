@@ -13,8 +13,10 @@
 
 #include "git_internal.h"
 
-static int read_tree(hr_rawtree *out, git_odb *odb, hr_packs *packs, unsigned flags, const git_oid *id)
+static int read_tree(hr_rawtree *out, hr_repo *r, hr_packs *packs, unsigned flags, const git_oid *id)
 {
+	git_odb *odb;
+
 	memset(out, 0, sizeof(*out));
 	if (packs) {
 		int rc = hr_packs_read(packs, id, GIT_OBJECT_TREE, flags, &out->packobj);
@@ -29,6 +31,10 @@ static int read_tree(hr_rawtree *out, git_odb *odb, hr_packs *packs, unsigned fl
 			return rc;
 		}
 	}
+	if (!r)
+		return HR_ENOTFOUND; /* no repository to ask */
+	if (!(odb = hr_repo_odb(r)))
+		return HR_EGIT;
 	int grc = git_odb_read(&out->obj, odb, id);
 	if (grc < 0)
 		return hr_git_code(grc);
@@ -43,14 +49,14 @@ static int read_tree(hr_rawtree *out, git_odb *odb, hr_packs *packs, unsigned fl
 	return 0;
 }
 
-int hr_rawtree_read(hr_rawtree *out, git_odb *odb, hr_packs *packs, const git_oid *id)
+int hr_rawtree_read(hr_rawtree *out, hr_repo *r, hr_packs *packs, const git_oid *id)
 {
-	return read_tree(out, odb, packs, 0, id);
+	return read_tree(out, r, packs, 0, id);
 }
 
-int hr_rawtree_read_once(hr_rawtree *out, git_odb *odb, hr_packs *packs, const git_oid *id)
+int hr_rawtree_read_once(hr_rawtree *out, hr_repo *r, hr_packs *packs, const git_oid *id)
 {
-	return read_tree(out, odb, packs, HR_PACKS_ONCE, id);
+	return read_tree(out, r, packs, HR_PACKS_ONCE, id);
 }
 
 void hr_rawtree_free(hr_rawtree *t)

@@ -631,6 +631,7 @@ void hr_repo_free(hr_repo *r)
 	free(r->objdirs);
 	hr__attrs_free(r->attrs);
 	hr_packs_free(r->packs);
+	git_odb_free(r->odb);
 	hr_repo_rawindex_drop(r);
 	git_index_free(r->index);
 	git_repository_free(r->git_);
@@ -650,6 +651,14 @@ struct hr_packs *hr_repo_packs(hr_repo *r)
 		hr_packs_open(&r->packs, r);
 	}
 	return r->packs;
+}
+
+git_odb *hr_repo_odb(hr_repo *r)
+{
+	git_repository *g = hr_repo_git(r);
+	if (!r->odb && g && git_repository_odb(&r->odb, g) < 0)
+		r->odb = NULL;
+	return r->odb;
 }
 
 git_repository *hr_repo_git(hr_repo *r)

@@ -183,7 +183,6 @@ typedef struct walk {
 	hr_keyset pairs;      /* TIPS: blob id + path introduced by a new commit */
 	hr_keyset paths;      /* TIPS: the paths of those pairs */
 	hr_pathbuf path;
-	git_odb *odb;
 	hr_packs *packs;      /* the pack reader; NULL: libgit2 reads everything */
 	pool pool;            /* objects kept from one commit for the next */
 	listed *listed;       /* step 2's new commits, sorted by id */
@@ -368,7 +367,7 @@ static int load_tree(walk *w, hr_rawtree *out, const git_oid *id)
 		if (rc < 0)
 			return rc;
 	}
-	return hr_rawtree_read(out, w->odb, w->packs, id);
+	return hr_rawtree_read(out, w->r, w->packs, id);
 }
 
 static void keep_tree(walk *w, const git_oid *id, hr_rawtree *t)
@@ -472,7 +471,10 @@ static int load_commit(walk *w, rawcommit **out, const git_oid *id, bool want_ti
 	if (rc != HR_ENOTFOUND)
 		return rc == HR_EINVALID ? (git_error_set_str(GIT_ERROR_INVALID, "not a commit"), rc) : rc;
 	git_odb_object *obj = NULL;
-	int grc = git_odb_read(&obj, w->odb, id);
+	git_odb *odb = w->r ? hr_repo_odb(w->r) : NULL;
+	if (!odb)
+		return w->r ? HR_EGIT : HR_ENOTFOUND;
+	int grc = git_odb_read(&obj, odb, id);
 	if (grc < 0)
 		return hr_git_code(grc);
 	if (git_odb_object_type(obj) != GIT_OBJECT_COMMIT) {
@@ -698,7 +700,7 @@ static int compare(walk *w, const hr_rawtree *tree, hr_rawtree *ptrees, size_t n
 				bool selected = true;
 				if (w->opts->scope != HR_SCOPE_TIPS)
 					rc = hr__path_selected_commit(&selected, w->r, w->opts->policy, w->path.ptr,
-						w->commit, attrs_here ? HR_ATTRS_SOME : HR_ATTRS_NONE, w->odb, w->packs,
+						w->commit, attrs_here ? HR_ATTRS_SOME : HR_ATTRS_NONE, w->packs,
 						w->err, w->errlen);
 				if (rc == 0 && selected)
 					rc = found(w, &e);
@@ -1036,12 +1038,65 @@ static rawcommit *heap_pop(lister *l)
 	return top;
 }
 
+/*
+ * Object `id` of any type, read by hook-run's readers (packs, loose
+ * objects); HR_ENOTFOUND when they cannot, for libgit2 to try.
+ */
+static int read_any(walk *w, const git_oid *id, hr_packobj **out)
+{
+	size_t declared;
+	return hr_packs_read_limited(w->packs, id, 0, HR_PACKS_ONCE, HR_PACK_OBJECT_MAX, &declared, out);
+}
+
+/* The object a tag names: its first line, "object <40 hex>" (git's parse_tag_buffer). */
+static bool tag_target(const hr_packobj *tag, git_oid *out)
+{
+	const char *p = (const char *)hr_packobj_data(tag);
+	size_t len = hr_packobj_len(tag);
+	return len >= 48 && !memcmp(p, "object ", 7) && p[47] == '\n' &&
+		hr_oid_parse((hr_oid *)(void *)out, p + 7, 40);
+}
+
+/*
+ * Peel tags from `id` with hook-run's readers: the first object that is
+ * no tag into *out, its type into *type (1 commit, 2 tree, 3 blob).
+ * HR_ENOTFOUND when a reader cannot tell (libgit2 then tries),
+ * HR_EINVALID for a malformed tag or a chain over 32 tags.
+ */
+static int peel_own(walk *w, const git_oid *id, git_oid *out, int *type)
+{
+	git_oid cur = *id;
+	for (int depth = 0; depth <= 32; depth++) {
+		hr_packobj *o = NULL;
+		int rc = read_any(w, &cur, &o);
+		if (rc < 0)
+			return rc;
+		*type = hr_packobj_type(o);
+		bool ok = *type != 4 || tag_target(o, &cur);
+		hr_packobj_free(o);
+		if (!ok)
+			return HR_EINVALID;
+		if (*type != 4) {
+			*out = cur;
+			return 0;
+		}
+	}
+	return HR_EINVALID;
+}
+
 /* Read a commit, peeling tags; HR_EINVALID for a tree or a blob. */
 static int lister_load(lister *l, rawcommit **out, const git_oid *id, bool peel)
 {
 	int rc = load_commit(l->w, out, id, true);
 	if (rc != HR_EINVALID || !peel)
 		return rc;
+	git_oid peeled_id;
+	int type;
+	int prc = peel_own(l->w, id, &peeled_id, &type);
+	if (prc == 0)
+		return type == 1 ? load_commit(l->w, out, &peeled_id, true) : HR_EINVALID;
+	if (prc != HR_ENOTFOUND)
+		return prc == HR_ENOMEM ? prc : HR_EINVALID;
 	git_object *obj = NULL, *peeled = NULL;
 	if (git_object_lookup(&obj, hr_repo_git(l->w->r), id, GIT_OBJECT_ANY) < 0 ||
 	    git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0)
@@ -1370,9 +1425,15 @@ static int peel_tip(walk *w, const hr_ref_update *u, git_oid *out, enum tip_kind
 {
 	git_object *obj = NULL;
 	char hex[GIT_OID_HEXSZ + 1];
-	int grc = git_object_lookup(&obj, hr_repo_git(w->r), hr_oid_to_git(&u->new_oid), GIT_OBJECT_ANY);
+	int type;
 
 	*kind = TIP_NONE;
+	/* hook-run's readers first; libgit2 for what they cannot read, and to name the trouble */
+	if (peel_own(w, hr_oid_to_git(&u->new_oid), out, &type) == 0) {
+		*kind = type == 1 ? TIP_COMMIT : type == 2 ? TIP_TREE : TIP_NONE;
+		return 0;
+	}
+	int grc = git_object_lookup(&obj, hr_repo_git(w->r), hr_oid_to_git(&u->new_oid), GIT_OBJECT_ANY);
 	if (grc < 0) {
 		hr_oid_fmt(hex, &u->new_oid);
 		return hr_git_error(hr_git_code(grc), w->err, w->errlen, "%s: new object %s is missing or unreadable",
@@ -1456,7 +1517,7 @@ static int emit_tip(walk *w, const git_oid *tip, const path_list *paths)
 		free(key);
 		if (introduced)
 			rc = hr__path_selected_commit(&introduced, w->r, w->opts->policy, paths->items[i], tip,
-				HR_ATTRS_UNKNOWN, w->odb, w->packs, w->err, w->errlen);
+				HR_ATTRS_UNKNOWN, w->packs, w->err, w->errlen);
 		if (rc == 0 && introduced) {
 			hr_change ch = {
 				.update = w->update,
@@ -1480,7 +1541,7 @@ static int emit_tree(walk *w, const git_oid *tree_id)
 	hr_change proto = { .update = w->update };
 	w->path.len = 0;
 	w->path.ptr[0] = '\0';
-	return hr_tree_walk_files(w->r, w->odb, w->packs, tree_id, &w->path, w->opts->policy, &w->blobs, &proto,
+	return hr_tree_walk_files(w->r, w->packs, tree_id, &w->path, w->opts->policy, &w->blobs, &proto,
 		w->fn, w->payload, &w->stats->changes, w->err, w->errlen);
 }
 
@@ -1512,10 +1573,6 @@ int hr_walk(hr_repo *r, const hr_ref_update *updates, size_t n, const hr_walk_op
 	hr_keyset_init(&w.paths);
 	if (hr_pathbuf_push(&w.path, "", &saved) < 0)
 		return HR_ENOMEM;
-	if (git_repository_odb(&w.odb, hr_repo_git(r)) < 0) {
-		free(w.path.ptr);
-		return hr_git_error(HR_EGIT, err, errlen, "cannot open the object database");
-	}
 	hr_packs_open(&w.packs, r); /* without it, libgit2 reads every object */
 
 	tips = calloc(n ? n : 1, sizeof(*tips));
@@ -1571,7 +1628,6 @@ out:
 	for (size_t i = 0; i < w.nlisted; i++)
 		free(w.listed[i].commit);
 	free(w.listed);
-	git_odb_free(w.odb);
 	hr_keyset_free(&w.fresh);
 	hr_keyset_free(&w.blobs);
 	hr_keyset_free(&w.pairs);
