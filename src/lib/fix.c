@@ -9,8 +9,10 @@
  * (or ADD become COPY where that was the fix), same flags plus the one added
  * --link, same arguments (the destination with the one '/' a fix appended),
  * JSON form and heredocs. What each fix may change is declared by its
- * finding (fix_flags). Anything else means a bug in a fix, and the input is
- * left alone (HR_EINVALID).
+ * finding (fix_flags), and recorded against the instruction it changes: a
+ * top-level one, or the trigger of an ONBUILD (whose finding points at the
+ * inner instruction, the one that has the flags and arguments). Anything
+ * else means a bug in a fix, and the input is left alone (HR_EINVALID).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -75,9 +77,10 @@ static bool slash_added(const hr_str *a, const hr_str *b)
 	       b->ptr[a->len - 1] == '/' && b->ptr[a->len] == q;
 }
 
-/* `flags`: what the fix was to change (enum hr_fix_flags) */
+/* `flags`: what the fix was to change in `a` itself, `sub_flags` in its
+ * ONBUILD trigger (enum hr_fix_flags) */
 static bool same_instruction(const hr_dockerfile *da, const hr_instruction *a,
-	const hr_dockerfile *db, const hr_instruction *b, unsigned flags)
+	const hr_dockerfile *db, const hr_instruction *b, unsigned flags, unsigned sub_flags)
 {
 	bool added_link = flags & HR_FIXES_LINK, add_to_copy = flags & HR_FIXES_ADD_TO_COPY;
 	if (add_to_copy) {
@@ -109,13 +112,13 @@ static bool same_instruction(const hr_dockerfile *da, const hr_instruction *a,
 		return false;
 	if (!a->sub != !b->sub)
 		return false;
-	if (a->sub && !same_instruction(da, a->sub, db, b->sub, 0))
+	if (a->sub && !same_instruction(da, a->sub, db, b->sub, sub_flags, 0))
 		return false;
 	return true;
 }
 
 static bool verify(const hr_dockerfile *old, const char *data, size_t len,
-	const unsigned *changes, bool syntax_fixed)
+	const unsigned *changes, const unsigned *sub_changes, bool syntax_fixed)
 {
 	hr_dockerfile *df;
 	bool ok = false;
@@ -127,7 +130,8 @@ static bool verify(const hr_dockerfile *old, const char *data, size_t len,
 	if (df->ninstructions != old->ninstructions)
 		goto out;
 	for (size_t i = 0; i < df->ninstructions; i++)
-		if (!same_instruction(old, &old->instructions[i], df, &df->instructions[i], changes[i]))
+		if (!same_instruction(old, &old->instructions[i], df, &df->instructions[i], changes[i],
+			sub_changes[i]))
 			goto out;
 	if (syntax_fixed && !df->syntax)
 		goto out;
@@ -137,13 +141,29 @@ out:
 	return ok;
 }
 
+/* where a finding's fix_flags go: the changes of the top-level instruction
+ * it names, or the sub_changes of the ONBUILD whose trigger it names; NULL
+ * if it names neither */
+static unsigned *change_slot(const hr_dockerfile *df, const hr_instruction *in,
+	unsigned *changes, unsigned *sub_changes)
+{
+	if (!in)
+		return NULL;
+	if (in >= df->instructions && in < df->instructions + df->ninstructions)
+		return &changes[in - df->instructions];
+	for (size_t i = 0; i < df->ninstructions; i++)
+		if (df->instructions[i].sub == in)
+			return &sub_changes[i];
+	return NULL;
+}
+
 int hr_fix(char **out, size_t *out_len, size_t *napplied, const hr_result *r,
 	const hr_policy *policy)
 {
 	const hr_dockerfile *df = r->df;
 	taken *edits = NULL;
 	size_t nedits = 0, applied = 0;
-	unsigned *changes = NULL;
+	unsigned *changes = NULL, *sub_changes = NULL;
 	bool syntax_fixed = false;
 	char *buf = NULL;
 	int rc = HR_ENOMEM;
@@ -158,7 +178,8 @@ int hr_fix(char **out, size_t *out_len, size_t *napplied, const hr_result *r,
 	size_t ninst = df->ninstructions ? df->ninstructions : 1;
 	edits = calloc(r->nfindings * HR_FINDING_MAX_EDITS + 1, sizeof(*edits));
 	changes = calloc(ninst, sizeof(*changes));
-	if (!edits || !changes)
+	sub_changes = calloc(ninst, sizeof(*sub_changes));
+	if (!edits || !changes || !sub_changes)
 		goto out;
 
 	for (size_t i = 0; i < r->nfindings; i++) {
@@ -182,15 +203,14 @@ int hr_fix(char **out, size_t *out_len, size_t *napplied, const hr_result *r,
 			nedits++;
 		}
 		applied++;
-		if (f->instruction && f->instruction >= df->instructions &&
-		    f->instruction < df->instructions + df->ninstructions && f->fix_flags) {
-			size_t idx = (size_t)(f->instruction - df->instructions);
-			if (changes[idx] & f->fix_flags) {
+		unsigned *slot = f->fix_flags ? change_slot(df, f->instruction, changes, sub_changes) : NULL;
+		if (slot) {
+			if (*slot & f->fix_flags) {
 				/* two findings changing the same thing: refuse rather than guess */
 				rc = HR_EINVALID;
 				goto out;
 			}
-			changes[idx] |= f->fix_flags;
+			*slot |= f->fix_flags;
 		}
 		if (f->rule <= HR_RULE_SYNTAX_FRONTEND_UNKNOWN)
 			syntax_fixed = true;
@@ -217,7 +237,7 @@ int hr_fix(char **out, size_t *out_len, size_t *napplied, const hr_result *r,
 	len += df->len - pos;
 	buf[len] = '\0';
 
-	if (applied && !verify(df, buf, len, changes, syntax_fixed)) {
+	if (applied && !verify(df, buf, len, changes, sub_changes, syntax_fixed)) {
 		rc = HR_EINVALID;
 		goto out;
 	}
@@ -230,5 +250,6 @@ out:
 	free(buf);
 	free(edits);
 	free(changes);
+	free(sub_changes);
 	return rc;
 }

@@ -300,6 +300,15 @@ static const rule_case cases[] = {
 	  "LinkOverridesParentMetadata@3:15:N", NULL },
 	{ "LinkDestinationAmbiguous", SYN "FROM alpine:3.20\nWORKDIR /app\nCOPY --link m.py /app\n", NULL,
 	  "LinkDestinationAmbiguous@4:18:R", SYN "FROM alpine:3.20\nWORKDIR /app\nCOPY --link m.py /app\n" },
+	{ "LinkDestinationAmbiguous, all: the '/' appended", SYN "FROM alpine:3.20\nWORKDIR /app\nCOPY --link m.py /app\n",
+	  "hook-run.fix-mode=all", "LinkDestinationAmbiguous@4:18:R",
+	  SYN "FROM alpine:3.20\nWORKDIR /app\nCOPY --link m.py /app/\n" },
+	/* the fix edits the trigger, not the ONBUILD line: hr_fix must verify it as such */
+	{ "LinkDestinationAmbiguous in ONBUILD, all: the '/' appended", SYN "FROM alpine\nONBUILD COPY --link m.py /run\n",
+	  "hook-run.fix-mode=all", "LinkDestinationAmbiguous@3:26:R", SYN "FROM alpine\nONBUILD COPY --link m.py /run/\n" },
+	{ "LinkDestinationAmbiguous in ONBUILD, a path that looks like a flag", SYN "FROM alpine\n"
+	  "ONBUILD COPY --link --from=build /out /--chmod=755 run\n", "hook-run.fix-mode=all",
+	  "LinkDestinationAmbiguous@3:52:R", SYN "FROM alpine\nONBUILD COPY --link --from=build /out /--chmod=755 run/\n" },
 	{ "LinkIneffectiveWithChmod", SYN "FROM alpine:3.20\nCOPY --link --chmod=755 x /y/\n", NULL,
 	  "LinkIneffectiveWithChmod@3:6:N", NULL },
 	{ "several risks at once", SYN "FROM alpine:3.20\nCOPY --link --chown=app x /tmp\n", NULL,
