@@ -309,6 +309,17 @@ static const rule_case cases[] = {
 	{ "LinkDestinationAmbiguous in ONBUILD, a path that looks like a flag", SYN "FROM alpine\n"
 	  "ONBUILD COPY --link --from=build /out /--chmod=755 run\n", "hook-run.fix-mode=all",
 	  "LinkDestinationAmbiguous@3:52:R", SYN "FROM alpine\nONBUILD COPY --link --from=build /out /--chmod=755 run/\n" },
+	/* BuildKit looks for the trailing '/' after word processing (quotes removed, variables expanded) */
+	{ "LinkDestinationAmbiguous: a quoted destination with its '/' is a directory",
+	  SYN "FROM alpine:3.20\nWORKDIR /app\nCOPY --link m.py '/app/'\n", NULL, "", NULL },
+	{ "LinkDestinationAmbiguous: a variable ending in '/' is a directory",
+	  SYN "FROM alpine:3.20\nWORKDIR /app\nARG D=/app/\nCOPY --link m.py $D\n", NULL, "", NULL },
+	{ "LinkDestinationAmbiguous, all: the '/' goes inside the quotes, once",
+	  SYN "FROM alpine:3.20\nWORKDIR /app\nCOPY --link m.py \"/app\"\n", "hook-run.fix-mode=all",
+	  "LinkDestinationAmbiguous@4:18:R", SYN "FROM alpine:3.20\nWORKDIR /app\nCOPY --link m.py \"/app/\"\n" },
+	{ "LinkDestinationAmbiguous in ONBUILD, all: a quoted destination, once",
+	  SYN "FROM alpine\nONBUILD COPY --link a '/run'\n", "hook-run.fix-mode=all",
+	  "LinkDestinationAmbiguous@3:23:R", SYN "FROM alpine\nONBUILD COPY --link a '/run/'\n" },
 	{ "LinkIneffectiveWithChmod", SYN "FROM alpine:3.20\nCOPY --link --chmod=755 x /y/\n", NULL,
 	  "LinkIneffectiveWithChmod@3:6:N", NULL },
 	{ "several risks at once", SYN "FROM alpine:3.20\nCOPY --link --chown=app x /tmp\n", NULL,

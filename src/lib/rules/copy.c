@@ -419,7 +419,13 @@ void hr__copy_plan(hr_check_ctx *c, hr_stage *st, const hr_instruction *in, hr_c
 
 	p->dest = &in->args[in->nargs - 1];
 	const hr_str *d = &p->dest->text;
-	p->dest_slash = d->len == 0 || d->ptr[d->len - 1] == '/' || str_eq(d, ".") || ends_with_ci(d->ptr, d->len, "/.");
+	/* BuildKit looks for the trailing '/' (or '.') in the word after its
+	   processing: `'/app/'` and `$DIR` holding /app/ name a directory.
+	   The written word stands in when it cannot be processed. */
+	const char *dx = hr__stage_expand(c, st, d->ptr, d->len);
+	hr_str dw = { dx ? dx : d->ptr, dx ? strlen(dx) : d->len };
+	p->dest_slash = dw.len == 0 || dw.ptr[dw.len - 1] == '/' || str_eq(&dw, ".") ||
+			ends_with_ci(dw.ptr, dw.len, "/.");
 	p->dest_path = hr__stage_resolve(c, st, d->ptr, d->len);
 	if (!p->dest_path) {
 		p->dest_var = hr__stage_unresolved(c, st, d->ptr, d->len);
