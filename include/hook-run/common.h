@@ -29,6 +29,13 @@ typedef enum hr_error {
 	HR_ECONFLICT = -7, /* overlapping edits, a lock held by someone else */
 	HR_ETIMEOUT = -8,  /* a time budget ran out */
 	HR_ESYMLINK = -9,  /* a symbolic link where hook-run never follows one */
+	/*
+	 * Not handled here: use the fallback reader. A fast reader that covers
+	 * the common case (git's config files without libgit2, say) returns it
+	 * for input it knows it does not read as git would; the caller then
+	 * asks the complete, slower reader. Never shown to a user as a failure.
+	 */
+	HR_ENOTSUP = -10,
 } hr_error;
 
 /** Human-readable name of an error code ("out of memory"); never NULL. */

@@ -21,6 +21,7 @@ const char *hr_error_str(int error)
 	case HR_ECONFLICT: return "conflict";
 	case HR_ETIMEOUT: return "time budget exceeded";
 	case HR_ESYMLINK: return "a symbolic link, not followed";
+	case HR_ENOTSUP: return "not handled here: use the fallback reader";
 	}
 	return "unknown error";
 }
