@@ -501,4 +501,101 @@ int hr_objdirs_add_alternates(char ***dirs, size_t *n, const char *objdir, char 
 /* Hand out one change, remembering the blob's verdict in `blobs`. */
 int hr_change_emit(hr_keyset *blobs, hr_change *c, hr_change_fn fn, void *payload);
 
+/*
+ * git's configuration files read without libgit2 (gitconfig.c, whose
+ * header comment says what it reads as git does and what it leaves to
+ * libgit2): the values hook-run's fast paths need before, or instead of,
+ * opening the repository with libgit2. Nothing here calls libgit2.
+ */
+typedef struct hr_gitconfig hr_gitconfig;
+
+/* The largest file, and the largest key or value, read (HR_ETOOBIG above). */
+#define HR_GITCONFIG_FILE_MAX ((size_t)1024 * 1024)
+#define HR_GITCONFIG_VALUE_MAX ((size_t)64 * 1024)
+
+/*
+ * The files git reads for a repository, in git's order (a later value
+ * wins): the system file (GIT_CONFIG_SYSTEM, else /etc/gitconfig; none
+ * when GIT_CONFIG_NOSYSTEM is true), the global ones (GIT_CONFIG_GLOBAL
+ * alone when it is set, even empty; else $XDG_CONFIG_HOME/git/config, or
+ * $HOME/.config/git/config when XDG_CONFIG_HOME is unset or empty, then
+ * $HOME/.gitconfig), and the repository's (`commondir`/config; none when
+ * commondir is NULL). Variables come from `env`, never getenv(); a
+ * relative path is taken from env->cwd when set.
+ *
+ * As git: a file that does not exist (ENOENT, ENOTDIR) or is a directory
+ * is skipped; a system or global file that may not be read (EACCES) is
+ * skipped too (git warns and goes on); the repository's file unreadable,
+ * or any other failure to read, is HR_EIO. A file that does not parse is
+ * HR_EINVALID with "FILE:LINE: bad config line (why)" in err (git dies on
+ * it). HR_ETOOBIG over the limits above. HR_EINVALID too for a
+ * GIT_CONFIG_NOSYSTEM that is not a boolean (git dies).
+ *
+ * HR_ENOTSUP, "FILE:LINE: ..." in err, when the caller must ask libgit2:
+ * a key of include.* or includeIf.* in any file; extensions.worktreeConfig
+ * in the repository's file (whatever its value: config.worktree may then
+ * count); a NUL byte in a value or a subsection name.
+ */
+int hr_gitconfig_open(hr_gitconfig **out, const hr_env *env, const char *commondir,
+	char *err, size_t errlen);
+
+/* An empty configuration, for hr_gitconfig_parse(). */
+int hr_gitconfig_new(hr_gitconfig **out);
+void hr_gitconfig_free(hr_gitconfig *c);
+
+/*
+ * Parse one file's `len` bytes (`name` is for messages) and append its
+ * entries, as a file read after those already there. On failure nothing
+ * of it is kept: HR_EINVALID ("NAME:LINE: bad config line (why)" in err),
+ * HR_ETOOBIG, HR_ENOTSUP (a NUL byte in a value or subsection name), or
+ * HR_ENOMEM. Includes are not refused here: see hr_gitconfig_includes().
+ */
+int hr_gitconfig_parse(hr_gitconfig *c, const char *data, size_t len, const char *name,
+	char *err, size_t errlen);
+
+/* Was an include.* or includeIf.* key read (what makes hr_gitconfig_open() refuse)? */
+bool hr_gitconfig_includes(const hr_gitconfig *c);
+
+/*
+ * The last value of `key` ("core.bare", "remote.origin.url": section and
+ * variable name in any case, the subsection with its case). *value is
+ * NULL for a bare key (`[core] bare`, which means true), else points into
+ * `c`. HR_ENOTFOUND when absent; HR_EINVALID for a key git would refuse
+ * (no section, no variable name, a bad character).
+ */
+int hr_gitconfig_get(const hr_gitconfig *c, const char *key, const char **value);
+
+/*
+ * The last value as git_config_bool() reads it: none (a bare key) is true,
+ * "" false, true/yes/on and false/no/off in any case, or an int as
+ * hr_gitconfig_get_int() reads it (true when not 0). HR_EINVALID for
+ * anything else (git dies), HR_ENOTFOUND when absent.
+ */
+int hr_gitconfig_get_bool(const hr_gitconfig *c, const char *key, bool *out);
+
+/*
+ * The last value as git_config_int() reads it: strtoimax in base 0 (so
+ * 010 is 8, 0x10 16), an optional k, m or g (any case: times 1024,
+ * 1024^2, 1024^3), within int. HR_EINVALID otherwise (a bare key too).
+ */
+int hr_gitconfig_get_int(const hr_gitconfig *c, const char *key, int *out);
+
+/*
+ * The last value as git_config_pathname() reads it, malloc'd into *out:
+ * "~" and "~/..." from HOME in `env`, "~user" and "~user/..." from the
+ * user database (getpwnam_r). HR_EINVALID for a bare key, or when HOME is
+ * unset or the user does not exist (git dies); HR_ENOTSUP for
+ * "%(prefix)/..." and ":(optional)..." (git's own install prefix, and a
+ * newer git's optional path), or when the user database fails.
+ */
+int hr_gitconfig_get_path(const hr_gitconfig *c, const hr_env *env, const char *key, char **out);
+
+/* Is any key in `section` ("extensions": any case), with or without a subsection? */
+bool hr_gitconfig_has_section(const hr_gitconfig *c, const char *section);
+
+/* The entries, in order (for tests and the fuzz target): key, value (NULL: bare), line. */
+size_t hr_gitconfig_count(const hr_gitconfig *c);
+void hr_gitconfig_entry(const hr_gitconfig *c, size_t i, const char **key, const char **value,
+	unsigned *line);
+
 #endif
