@@ -13,7 +13,8 @@
  * The second part builds the files git reads for a repository (system,
  * XDG, ~/.gitconfig, GIT_CONFIG_GLOBAL, the repository's) in a temporary
  * directory and asks hr_gitconfig_open() and `git config --get`, run with
- * the same environment, for the same keys.
+ * the same environment, for the same keys (and hr_gitconfig_repo() and
+ * `git config --local --get`).
  */
 #include <errno.h>
 #include <limits.h>
@@ -675,7 +676,22 @@ static void compare_files(const char *const *assignments)
 				"%s: %s: git says \"%s\" (exit %d: %s), we say %d", prefix, file_keys[i], g.out,
 				g.status, g.err, rc);
 		free(g.out);
+
+		/* the repository's file alone: git config --local */
+		run_git(&g, prefix, "config --local --get", file_keys[i]);
+		rc = hr_gitconfig_get(hr_gitconfig_repo(c), file_keys[i], &v);
+		if (rc == 0)
+			ck_assert_msg(g.status == 0 && !strcmp(g.out, v ? v : ""),
+				"%s: --local %s: git says \"%s\" (exit %d: %s), we say \"%s\"", prefix, file_keys[i],
+				g.out, g.status, g.err, v ? v : "(bare)");
+		else
+			ck_assert_msg(rc == HR_ENOTFOUND && g.status == 1,
+				"%s: --local %s: git says \"%s\" (exit %d: %s), we say %d", prefix, file_keys[i],
+				g.out, g.status, g.err, rc);
+		free(g.out);
 	}
+	ck_assert(hr_gitconfig_has_section(hr_gitconfig_repo(c), "core"));
+	ck_assert(!hr_gitconfig_has_section(hr_gitconfig_repo(c), "extensions"));
 	hr_gitconfig_free(c);
 }
 
@@ -727,6 +743,8 @@ static int open_with(const char *const *assignments, const char *commondir, char
 	hr_gitconfig *c = NULL;
 	int rc = hr_gitconfig_open(&c, &env, commondir, err, errlen);
 	ck_assert(rc == 0 ? c != NULL : c == NULL);
+	if (c && !commondir)
+		ck_assert_uint_eq(hr_gitconfig_count(hr_gitconfig_repo(c)), 0);
 	hr_gitconfig_free(c);
 	return rc;
 }

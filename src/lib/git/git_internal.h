@@ -553,6 +553,17 @@ void hr_gitconfig_free(hr_gitconfig *c);
 int hr_gitconfig_parse(hr_gitconfig *c, const char *data, size_t len, const char *name,
 	char *err, size_t errlen);
 
+/*
+ * The entries of the repository's own file alone, for the keys git reads
+ * from it and nowhere else when it sets a repository up (setup.c,
+ * read_repository_format and read_worktree_config):
+ * core.repositoryformatversion, extensions.*, core.worktree, and core.bare
+ * as setup sees it (git_default_core_config later reads core.bare from
+ * every file). Owned by `c`; an empty configuration when commondir was
+ * NULL; `c` itself for one made with hr_gitconfig_new().
+ */
+const hr_gitconfig *hr_gitconfig_repo(const hr_gitconfig *c);
+
 /* Was an include.* or includeIf.* key read (what makes hr_gitconfig_open() refuse)? */
 bool hr_gitconfig_includes(const hr_gitconfig *c);
 

@@ -77,6 +77,7 @@ struct hr_gitconfig {
 	size_t n, cap;
 	char **files;            /* the names given to hr_gitconfig_parse(), for messages */
 	size_t nfiles;
+	struct hr_gitconfig *repo; /* hr_gitconfig_open(): the repository's file alone */
 	bool includes;           /* an include.* / includeIf.* key was read */
 	unsigned include_file;   /* where the first one is */
 	unsigned include_line;
@@ -488,6 +489,7 @@ void hr_gitconfig_free(hr_gitconfig *c)
 	}
 	for (size_t i = 0; i < c->nfiles; i++)
 		free(c->files[i]);
+	hr_gitconfig_free(c->repo);
 	free(c->entries);
 	free(c->files);
 	free(c);
@@ -538,6 +540,11 @@ int hr_gitconfig_parse(hr_gitconfig *c, const char *data, size_t len, const char
 		c->includes = includes_before;
 	}
 	return rc;
+}
+
+const hr_gitconfig *hr_gitconfig_repo(const hr_gitconfig *c)
+{
+	return c->repo ? c->repo : c;
 }
 
 bool hr_gitconfig_includes(const hr_gitconfig *c)
@@ -637,6 +644,8 @@ static int read_file(hr_gitconfig *c, const char *path, int scope, char *err, si
 			break;
 	}
 	rc = hr_gitconfig_parse(c, data ? data : "", len, path, err, errlen);
+	if (rc == 0 && scope == GC_LOCAL)
+		rc = hr_gitconfig_parse(c->repo, data ? data : "", len, path, err, errlen);
 out:
 	free(data);
 	close(fd);
@@ -709,7 +718,7 @@ int hr_gitconfig_open(hr_gitconfig **out, const hr_env *env, const char *commond
 	*out = NULL;
 	if (errlen)
 		err[0] = '\0';
-	if ((rc = hr_gitconfig_new(&c)) < 0)
+	if ((rc = hr_gitconfig_new(&c)) < 0 || (rc = hr_gitconfig_new(&c->repo)) < 0)
 		goto out;
 
 	/* git_config_system(): GIT_CONFIG_NOSYSTEM is a boolean; a bad one kills git */
@@ -754,7 +763,6 @@ int hr_gitconfig_open(hr_gitconfig **out, const hr_env *env, const char *commond
 		goto out;
 	if (user && *user && (rc = read_file(c, user, GC_GLOBAL, err, errlen)) < 0)
 		goto out;
-	size_t local_start = c->n;
 	if (local && (rc = read_file(c, local, GC_LOCAL, err, errlen)) < 0)
 		goto out;
 	rc = 0;
@@ -764,10 +772,11 @@ int hr_gitconfig_open(hr_gitconfig **out, const hr_env *env, const char *commond
 		rc = HR_ENOTSUP;
 		goto out;
 	}
-	for (size_t i = local_start; i < c->n; i++)
-		if (!strcmp(c->entries[i].key, "extensions.worktreeconfig")) {
+	const hr_gitconfig *repo = c->repo;
+	for (size_t i = 0; i < repo->n; i++)
+		if (!strcmp(repo->entries[i].key, "extensions.worktreeconfig")) {
 			snprintf(err, errlen, "%s:%u: extensions.worktreeConfig is not read here",
-				c->files[c->entries[i].file], c->entries[i].line);
+				repo->files[repo->entries[i].file], repo->entries[i].line);
 			rc = HR_ENOTSUP;
 			goto out;
 		}
