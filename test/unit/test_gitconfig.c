@@ -71,12 +71,13 @@ typedef struct gitout {
 	char err[512];  /* the start of stderr */
 } gitout;
 
-/* run `prefix git ARGS KEY` with stderr kept apart */
+/* run `prefix git ARGS KEY` (KEY may be NULL) with stderr kept apart */
 static void run_git(gitout *g, const char *prefix, const char *args, const char *key)
 {
 	char cmd[8192];
 	snprintf(cmd, sizeof(cmd), "%s git %s ", prefix, args);
-	sq_append(cmd, sizeof(cmd), key);
+	if (key)
+		sq_append(cmd, sizeof(cmd), key);
 	size_t n = strlen(cmd);
 	snprintf(cmd + n, sizeof(cmd) - n, " 2>'%s/git.err'", tmpdir);
 	FILE *p = popen(cmd, "r");
@@ -531,6 +532,104 @@ START_TEST(limits)
 }
 END_TEST
 
+/*
+ * Random texts from pieces of the syntax, the whole entry list compared
+ * with `git config -z --list` (or the bad line with git's). No tab nor
+ * lone CR: git before 2.45 reads inner ones differently (see GIT_OLD_WS).
+ */
+static const char *const pieces[] = {
+	"[", "]", "a", "B", ".", " ", "\"", "\\", "=", "#", ";", "\n", "\r\n", "x", "-", "1", "\\n", "t",
+	"\0", "[a]", "[a \"S\"]", "b = ", "\n[c]\nd", "\\\n", "\"\"", "0", "[a.B]", "\xef\xbb\xbf",
+};
+
+typedef struct bytes {
+	char *p;
+	size_t len, cap;
+} bytes;
+
+static void add_bytes(bytes *b, const char *data, size_t len)
+{
+	if (b->len + len + 1 > b->cap) {
+		b->cap = (b->len + len + 1) * 2;
+		ck_assert_ptr_nonnull(b->p = realloc(b->p, b->cap));
+	}
+	memcpy(b->p + b->len, data, len);
+	b->len += len;
+	b->p[b->len] = '\0';
+}
+
+START_TEST(random_texts)
+{
+	uint32_t state = 12345;
+	char path[128], args[256], err[512];
+	snprintf(path, sizeof(path), "%s/config", tmpdir);
+	snprintf(args, sizeof(args), "config -z --file '%s' --list", path);
+
+	for (int iter = 0; iter < 400; iter++) {
+		bytes text = { 0 }, ours = { 0 }, theirs = { 0 };
+		state = state * 1103515245u + 12345u;
+		int n = 1 + (int)((state >> 16) % 25);
+		for (int k = 0; k < n; k++) {
+			state = state * 1103515245u + 12345u;
+			const char *piece = pieces[(state >> 16) % (sizeof(pieces) / sizeof(pieces[0]))];
+			add_bytes(&text, piece, *piece ? strlen(piece) : 1); /* "\0" is one NUL byte */
+		}
+		hr_gitconfig *c;
+		ck_assert_int_eq(hr_gitconfig_new(&c), 0);
+		int rc = hr_gitconfig_parse(c, text.p, text.len, "F", err, sizeof(err));
+		if (rc == HR_ENOTSUP)
+			goto next;
+		if (rc == HR_EINVALID) {
+			unsigned line = 0;
+			ck_assert_int_eq(sscanf(err, "F:%u:", &line), 1);
+			snprintf(err, sizeof(err), "bad config line %u", line);
+			add_bytes(&ours, err, strlen(err));
+		} else {
+			ck_assert_int_eq(rc, 0);
+			for (size_t i = 0; i < hr_gitconfig_count(c); i++) {
+				const char *k, *v;
+				hr_gitconfig_entry(c, i, &k, &v, NULL);
+				add_bytes(&ours, k, strlen(k));
+				if (v) {
+					add_bytes(&ours, "\n", 1);
+					add_bytes(&ours, v, strlen(v));
+				}
+				add_bytes(&ours, "", 1);
+			}
+		}
+		write_file(path, text.p, text.len);
+		gitout g;
+		run_git(&g, "", args, NULL);
+		if (g.status == 128) {
+			const char *at = strstr(g.err, "bad config line ");
+			ck_assert_msg(at != NULL, "git: %s", g.err);
+			unsigned line = (unsigned)strtoul(at + 16, NULL, 10);
+			snprintf(err, sizeof(err), "bad config line %u", line);
+			add_bytes(&theirs, err, strlen(err));
+		} else {
+			ck_assert_int_eq(g.status, 0);
+			/* git lists a variable before any section too: not kept here */
+			for (size_t at = 0; at < g.len;) {
+				size_t elen = strlen(g.out + at);
+				const char *nl = memchr(g.out + at, '\n', elen);
+				size_t klen = nl ? (size_t)(nl - (g.out + at)) : elen;
+				if (memchr(g.out + at, '.', klen))
+					add_bytes(&theirs, g.out + at, elen + 1);
+				at += elen + 1;
+			}
+		}
+		free(g.out);
+		ck_assert_msg(ours.len == theirs.len && (!ours.len || !memcmp(ours.p, theirs.p, ours.len)),
+			"text %d differs from git (%zu and %zu bytes of entries)", iter, ours.len, theirs.len);
+next:
+		hr_gitconfig_free(c);
+		free(text.p);
+		free(ours.p);
+		free(theirs.p);
+	}
+}
+END_TEST
+
 /* ---- paths ------------------------------------------------------------------- */
 
 static const char *const path_values[] = {
@@ -815,6 +914,7 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, bad_keys);
 	tcase_add_test(tc, includes_and_extensions);
 	tcase_add_test(tc, limits);
+	tcase_add_test(tc, random_texts);
 	tcase_add_loop_test(tc, paths, 0, (int)(sizeof(path_values) / sizeof(path_values[0])));
 	tcase_add_test(tc, paths_not_here);
 	tcase_add_test(tc, file_order);
