@@ -28,7 +28,10 @@
  * them to its callbacks: the section lower-cased (all of a deprecated
  * `[section.sub]` header too), the subsection of `[section "sub"]` as
  * written, the variable name lower-cased; a lookup canonicalises its key
- * as git_config_parse_key() does and compares whole strings.
+ * as git_config_parse_key() does and compares whole strings. The
+ * repository's own file is also kept apart (hr_gitconfig_repo()): git
+ * reads the repository format, extensions.* and core.worktree from it
+ * alone.
  *
  * What it does not do, on purpose (HR_ENOTSUP, the caller asks libgit2):
  * - include.* and includeIf.* (includes are not followed; a file that has
