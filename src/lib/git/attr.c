@@ -132,10 +132,17 @@ static bool global_attributes(hr_repo *r, struct hr_attrs *a)
 	}
 	git_config *cfg = NULL;
 	git_buf path = GIT_BUF_INIT;
-	if (!found && git_repository_config_snapshot(&cfg, hr_repo_git(r)) == 0 &&
+	char *own = NULL;
+	/* core.attributesFile: from the configuration hook-run read itself, else libgit2's */
+	int orc = r->cfg ? hr_gitconfig_get_path(r->cfg, &r->env, "core.attributesfile", &own) : HR_ENOTSUP;
+	if (found) {
+		/* info/attributes is enough */
+	} else if (orc == 0) {
+		found = file_exists(own);
+	} else if (orc != HR_ENOTFOUND && git_repository_config_snapshot(&cfg, hr_repo_git(r)) == 0 &&
 	    git_config_get_path(&path, cfg, "core.attributesfile") == 0) {
 		found = file_exists(path.ptr);
-	} else if (!found) {
+	} else {
 		/* git's default: $XDG_CONFIG_HOME/git/attributes, else ~/.config/git/attributes */
 		const char *xdg = hr_env_get(&r->env, "XDG_CONFIG_HOME"), *home = hr_env_get(&r->env, "HOME");
 		char buf[4096];
@@ -143,6 +150,7 @@ static bool global_attributes(hr_repo *r, struct hr_attrs *a)
 			: home ? snprintf(buf, sizeof(buf), "%s/.config/git/attributes", home) : -1;
 		found = len > 0 && (size_t)len < sizeof(buf) && file_exists(buf);
 	}
+	free(own);
 	git_error_clear();
 	git_buf_dispose(&path);
 	git_config_free(cfg);
@@ -325,6 +333,34 @@ next:;
 	return 0;
 }
 
+/*
+ * The tree of `commit`: its first line, "tree <40 hex>" (git's
+ * parse_commit_buffer), read by hook-run's readers; libgit2 for what they
+ * cannot read.
+ */
+static int commit_tree(git_oid *out, hr_repo *r, hr_packs *packs, const git_oid *commit)
+{
+	hr_packobj *o = NULL;
+	int rc = hr_packs_read(packs ? packs : hr_repo_packs(r), commit, GIT_OBJECT_COMMIT, HR_PACKS_ONCE, &o);
+	if (rc == 0) {
+		const char *d = (const char *)hr_packobj_data(o);
+		bool ok = hr_packobj_len(o) >= 46 && !memcmp(d, "tree ", 5) && d[45] == '\n' &&
+			hr_oid_parse((hr_oid *)(void *)out, d + 5, 40);
+		hr_packobj_free(o);
+		if (!ok)
+			git_error_set_str(GIT_ERROR_OBJECT, "a commit without a tree line");
+		return ok ? 0 : HR_EINVALID;
+	}
+	if (rc != HR_ENOTFOUND)
+		return rc;
+	git_commit *c = NULL;
+	if (git_commit_lookup(&c, hr_repo_git(r), commit) < 0)
+		return HR_EGIT;
+	git_oid_cpy(out, git_commit_tree_id(c));
+	git_commit_free(c);
+	return 0;
+}
+
 int hr__path_selected_commit(bool *out, hr_repo *r, const hr_policy *p, const char *path,
 	const git_oid *commit, int hint, hr_packs *packs, char *err, size_t errlen)
 {
@@ -345,13 +381,10 @@ int hr__path_selected_commit(bool *out, hr_repo *r, const hr_policy *p, const ch
 		return 0;
 	}
 	if (!a->have_last || !git_oid_equal(&a->last_commit, commit)) {
-		git_commit *c = NULL;
-		if (git_commit_lookup(&c, hr_repo_git(r), commit) < 0)
-			return hr_git_error(HR_EGIT, err, errlen, "cannot read a commit for its attributes");
+		if ((rc = commit_tree(&a->last_tree, r, packs, commit)) < 0)
+			return hr_git_error(rc, err, errlen, "cannot read a commit for its attributes");
 		git_oid_cpy(&a->last_commit, commit);
-		git_oid_cpy(&a->last_tree, git_commit_tree_id(c));
 		a->have_last = true;
-		git_commit_free(c);
 	}
 	rc = way_to(&a->way, r, packs, &a->last_tree, path);
 	if (rc == HR_ETOOBIG)

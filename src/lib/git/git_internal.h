@@ -39,6 +39,7 @@ struct hr_repo {
 	struct hr_attrs *attrs;   /* .gitattributes readers (attr.c), made on first use */
 	struct hr_packs *packs;   /* the pack reader for single objects (hr_repo_packs) */
 	git_odb *odb;             /* libgit2's object database, on first use (hr_repo_odb) */
+	struct hr_gitconfig *cfg; /* git's configuration, as read when opened without libgit2 */
 	bool packs_tried;
 };
 

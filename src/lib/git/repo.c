@@ -19,6 +19,11 @@
  *      nowhere else.
  *   5. GIT_INDEX_FILE is remembered (absolute) and opened on first use.
  *
+ * A plain repository (fast_open below: what receive-pack and a pre-commit
+ * hook almost always meet) is opened without libgit2, reading what git's
+ * setup reads; libgit2's handle is then made on first use (hr_repo_git),
+ * on the same directories. Everything else is opened by libgit2 as above.
+ *
  * The process-wide libgit2 options are set once here: no ownership check
  * (git did it before running the hook), no hash verification of objects
  * read (git verified them on receipt; it costs a SHA-1 per object), no
@@ -518,81 +523,180 @@ int hr_repo_open(hr_repo **out, const char *start_dir, char *err, size_t errlen)
 	return hr_repo_open_env(out, &process, start_dir, err, errlen);
 }
 
-int hr_repo_open_env(hr_repo **out, const hr_env *e, const char *start_dir, char *err, size_t errlen)
+static bool is_dir(const char *path, bool follow)
+{
+	struct stat st;
+	return (follow ? stat(path, &st) : lstat(path, &st)) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool is_file_in(const char *dir, const char *name, bool want_dir)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	if ((size_t)snprintf(path, sizeof(path), "%s%s", dir, name) >= sizeof(path) || lstat(path, &st) != 0)
+		return false;
+	return want_dir ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode);
+}
+
+/*
+ * Opening without libgit2, for the plain repositories hooks meet nearly
+ * always: GIT_DIR given (a server's bare repository, as receive-pack runs
+ * its hooks) or a `.git` directory in the start directory (a pre-commit
+ * hook, run at the top of the working tree). What git's setup reads to
+ * open it is read here (gitconfig.c): a repository format of 0 or 1 with
+ * no extensions, no core.worktree, core.bare set (true with GIT_DIR, which
+ * then has no working tree; otherwise false, the working tree is the
+ * directory above, as libgit2 takes it). Anything else (GIT_WORK_TREE,
+ * GIT_COMMON_DIR, a linked worktree's `commondir`, a `.git` file, a search
+ * upwards, a configuration with includes or one that does not parse) is
+ * HR_ENOTSUP: libgit2 opens it, and reports what is wrong with it. The
+ * configuration read is kept for hr_repo_gitconfig().
+ */
+static int fast_open(hr_repo *r, const hr_env *e, const char *start_dir)
+{
+	const char *git_dir = hr_env_value(e, "GIT_DIR");
+	char *path = NULL;
+	char err[256];
+	hr_gitconfig *cfg = NULL;
+	const char *v;
+	int version = 0;
+	bool bare = false;
+
+	if (hr_env_value(e, "GIT_WORK_TREE") || hr_env_value(e, "GIT_COMMON_DIR"))
+		return HR_ENOTSUP;
+	if (git_dir) {
+		path = resolve(e, git_dir);
+	} else {
+		char *start = absolute(e, start_dir ? start_dir : ".");
+		size_t n = start ? strlen(start) : 0;
+		char *dotgit = start ? malloc(n + 6) : NULL;
+		if (dotgit) {
+			memcpy(dotgit, start, n);
+			memcpy(dotgit + n, "/.git", 6);
+			if (is_dir(dotgit, false))
+				path = resolve(e, dotgit);
+		}
+		free(dotgit);
+		free(start);
+	}
+	if (!path || !(r->gitdir = with_slash(path))) {
+		free(path);
+		return HR_ENOTSUP;
+	}
+	free(path);
+	if (!is_file_in(r->gitdir, "HEAD", false) || !is_file_in(r->gitdir, "objects", true) ||
+	    !is_file_in(r->gitdir, "refs", true) || is_file_in(r->gitdir, "commondir", false))
+		return HR_ENOTSUP;
+	if (hr_gitconfig_open(&cfg, e, r->gitdir, err, sizeof(err)) < 0)
+		return HR_ENOTSUP;
+	const hr_gitconfig *local = hr_gitconfig_repo(cfg);
+	if (hr_gitconfig_get_int(local, "core.repositoryformatversion", &version) == HR_EINVALID ||
+	    (version != 0 && version != 1) || hr_gitconfig_has_section(local, "extensions") ||
+	    hr_gitconfig_get(local, "core.worktree", &v) != HR_ENOTFOUND ||
+	    hr_gitconfig_get_bool(local, "core.bare", &bare) < 0 || bare != (git_dir != NULL)) {
+		hr_gitconfig_free(cfg);
+		return HR_ENOTSUP;
+	}
+	r->cfg = cfg;
+	if (!(r->commondir = strdup(r->gitdir)))
+		return HR_ENOMEM;
+	if (!bare) {
+		/* the directory that holds the git directory */
+		size_t n = strlen(r->gitdir) - 1;
+		while (n > 0 && r->gitdir[n - 1] != '/')
+			n--;
+		if (n <= 1 || !(r->workdir = strndup(r->gitdir, n)))
+			return n <= 1 ? HR_ENOTSUP : HR_ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * Opening with libgit2 (steps 1 to 3 of the comment at the top): the git
+ * directory, the common directory and the working tree it found.
+ */
+static int libgit2_open(hr_repo *r, const hr_env *e, const char *start_dir, char *err, size_t errlen)
 {
 	const char *git_dir = hr_env_value(e, "GIT_DIR");
 	const char *work_tree = hr_env_value(e, "GIT_WORK_TREE");
 	const char *common_dir = hr_env_value(e, "GIT_COMMON_DIR");
+	int rc, grc;
+
+	if ((rc = start_libgit2(r, err, errlen)) < 0)
+		return rc;
+	if (git_dir) {
+		char *path = resolve(e, git_dir);
+		if (!path) {
+			snprintf(err, errlen, "GIT_DIR='%s': %s", git_dir, strerror(errno));
+			return HR_ENOTFOUND;
+		}
+		grc = git_repository_open_ext(&r->git_, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+		free(path);
+		if (grc < 0)
+			return hr_git_error(grc == GIT_ENOTFOUND ? HR_ENOTFOUND : HR_EGIT, err, errlen,
+				"GIT_DIR='%s' is not a git repository", git_dir);
+	} else {
+		const char *start = start_dir ? start_dir : ".";
+		char *start_abs = absolute(e, start);
+		if (!start_abs)
+			return HR_ENOMEM;
+		grc = git_repository_open_ext(&r->git_, start_abs, 0, hr_env_value(e, "GIT_CEILING_DIRECTORIES"));
+		free(start_abs);
+		if (grc < 0)
+			return hr_git_error(grc == GIT_ENOTFOUND ? HR_ENOTFOUND : HR_EGIT, err, errlen,
+				"not a git repository (nor any parent up to the mount point) at '%s'", start);
+	}
+	if (work_tree) {
+		char *wt = resolve(e, work_tree);
+		if (!wt) {
+			snprintf(err, errlen, "GIT_WORK_TREE='%s': %s", work_tree, strerror(errno));
+			return HR_EINVALID;
+		}
+		grc = git_repository_set_workdir(r->git_, wt, 0);
+		free(wt);
+		if (grc < 0)
+			return hr_git_error(HR_EGIT, err, errlen, "cannot use GIT_WORK_TREE='%s'", work_tree);
+	}
+	r->gitdir = with_slash(git_repository_path(r->git_));
+	r->commondir = with_slash(git_repository_commondir(r->git_));
+	if (!r->gitdir || !r->commondir)
+		return HR_ENOMEM;
+	if (git_repository_workdir(r->git_) && !(r->workdir = with_slash(git_repository_workdir(r->git_))))
+		return HR_ENOMEM;
+	if (common_dir && !same_dir(e, common_dir, r->commondir)) {
+		snprintf(err, errlen, "GIT_COMMON_DIR='%s' is not the common directory of '%s' (%s): "
+			"hook-run cannot combine them", common_dir, r->gitdir, r->commondir);
+		return HR_EINVALID;
+	}
+	return 0;
+}
+
+int hr_repo_open_env(hr_repo **out, const hr_env *e, const char *start_dir, char *err, size_t errlen)
+{
 	const char *index_file = hr_env_value(e, "GIT_INDEX_FILE");
 	hr_repo *r;
-	char *path = NULL, *start_abs = NULL;
-	int rc, grc;
+	int rc;
 
 	*out = NULL;
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return HR_ENOMEM;
 	r->env = *e;
-	if ((rc = start_libgit2(r, err, errlen)) < 0)
+	rc = fast_open(r, e, start_dir);
+	if (rc == HR_ENOTSUP) {
+		/* not one for hook-run's own reading: libgit2 opens it, from the start */
+		hr_gitconfig_free(r->cfg);
+		free(r->gitdir);
+		free(r->commondir);
+		free(r->workdir);
+		r->cfg = NULL;
+		r->gitdir = r->commondir = r->workdir = NULL;
+		rc = libgit2_open(r, e, start_dir, err, errlen);
+	}
+	if (rc < 0)
 		goto fail;
-
-	if (git_dir) {
-		path = resolve(e, git_dir);
-		if (!path) {
-			snprintf(err, errlen, "GIT_DIR='%s': %s", git_dir, strerror(errno));
-			rc = HR_ENOTFOUND;
-			goto fail;
-		}
-		grc = git_repository_open_ext(&r->git_, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
-		if (grc < 0) {
-			rc = hr_git_error(grc == GIT_ENOTFOUND ? HR_ENOTFOUND : HR_EGIT, err, errlen,
-				"GIT_DIR='%s' is not a git repository", git_dir);
-			goto fail;
-		}
-	} else {
-		const char *start = start_dir ? start_dir : ".";
-		if (!(start_abs = absolute(e, start))) {
-			rc = HR_ENOMEM;
-			goto fail;
-		}
-		grc = git_repository_open_ext(&r->git_, start_abs, 0, hr_env_value(e, "GIT_CEILING_DIRECTORIES"));
-		if (grc < 0) {
-			rc = hr_git_error(grc == GIT_ENOTFOUND ? HR_ENOTFOUND : HR_EGIT, err, errlen,
-				"not a git repository (nor any parent up to the mount point) at '%s'", start);
-			goto fail;
-		}
-	}
-	if (work_tree) {
-		char *wt = resolve(e, work_tree);
-		if (!wt) {
-			snprintf(err, errlen, "GIT_WORK_TREE='%s': %s", work_tree, strerror(errno));
-			rc = HR_EINVALID;
-			goto fail;
-		}
-		grc = git_repository_set_workdir(r->git_, wt, 0);
-		free(wt);
-		if (grc < 0) {
-			rc = hr_git_error(HR_EGIT, err, errlen, "cannot use GIT_WORK_TREE='%s'", work_tree);
-			goto fail;
-		}
-	}
-	r->gitdir = with_slash(git_repository_path(r->git_));
-	r->commondir = with_slash(git_repository_commondir(r->git_));
-	if (!r->gitdir || !r->commondir) {
-		rc = HR_ENOMEM;
-		goto fail;
-	}
-	if (git_repository_workdir(r->git_) && !(r->workdir = with_slash(git_repository_workdir(r->git_)))) {
-		rc = HR_ENOMEM;
-		goto fail;
-	}
-	if (common_dir && !same_dir(e, common_dir, r->commondir)) {
-		snprintf(err, errlen, "GIT_COMMON_DIR='%s' is not the common directory of '%s' (%s): "
-			"hook-run cannot combine them", common_dir, r->gitdir, r->commondir);
-		rc = HR_EINVALID;
-		goto fail;
-	}
-	if ((rc = add_object_dirs(r, err, errlen)) < 0 || (rc = attach_object_dirs(r, err, errlen)) < 0)
+	/* step 4; libgit2's object database learns of them when it is opened */
+	if ((rc = add_object_dirs(r, err, errlen)) < 0 || (r->git_ && (rc = attach_object_dirs(r, err, errlen)) < 0))
 		goto fail;
 	if (index_file) {
 		r->index_path = canonical(e, index_file);
@@ -608,13 +712,9 @@ int hr_repo_open_env(hr_repo **out, const hr_env *e, const char *start_dir, char
 		rc = HR_EINVALID;
 		goto fail;
 	}
-	free(path);
-	free(start_abs);
 	*out = r;
 	return 0;
 fail:
-	free(path);
-	free(start_abs);
 	hr_repo_free(r);
 	return rc;
 }
@@ -632,6 +732,7 @@ void hr_repo_free(hr_repo *r)
 	hr__attrs_free(r->attrs);
 	hr_packs_free(r->packs);
 	git_odb_free(r->odb);
+	hr_gitconfig_free(r->cfg);
 	hr_repo_rawindex_drop(r);
 	git_index_free(r->index);
 	git_repository_free(r->git_);
