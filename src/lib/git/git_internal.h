@@ -610,4 +610,97 @@ size_t hr_gitconfig_count(const hr_gitconfig *c);
 void hr_gitconfig_entry(const hr_gitconfig *c, size_t i, const char **key, const char **value,
 	unsigned *line);
 
+/* ---- the ref store read without libgit2 (refdb.c) -------------------- */
+
+/*
+ * A files-backend ref store (loose files under refs/, plus packed-refs)
+ * read with no libgit2 call, for the fast paths; libgit2 stays the
+ * fallback. HR_ENOTSUP from any of these means "not one this reader
+ * handles: ask libgit2" (a reftable, a linked worktree, a symbolic link
+ * under refs/, a name over HR_REFDB_MAX_NAME bytes), never a fault of the
+ * repository. See refdb.c for where git and libgit2 differ and which is
+ * followed.
+ */
+typedef struct hr_refdb hr_refdb;
+
+/* The longest ref name read, in bytes; a longer one is HR_ENOTSUP. */
+#define HR_REFDB_MAX_NAME 4096
+
+/*
+ * Open the ref store. `gitdir` and `commondir` are absolute, with a
+ * trailing '/' (equal for a plain repository; different ones are
+ * HR_ENOTSUP). HR_ENOTSUP when the store is not one this reader handles:
+ * `commondir/reftable` exists, refs/ is missing or a symbolic link, or
+ * packed-refs is a symbolic link. packed-refs is read once, here: a
+ * malformed one is HR_EINVALID (git dies on it, libgit2 refuses the whole
+ * store), over 1 GiB HR_ETOOBIG. Loose refs are read on each call.
+ */
+int hr_refdb_open(hr_refdb **out, const char *gitdir, const char *commondir, char *err, size_t errlen);
+
+void hr_refdb_free(hr_refdb *db);
+
+/*
+ * Every ref under refs/, in byte order of the full names (strcmp, as
+ * `git for-each-ref` sorts them): loose ones override packed ones of the
+ * same name, symbolic refs are followed to a direct id. Left out, as
+ * git for-each-ref leaves them out: names failing git's
+ * check_refname_format, loose files that are not a ref (a broken ref,
+ * which still hides a packed ref of its name), the null id, dangling
+ * symbolic refs and chains deeper than git's 5 reads. `fn` gets the full
+ * name and the id; non-zero from `fn` stops the walk and is returned.
+ * The loose refs are all read (no file held open, no recursion) before
+ * the first call.
+ */
+int hr_refdb_foreach(hr_refdb *db, int (*fn)(const char *name, const hr_oid *id, void *payload),
+	void *payload, char *err, size_t errlen);
+
+/*
+ * One ref by full name ("HEAD", "refs/heads/main"), followed through
+ * symbolic refs (git's limit: 5 reads) to an id. HR_ENOTFOUND when absent,
+ * dangling, too deep, or not a name git would read (check_refname_format;
+ * outside refs/ only upper-case names such as HEAD or ORIG_HEAD);
+ * HR_EINVALID when a file on the way is not a ref (git: "broken ref",
+ * libgit2: "corrupted loose reference file").
+ */
+int hr_refdb_resolve(hr_oid *out, hr_refdb *db, const char *name, char *err, size_t errlen);
+
+/*
+ * git rev-parse's rules for a short name (refs.c, ref_rev_parse_rules):
+ * NAME, refs/NAME, refs/tags/NAME, refs/heads/NAME, refs/remotes/NAME,
+ * refs/remotes/NAME/HEAD; the first that resolves wins (broken and
+ * dangling ones are passed over, as git does). *full gets the full name
+ * of the match (malloc'd). Refs only: no hex ids, no `@`, no `~`/`^`.
+ * HR_ENOTFOUND when none resolves.
+ */
+int hr_refdb_dwim(hr_oid *out, char **full, hr_refdb *db, const char *shortname, char *err, size_t errlen);
+
+/* packed-refs parsed in memory (what hr_refdb_open reads; fuzzed) */
+typedef struct hr_packed_ref {
+	const char *name;          /* NUL-terminated, inside hr_packed_refs.buf */
+	hr_oid id;                 /* the direct target; `^` peel lines are not kept */
+} hr_packed_ref;
+
+typedef struct hr_packed_refs {
+	hr_packed_ref *refs;       /* sorted by name (strcmp), names unique */
+	size_t n;
+	char *buf;                 /* a copy of the file, names cut out in place */
+} hr_packed_refs;
+
+/*
+ * Parse a packed-refs file as git's packed-backend.c reads it: an optional
+ * first line `# pack-refs with: TRAITS`, then `<40 hex><space><name>` lines,
+ * each optionally followed by one `^<40 hex>` peel line. Entries whose name
+ * fails check_refname_format are left out (git skips them as broken);
+ * the first of two entries of one name is kept. HR_EINVALID, with a message
+ * naming the line, for what git dies on (a bad line, an unterminated last
+ * line, a misplaced peel line, a name escaping refs/) and for a NUL byte.
+ * On failure *out is empty. Free with hr_packed_refs_free().
+ */
+int hr_packed_refs_parse(hr_packed_refs *out, const char *data, size_t len, char *err, size_t errlen);
+
+void hr_packed_refs_free(hr_packed_refs *refs);
+
+/* git's check_refname_format(name, REFNAME_ALLOW_ONELEVEL) == 0 */
+bool hr_refname_valid(const char *name, size_t len);
+
 #endif
