@@ -10,7 +10,7 @@
 . "${TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}/test/lib.sh"
 
 : "${FUZZ_REPLAY_DIR:=$TOP_BUILDDIR/fuzz}"
-for t in dockerfile config reflines baseline rawindex rawtree pack serve_message loose gitconfig; do
+for t in dockerfile config reflines baseline rawindex rawtree pack serve_message loose gitconfig packed_refs; do
 	test_expect_success "fuzz replay: $t: the seed corpus and every crash reproducer" '
 		bin="$FUZZ_REPLAY_DIR/replay-'"$t"'" &&
 		test -x "$bin" &&
