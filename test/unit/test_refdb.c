@@ -470,6 +470,17 @@ START_TEST(packed_by_hand)
 	compare_resolve(db, repo, "refs/heads/tabbed");
 	hr_refdb_free(db);
 
+	/* a packed entry outside refs/: resolved, not listed (git for-each-ref lists it) */
+	snprintf(buf, sizeof(buf), "%s FOO\n%s refs/heads/aa\n", c0, c1);
+	write_str(repo, ".git/packed-refs", buf);
+	db = open_db(repo);
+	compare_resolve(db, repo, "FOO");
+	char *ours = our_listing(db);
+	ck_assert_ptr_null(strstr(ours, "FOO"));
+	ck_assert_ptr_nonnull(strstr(ours, "refs/heads/aa"));
+	free(ours);
+	hr_refdb_free(db);
+
 	/* what git dies on: HR_EINVALID with the line; and git fails too */
 	const char *bad[] = {
 		"%s refs/heads/x",                     /* unterminated */

@@ -48,8 +48,11 @@
  *    and is left out, as in git (libgit2 strips it), and a peel line
  *    ending in CRLF is malformed. A NUL byte anywhere is HR_EINVALID (git
  *    would silently cut the name there). The `sorted` trait is not
- *    trusted: the array is sorted when it is not; of duplicate names the
- *    first is kept.
+ *    trusted: the array is sorted when it is not (git trusts it and its
+ *    binary search may then miss entries); of duplicate names the first
+ *    is kept. Entries outside refs/ (git never writes them; `FOO`) are
+ *    found by resolve but left out of foreach, which lists refs/ only
+ *    (git for-each-ref would list them).
  *
  * Limits, all HR_ENOTSUP so that libgit2 decides: a linked worktree
  * (gitdir != commondir: per-worktree refs live apart), a reftable, a
@@ -61,7 +64,9 @@
  * rewritten while it is read is seen before or after, never half (git
  * renames a complete lock file over it), but foreach is not one atomic
  * snapshot of the store, just as git's is not. Reflogs, peeled ids and
- * the config's extensions.refStorage are not read.
+ * the config's extensions.refStorage are not read. No object is read
+ * either: a ref to a missing object is listed (git for-each-ref skips it
+ * with a warning; libgit2's iterator lists it).
  */
 #include "config.h"
 
@@ -937,6 +942,8 @@ int hr_refdb_foreach(hr_refdb *db, int (*fn)(const char *name, const hr_oid *id,
 			name = packed->refs[pi].name;
 			id = packed->refs[pi].id;
 			pi++;
+			if (strncmp(name, "refs/", 5))
+				continue;     /* a hand-written `HEAD` line: not under refs/ */
 		} else {
 			const loose_ref *r = &loose.refs[li++];
 			if (c == 0)
