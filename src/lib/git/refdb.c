@@ -417,8 +417,11 @@ static int open_beneath(int *fd, hr_refdb *db, const char *rel, int flags, char 
 	for (;;) {
 		const char *slash = strchr(p, '/');
 		size_t clen = slash ? (size_t)(slash - p) : strlen(p);
-		if (clen == 0 || clen > HR_REFDB_MAX_NAME)
+		if (clen == 0 || clen > HR_REFDB_MAX_NAME) {
+			if (dir != db->dirfd)
+				close(dir);   /* "a//b" or "a/": no such file */
 			break;
+		}
 		memcpy(comp, p, clen);
 		comp[clen] = '\0';
 		int f = openat(dir, comp, slash ? O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
