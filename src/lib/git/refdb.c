@@ -229,19 +229,20 @@ static int packed_fail(hr_packed_refs *out, size_t lineno, const char *what, cha
 	return HR_EINVALID;
 }
 
-int hr_packed_refs_parse(hr_packed_refs *out, const char *data, size_t len, char *err, size_t errlen)
+/*
+ * hr_packed_refs_parse() on `buf` (len + 1 bytes, malloc'd), which it
+ * takes over: freed on failure, kept as out->buf on success. The reader
+ * hands its own buffer, so that a large file is not held twice.
+ */
+static int parse_owned(hr_packed_refs *out, char *buf, size_t len, char *err, size_t errlen)
 {
 	memset(out, 0, sizeof(*out));
-	if (len == 0)
+	if (len == 0) {
+		free(buf);
 		return 0;
-	out->buf = malloc(len + 1);
-	if (!out->buf) {
-		snprintf(err, errlen, "cannot read packed-refs: out of memory");
-		return HR_ENOMEM;
 	}
-	memcpy(out->buf, data, len);
-	out->buf[len] = '\0';
-	char *buf = out->buf;
+	out->buf = buf;
+	buf[len] = '\0';
 
 	size_t pos = 0, lineno = 1;
 	if (buf[0] == '#') {
@@ -321,6 +322,19 @@ int hr_packed_refs_parse(hr_packed_refs *out, const char *data, size_t len, char
 		out->n = kept;
 	}
 	return 0;
+}
+
+int hr_packed_refs_parse(hr_packed_refs *out, const char *data, size_t len, char *err, size_t errlen)
+{
+	memset(out, 0, sizeof(*out));
+	char *buf = malloc(len + 1);
+	if (!buf) {
+		snprintf(err, errlen, "cannot read packed-refs: out of memory");
+		return HR_ENOMEM;
+	}
+	if (len)
+		memcpy(buf, data, len);
+	return parse_owned(out, buf, len, err, errlen);
 }
 
 static const hr_packed_ref *packed_find(const hr_packed_refs *p, const char *name)
@@ -862,7 +876,8 @@ static int read_packed_file(hr_refdb *db, char *err, size_t errlen)
 			break;
 		len += (size_t)r;
 	}
-	rc = hr_packed_refs_parse(&db->packed, data, len, err, errlen);
+	rc = parse_owned(&db->packed, data, len, err, errlen);
+	data = NULL;
 out:
 	free(data);
 	close(fd);
