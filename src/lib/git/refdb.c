@@ -12,7 +12,8 @@
  *
  * How it works:
  *  - hr_refdb_open() reads packed-refs once into a sorted array
- *    (hr_packed_refs_parse: a copy of the file, names cut out in place).
+ *    (parse_owned: the file read into one buffer, names cut out in place;
+ *    read(), not mmap, so a file cut short meanwhile is no SIGBUS).
  *  - Loose refs are read when asked: resolve opens one file; foreach walks
  *    refs/ with readdir over an explicit work list of directories (one
  *    directory open at a time, no recursion: a hostile store of any depth
@@ -32,9 +33,10 @@
  *    name, as git's overlay does), resolve fails with HR_EINVALID (git
  *    fails too, libgit2 reports corruption), dwim passes over it to the
  *    next rule as git does (libgit2's git_reference_dwim fails instead).
- *  - Symbolic refs: git reads at most 5 refs (SYMREF_MAXDEPTH), so a chain
- *    of 5 symbolic refs fails; libgit2 reads 6. A target failing
- *    check_refname_format is dangling.
+ *  - Symbolic refs: git reads at most 5 refs (SYMREF_MAXDEPTH), so 4
+ *    symbolic refs before the direct one resolve and 5 do not (not found);
+ *    libgit2 reads 6 and reports the deeper ones as an error. A target
+ *    failing check_refname_format is dangling.
  *  - Names outside refs/ are read only when upper case and '_' (HEAD,
  *    ORIG_HEAD; git's refname_is_safe): git would also try any other file
  *    of the git directory ("config") and find it broken.
