@@ -62,8 +62,7 @@ done
 
 test_expect_success 'sanitized: the fuzz corpora and crash reproducers' '
 	logs="$TEST_TMP/reports-fuzz" && mkdir -p "$logs" &&
-	for t in dockerfile config reflines baseline rawindex rawtree pack serve_message loose gitconfig; do \
-	for t in dockerfile config reflines baseline rawindex rawtree pack serve_message packed_refs; do
+	for t in dockerfile config reflines baseline rawindex rawtree pack serve_message loose gitconfig packed_refs; do
 		dirs="$TOP_SRCDIR/fuzz/corpus/$t" &&
 		if [ -d "$TOP_SRCDIR/fuzz/crashes/$t" ]; then dirs="$dirs $TOP_SRCDIR/fuzz/crashes/$t"; fi &&
 		(san_env "$logs" && "$TOP_BUILDDIR/fuzz/replay-san-$t" $dirs) >>out 2>&1 || return 1
