@@ -203,6 +203,18 @@ static void load(void)
 			_exit(2);
 		}
 	}
+	/*
+	 * Started once for the process and never shut down, so that no call
+	 * meets an uninitialised library; hook-run's own init and shutdown
+	 * pairs (repo.c) count on top of this one.
+	 */
+	int (*init)(void);
+	*(void **)&init = symbols[HR_LG2_git_libgit2_init];
+	if (init() < 0) {
+		fprintf(stderr, "hook-run: libgit2 (%s) cannot be initialised\n", HR_LIBGIT2_SONAME);
+		fflush(stderr);
+		_exit(2);
+	}
 	loaded = true;
 }
 
@@ -215,6 +227,27 @@ static int hexval(char c)
 	if (c >= 'A' && c <= 'F')
 		return c - 'A' + 10;
 	return -1;
+}
+
+static _Thread_local char own_message[512];
+static _Thread_local git_error own_error;
+
+static void own_error_clear(void)
+{
+	own_error.message = NULL;
+}
+
+static const git_error *own_error_last(void)
+{
+	return own_error.message ? &own_error : NULL;
+}
+
+static int own_error_set(int error_class, const char *string)
+{
+	snprintf(own_message, sizeof(own_message), "%s", string ? string : "");
+	own_error.message = own_message;
+	own_error.klass = error_class;
+	return 0;
 }
 
 static void *hr_libgit2_symbol(size_t i)
@@ -388,7 +421,7 @@ int git_diff_tree_to_index(git_diff **diff, git_repository *repo, git_tree *old_
 void git_error_clear(void)
 {
 	if (!loaded)
-		return;
+		return own_error_clear();
 	void (*fn)(void);
 	*(void **)&fn = hr_libgit2_symbol(HR_LG2_git_error_clear);
 	fn();
@@ -397,7 +430,7 @@ void git_error_clear(void)
 const git_error * git_error_last(void)
 {
 	if (!loaded)
-		return NULL;
+		return own_error_last();
 	const git_error * (*fn)(void);
 	*(void **)&fn = hr_libgit2_symbol(HR_LG2_git_error_last);
 	return fn();
@@ -405,6 +438,8 @@ const git_error * git_error_last(void)
 
 int git_error_set_str(int error_class, const char *string)
 {
+	if (!loaded)
+		return own_error_set(error_class, string);
 	int (*fn)(int error_class, const char *string);
 	*(void **)&fn = hr_libgit2_symbol(HR_LG2_git_error_set_str);
 	return fn(error_class, string);
