@@ -8,7 +8,8 @@
  * roots offered are the Dockerfile's folder and each parent up to the root;
  * the check picks the one its sources live in.
  *
- * A tree is read with libgit2 (a path is a handful of tree reads); the index
+ * A tree is read raw by hook-run's readers (treepath.c: a path is a handful
+ * of tree reads; libgit2 only for what they cannot read); the index
  * is read as git would write the tree from it: an entry is a file, a symlink
  * or a submodule, and a path with entries below it is a directory. The index
  * is read raw (rawindex.c) unless libgit2 holds it already (a fix changed it
@@ -27,8 +28,8 @@ struct hr_repo_context {
 	hr_repo *repo;
 	bool in_tree;          /* a commit's tree (else the index) */
 	hr_oid treeish;        /* that commit or tree */
-	git_tree *tree;        /* read on the first question (ensure_tree) */
-	bool tree_failed;
+	git_oid tree;          /* its tree, found on the first question (ensure_tree) */
+	bool have_tree, tree_failed;
 	git_index *index;      /* borrowed from the repository, or */
 	const hr_rawindex *raw; /* or the index file read raw, the repository's (borrowed) */
 	char *roots[MAX_ROOTS]; /* "" is the repository root; no trailing '/' */
@@ -52,14 +53,13 @@ static char *join(const char *root, const char *path)
 
 static bool blob_is_archive(hr_repo *repo, const git_oid *id)
 {
-	git_blob *blob;
-	bool yes = false;
-	if (git_blob_lookup(&blob, hr_repo_git(repo), id) < 0)
+	unsigned char head[512];
+	size_t n;
+	if (hr_blob_head(head, sizeof(head), &n, repo, id) < 0) {
+		git_error_clear();
 		return false;
-	size_t n = (size_t)git_blob_rawsize(blob);
-	yes = hr_bytes_are_archive(git_blob_rawcontent(blob), n < 512 ? n : 512);
-	git_blob_free(blob);
-	return yes;
+	}
+	return hr_bytes_are_archive(head, n);
 }
 
 static hr_ctx_type mode_type(uint32_t mode)
@@ -86,68 +86,70 @@ static hr_ctx_type mode_type(uint32_t mode)
  */
 static bool ensure_tree(hr_repo_context *x)
 {
-	if (x->tree || x->tree_failed)
-		return x->tree != NULL;
-	git_object *obj;
-	if (git_object_lookup(&obj, hr_repo_git(x->repo), hr_oid_to_git(&x->treeish), GIT_OBJECT_ANY) < 0) {
+	if (x->have_tree || x->tree_failed)
+		return x->have_tree;
+	bool is_commit;
+	if (hr_treeish_tree(&x->tree, &is_commit, x->repo, hr_oid_to_git(&x->treeish)) == 0)
+		x->have_tree = true;
+	else
 		x->tree_failed = true;
-		return false;
-	}
-	if (git_object_peel((git_object **)&x->tree, obj, GIT_OBJECT_TREE) < 0) {
-		x->tree = NULL;
-		x->tree_failed = true;
-	}
-	git_object_free(obj);
 	git_error_clear();
-	return x->tree != NULL;
+	return x->have_tree;
 }
 
 static hr_ctx_type tree_lookup(hr_repo_context *x, const char *full, unsigned *flags)
 {
+	unsigned mode;
+	git_oid id;
 	if (!*full)
 		return HR_CTX_DIR;
 	if (!ensure_tree(x))
 		return HR_CTX_UNKNOWN;
-	git_tree_entry *e;
-	int rc = git_tree_entry_bypath(&e, x->tree, full);
-	if (rc == GIT_ENOTFOUND)
+	int rc = hr_tree_entry(&mode, &id, x->repo, &x->tree, full);
+	if (rc == HR_ENOTFOUND)
 		return HR_CTX_ABSENT;
-	if (rc < 0)
+	if (rc < 0) {
+		git_error_clear();
 		return HR_CTX_UNKNOWN;
-	hr_ctx_type t = mode_type((uint32_t)git_tree_entry_filemode_raw(e));
-	if (t == HR_CTX_FILE && blob_is_archive(x->repo, git_tree_entry_id(e)))
+	}
+	hr_ctx_type t = mode_type(mode);
+	if (t == HR_CTX_FILE && blob_is_archive(x->repo, &id))
 		*flags |= HR_CTX_ARCHIVE;
-	git_tree_entry_free(e);
 	return t;
+}
+
+typedef struct list_arg {
+	hr_repo_context *x;
+	int (*fn)(void *arg, const char *name, hr_ctx_type type, unsigned flags);
+	void *arg;
+} list_arg;
+
+static int list_one(void *arg, const char *name, unsigned mode, const git_oid *id)
+{
+	list_arg *l = arg;
+	hr_ctx_type type = mode_type(mode);
+	unsigned flags = type == HR_CTX_FILE && blob_is_archive(l->x->repo, id) ? HR_CTX_ARCHIVE : 0;
+	return l->fn(l->arg, name, type, flags);
 }
 
 static int tree_list(hr_repo_context *x, const char *full,
 	int (*fn)(void *arg, const char *name, hr_ctx_type type, unsigned flags), void *arg)
 {
-	git_tree *sub = NULL;
+	list_arg l = { x, fn, arg };
+	git_oid dir;
+	unsigned mode = 040000;
 	if (!ensure_tree(x))
 		return -1;
-	const git_tree *t = x->tree;
-	if (*full) {
-		git_tree_entry *e;
-		if (git_tree_entry_bypath(&e, x->tree, full) < 0)
-			return -1;
-		int rc = git_tree_entry_type(e) == GIT_OBJECT_TREE ?
-			git_tree_lookup(&sub, hr_repo_git(x->repo), git_tree_entry_id(e)) : -1;
-		git_tree_entry_free(e);
-		if (rc < 0)
-			return -1;
-		t = sub;
+	dir = x->tree;
+	if (*full && (hr_tree_entry(&mode, &dir, x->repo, &x->tree, full) < 0 ||
+		    hr_mode_kind(mode) != HR_ENTRY_TREE)) {
+		git_error_clear();
+		return -1;
 	}
-	size_t n = git_tree_entrycount(t);
-	for (size_t i = 0; i < n; i++) {
-		const git_tree_entry *e = git_tree_entry_byindex(t, i);
-		hr_ctx_type type = mode_type((uint32_t)git_tree_entry_filemode_raw(e));
-		unsigned flags = type == HR_CTX_FILE && blob_is_archive(x->repo, git_tree_entry_id(e)) ? HR_CTX_ARCHIVE : 0;
-		if (fn(arg, git_tree_entry_name(e), type, flags))
-			break;
+	if (hr_tree_list(x->repo, &dir, list_one, &l) < 0) {
+		git_error_clear();
+		return -1;
 	}
-	git_tree_free(sub);
 	return 0;
 }
 
@@ -391,7 +393,6 @@ void hr_repo_context_free(hr_repo_context *x)
 		return;
 	for (size_t i = 0; i < x->nroots; i++)
 		free(x->roots[i]);
-	git_tree_free(x->tree);
 	free(x);
 }
 
@@ -430,11 +431,46 @@ int hr_hash_object(hr_oid *out, int type, const void *data, size_t len)
 	return 0;
 }
 
+/*
+ * The parent lines of a commit read by hook-run's readers: "tree <hex>",
+ * then any "parent <hex>" lines (git's parse_commit_buffer). -1 when the
+ * readers cannot read it or it does not start so (libgit2 then reads it).
+ */
+static int own_parents(hr_oid *out, size_t max, size_t *n, hr_repo *repo, const hr_oid *commit)
+{
+	hr_packobj *o = NULL;
+	size_t declared;
+	if (hr_packs_read_limited(hr_repo_packs(repo), hr_oid_to_git(commit), GIT_OBJECT_COMMIT, HR_PACKS_ONCE,
+		    HR_PACK_OBJECT_MAX, &declared, &o) < 0)
+		return -1;
+	const char *p = (const char *)hr_packobj_data(o), *end = p + hr_packobj_len(o);
+	int rc = 0;
+	if (end - p < 46 || memcmp(p, "tree ", 5) || p[45] != '\n') {
+		rc = -1;
+	} else {
+		for (p += 46; end - p >= 48 && !memcmp(p, "parent ", 7) && p[47] == '\n'; p += 48) {
+			hr_oid id;
+			if (!hr_oid_parse(&id, p + 7, 40)) {
+				rc = -1;
+				break;
+			}
+			if (*n < max)
+				out[(*n)++] = id;
+		}
+	}
+	hr_packobj_free(o);
+	if (rc < 0)
+		*n = 0;
+	return rc;
+}
+
 int hr_repo_commit_parents(hr_oid *out, size_t max, size_t *n, hr_repo *repo, const hr_oid *commit,
 	char *err, size_t errlen)
 {
 	git_commit *c;
 	*n = 0;
+	if (own_parents(out, max, n, repo, commit) == 0)
+		return 0;
 	if (git_commit_lookup(&c, hr_repo_git(repo), hr_oid_to_git(commit)) < 0)
 		return hr_git_error(HR_ENOTFOUND, err, errlen, "cannot read a commit's parents");
 	size_t np = git_commit_parentcount(c);

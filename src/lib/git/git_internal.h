@@ -40,6 +40,8 @@ struct hr_repo {
 	struct hr_packs *packs;   /* the pack reader for single objects (hr_repo_packs) */
 	git_odb *odb;             /* libgit2's object database, on first use (hr_repo_odb) */
 	struct hr_gitconfig *cfg; /* git's configuration, as read when opened without libgit2 */
+	struct hr_refdb *refdb;   /* the refs, on first use (hr_repo_refdb) */
+	bool refdb_tried;
 	bool packs_tried;
 };
 
@@ -49,6 +51,12 @@ struct hr_repo {
  * history walk keeps its own, sized for its cache.
  */
 struct hr_packs *hr_repo_packs(hr_repo *r);
+
+/*
+ * The repository's refs read by hook-run (refdb.c), opened on first use;
+ * NULL when that reader does not read this ref store (libgit2 then does).
+ */
+struct hr_refdb *hr_repo_refdb(hr_repo *r);
 
 /*
  * libgit2 is loaded on first use (libgit2_lazy.c): has this process loaded
@@ -498,6 +506,24 @@ void hr_looseobj_free(hr_looseobj *obj);
  * be read is HR_EIO. On an error, what was appended stays in the list.
  */
 int hr_objdirs_add_alternates(char ***dirs, size_t *n, const char *objdir, char *err, size_t errlen);
+
+/*
+ * A snapshot asked by path with hook-run's readers, libgit2 only where they
+ * cannot read an object (treepath.c).
+ *
+ * hr_treeish_tree: the tree of a commit, a tree or a tag of either (at most
+ * 32 tags); *is_commit when the object itself is a commit. HR_EINVALID when
+ * it names no tree, HR_ENOTFOUND when it is missing.
+ * hr_tree_entry: the entry at `path` (components joined by '/') below
+ * `tree`, its mode as written and its id; HR_ENOTFOUND when there is none.
+ * hr_tree_list: fn on each entry of `tree` until it returns non-zero.
+ * hr_blob_head: the first `max` bytes of a blob (fewer when it is shorter).
+ */
+int hr_treeish_tree(git_oid *tree, bool *is_commit, hr_repo *r, const git_oid *treeish);
+int hr_tree_entry(unsigned *mode, git_oid *id, hr_repo *r, const git_oid *tree, const char *path);
+int hr_tree_list(hr_repo *r, const git_oid *tree,
+	int (*fn)(void *arg, const char *name, unsigned mode, const git_oid *id), void *arg);
+int hr_blob_head(unsigned char *out, size_t max, size_t *len, hr_repo *r, const git_oid *id);
 
 /* Hand out one change, remembering the blob's verdict in `blobs`. */
 int hr_change_emit(hr_keyset *blobs, hr_change *c, hr_change_fn fn, void *payload);

@@ -237,8 +237,24 @@ int hr_repo_path_id(hr_oid *out, hr_repo *r, const hr_oid *treeish, const char *
 {
 	git_tree *tree = NULL;
 	git_tree_entry *entry = NULL;
+	git_oid root, id;
+	unsigned mode;
+	bool is_commit;
 	int rc;
 
+	/* hook-run's readers; libgit2 below for an object they cannot read, and its message */
+	if (hr_treeish_tree(&root, &is_commit, r, hr_oid_to_git(treeish)) == 0) {
+		rc = hr_tree_entry(&mode, &id, r, &root, path);
+		if (rc == 0 && hr_mode_kind(mode) == HR_ENTRY_FILE) {
+			*out = *hr_oid_from_git(&id);
+			return 0;
+		}
+		if (rc == 0 || rc == HR_ENOTFOUND) {
+			snprintf(err, errlen, "'%s' is not a file of the tree", path);
+			return HR_ENOTFOUND;
+		}
+	}
+	git_error_clear();
 	if ((rc = treeish_tree(&tree, r, treeish, err, errlen)) < 0)
 		return rc;
 	if (git_tree_entry_bypath(&entry, tree, path) < 0 || !hr_mode_is_file(git_tree_entry_filemode(entry))) {

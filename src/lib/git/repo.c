@@ -542,11 +542,12 @@ static bool is_file_in(const char *dir, const char *name, bool want_dir)
  * Opening without libgit2, for the plain repositories hooks meet nearly
  * always: GIT_DIR given (a server's bare repository, as receive-pack runs
  * its hooks) or a `.git` directory in the start directory (a pre-commit
- * hook, run at the top of the working tree). What git's setup reads to
- * open it is read here (gitconfig.c): a repository format of 0 or 1 with
- * no extensions, no core.worktree, core.bare set (true with GIT_DIR, which
- * then has no working tree; otherwise false, the working tree is the
- * directory above, as libgit2 takes it). Anything else (GIT_WORK_TREE,
+ * hook, run at the top of the working tree), or the start directory being
+ * a bare repository itself. What git's setup reads to open it is read
+ * here (gitconfig.c): a repository format of 0 or 1 with no extensions, no
+ * core.worktree, core.bare set (true with GIT_DIR or a bare start
+ * directory, which then have no working tree; false for a `.git`, whose
+ * working tree is the directory above, as libgit2 takes it). Anything else (GIT_WORK_TREE,
  * GIT_COMMON_DIR, a linked worktree's `commondir`, a `.git` file, a search
  * upwards, a configuration with includes or one that does not parse) is
  * HR_ENOTSUP: libgit2 opens it, and reports what is wrong with it. The
@@ -564,17 +565,27 @@ static int fast_open(hr_repo *r, const hr_env *e, const char *start_dir)
 
 	if (hr_env_value(e, "GIT_WORK_TREE") || hr_env_value(e, "GIT_COMMON_DIR"))
 		return HR_ENOTSUP;
+	bool want_bare = git_dir != NULL;
 	if (git_dir) {
 		path = resolve(e, git_dir);
 	} else {
+		/* as git's discovery begins: START/.git, else START itself as a bare repository */
 		char *start = absolute(e, start_dir ? start_dir : ".");
 		size_t n = start ? strlen(start) : 0;
-		char *dotgit = start ? malloc(n + 6) : NULL;
+		char *dotgit = start ? malloc(n + 7) : NULL;
 		if (dotgit) {
 			memcpy(dotgit, start, n);
 			memcpy(dotgit + n, "/.git", 6);
-			if (is_dir(dotgit, false))
+			if (is_dir(dotgit, false)) { /* a directory, not a link to one */
 				path = resolve(e, dotgit);
+			} else {
+				memcpy(dotgit + n, "/", 2);
+				if (is_file_in(dotgit, "HEAD", false) && is_file_in(dotgit, "objects", true) &&
+				    is_file_in(dotgit, "refs", true)) {
+					path = resolve(e, start);
+					want_bare = true;
+				}
+			}
 		}
 		free(dotgit);
 		free(start);
@@ -593,7 +604,7 @@ static int fast_open(hr_repo *r, const hr_env *e, const char *start_dir)
 	if (hr_gitconfig_get_int(local, "core.repositoryformatversion", &version) == HR_EINVALID ||
 	    (version != 0 && version != 1) || hr_gitconfig_has_section(local, "extensions") ||
 	    hr_gitconfig_get(local, "core.worktree", &v) != HR_ENOTFOUND ||
-	    hr_gitconfig_get_bool(local, "core.bare", &bare) < 0 || bare != (git_dir != NULL)) {
+	    hr_gitconfig_get_bool(local, "core.bare", &bare) < 0 || bare != want_bare) {
 		hr_gitconfig_free(cfg);
 		return HR_ENOTSUP;
 	}
@@ -733,6 +744,7 @@ void hr_repo_free(hr_repo *r)
 	hr_packs_free(r->packs);
 	git_odb_free(r->odb);
 	hr_gitconfig_free(r->cfg);
+	hr_refdb_free(r->refdb);
 	hr_repo_rawindex_drop(r);
 	git_index_free(r->index);
 	git_repository_free(r->git_);
@@ -752,6 +764,18 @@ struct hr_packs *hr_repo_packs(hr_repo *r)
 		hr_packs_open(&r->packs, r);
 	}
 	return r->packs;
+}
+
+struct hr_refdb *hr_repo_refdb(hr_repo *r)
+{
+	char err[256];
+	if (!r->refdb_tried) {
+		r->refdb_tried = true;
+		/* any failure (a malformed packed-refs too) leaves the refs to libgit2, which names it */
+		if (hr_refdb_open(&r->refdb, r->gitdir, r->commondir, err, sizeof(err)) < 0)
+			r->refdb = NULL;
+	}
+	return r->refdb;
 }
 
 git_odb *hr_repo_odb(hr_repo *r)

@@ -1261,6 +1261,121 @@ static int hide(lister *l, const git_oid *id, bool *hidden)
 
 static int verify_new_commits(walk *w, const git_oid *tips, const enum tip_kind *kinds, size_t n);
 
+typedef struct hide_refs {
+	lister *l;
+	size_t nrefs, nhidden;
+} hide_refs;
+
+static int hide_ref(const char *name, const hr_oid *id, void *payload)
+{
+	hide_refs *h = payload;
+	bool hidden;
+	int rc;
+	(void)name;
+	/* a server with 100 000 refs: the budget holds while they are hidden */
+	if (++h->nrefs % 256 == 0 && (rc = check_deadline(h->l->w)) < 0)
+		return rc;
+	if ((rc = hide(h->l, hr_oid_to_git(id), &hidden)) < 0)
+		return rc;
+	h->nhidden += hidden;
+	return 0;
+}
+
+static int collect_ref(const char *name, const hr_oid *id, void *payload)
+{
+	size_t n = strlen(name);
+	char *key = malloc(n + 1 + HR_OID_RAWSZ);
+	int *v, rc;
+	bool added;
+	if (!key)
+		return HR_ENOMEM;
+	memcpy(key, name, n + 1);
+	memcpy(key + n + 1, id->id, HR_OID_RAWSZ);
+	rc = hr_keyset_put(payload, key, n + 1 + HR_OID_RAWSZ, &v, &added);
+	free(key);
+	return rc;
+}
+
+/*
+ * Verification mode (HOOK_RUN_VERIFY_OBJECTS): the refs hook-run's reader
+ * lists, each with its id, are the ones libgit2's iterator resolves. When
+ * libgit2 cannot list them (a ref it calls corrupt), there is nothing to
+ * compare with.
+ */
+static int verify_refs(walk *w, hr_refdb *db)
+{
+	hr_keyset own;
+	git_reference_iterator *it = NULL;
+	git_reference *ref = NULL;
+	size_t n = 0;
+	int rc, grc;
+
+	hr_keyset_init(&own);
+	if ((rc = hr_refdb_foreach(db, collect_ref, &own, w->err, w->errlen)) < 0)
+		goto out;
+	if (git_reference_iterator_new(&it, hr_repo_git(w->r)) < 0)
+		goto out;
+	while (rc == 0 && (grc = git_reference_next(&ref, it)) == 0) {
+		git_reference *resolved = NULL;
+		if (git_reference_resolve(&resolved, ref) == 0 && git_reference_target(resolved)) {
+			const char *name = git_reference_name(ref);
+			size_t len = strlen(name);
+			char *key = malloc(len + 1 + HR_OID_RAWSZ);
+			if (!key) {
+				rc = HR_ENOMEM;
+			} else {
+				memcpy(key, name, len + 1);
+				memcpy(key + len + 1, git_reference_target(resolved)->id, HR_OID_RAWSZ);
+				if (!hr_keyset_get(&own, key, len + 1 + HR_OID_RAWSZ)) {
+					snprintf(w->err, w->errlen, "hook-run's ref reader disagrees with libgit2 on '%s'", name);
+					rc = HR_EGIT;
+				}
+				free(key);
+				n++;
+			}
+		}
+		git_reference_free(resolved);
+		git_reference_free(ref);
+	}
+	if (rc == 0 && grc == GIT_ITEROVER && n != own.len) {
+		snprintf(w->err, w->errlen, "hook-run's ref reader lists %zu refs, libgit2 %zu", own.len, n);
+		rc = HR_EGIT;
+	}
+out:
+	git_error_clear();
+	git_reference_iterator_free(it);
+	hr_keyset_free(&own);
+	return rc;
+}
+
+/*
+ * Hide what every ref and HEAD reach, with hook-run's ref reader (refdb.c);
+ * HR_ENOTSUP when it does not read this ref store (libgit2 then lists them).
+ */
+static int hide_all_refs_own(lister *l, size_t *nhidden)
+{
+	hr_refdb *db = hr_repo_refdb(l->w->r);
+	hide_refs h = { .l = l };
+	hr_oid head;
+	bool hidden;
+	int rc;
+
+	if (!db)
+		return HR_ENOTSUP;
+	if (l->w->packs && hr_packs_verifying(l->w->packs) && (rc = verify_refs(l->w, db)) < 0)
+		return rc;
+	if ((rc = hr_refdb_foreach(db, hide_ref, &h, l->w->err, l->w->errlen)) < 0)
+		return rc;
+	*nhidden += h.nhidden;
+	if (hr_refdb_resolve(&head, db, "HEAD", l->w->err, l->w->errlen) == 0) {
+		if ((rc = hide(l, hr_oid_to_git(&head), &hidden)) < 0)
+			return rc;
+		*nhidden += hidden;
+	}
+	l->w->err[0] = '\0';
+	return 0;
+}
+
 static int find_new_commits(walk *w, const git_oid *tips, const enum tip_kind *kinds, size_t n)
 {
 	lister l = { .w = w };
@@ -1272,7 +1387,14 @@ static int find_new_commits(walk *w, const git_oid *tips, const enum tip_kind *k
 	int rc = 0, grc;
 
 	hr_keyset_init(&l.marks);
-	if (w->opts->hide_all_refs) {
+	if (w->opts->hide_all_refs && (rc = hide_all_refs_own(&l, &nhidden)) != HR_ENOTSUP) {
+		if (rc < 0) {
+			if (rc != HR_ETIMEOUT && rc != HR_ENOMEM && !w->err[0])
+				snprintf(w->err, w->errlen, "cannot list the refs");
+			goto out;
+		}
+	} else if (w->opts->hide_all_refs) {
+		rc = 0;
 		if (git_reference_iterator_new(&it, hr_repo_git(w->r)) < 0) {
 			rc = hr_git_error(HR_EGIT, w->err, w->errlen, "cannot list the refs");
 			goto out;

@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * treepath.c - the questions asked of a snapshot by path, answered with
+ * hook-run's own readers (packs and loose objects: packread.c, loose.c;
+ * trees read raw: rawtree.c) so that libgit2 is loaded only when those
+ * cannot read an object (see libgit2_lazy.c).
+ *
+ *   hr_treeish_tree()   the tree a commit, a tree or a tag of either names;
+ *   hr_tree_entry()     the entry at a path below a tree: its mode and id;
+ *   hr_tree_list()      the entries of a directory of a tree;
+ *   hr_blob_head()      a blob's first bytes (is it an archive?).
+ *
+ * Each one asks libgit2 only for an object the own readers do not find or
+ * cannot read (an odd pack, a corrupt file), through hr_rawtree_read() and
+ * hr_repo_odb(); a malformed object is an error either way. Paths are
+ * walked one component at a time with the raw tree iterator (a trailing
+ * '/' asks for a directory, an empty component finds nothing); names are
+ * compared exactly (git's trees are case-sensitive, and a name holding
+ * '/' never matches, since a component never holds one).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "git_internal.h"
+
+#define MAX_PEEL 32
+
+/* "<word> <40 hex>\n" at the start of an object: a commit's tree, a tag's object */
+static bool header_id(const hr_packobj *o, const char *word, git_oid *out)
+{
+	const char *d = (const char *)hr_packobj_data(o);
+	size_t wl = strlen(word), len = hr_packobj_len(o);
+	return len >= wl + 42 && !memcmp(d, word, wl) && d[wl] == ' ' && d[wl + 41] == '\n' &&
+		hr_oid_parse((hr_oid *)(void *)out, d + wl + 1, 40);
+}
+
+static int libgit2_treeish_tree(git_oid *tree, bool *is_commit, hr_repo *r, const git_oid *treeish)
+{
+	git_object *obj = NULL, *peeled = NULL;
+	int rc = 0;
+	int grc = git_object_lookup(&obj, hr_repo_git(r), treeish, GIT_OBJECT_ANY);
+	if (grc == 0) {
+		*is_commit = git_object_type(obj) == GIT_OBJECT_COMMIT;
+		grc = git_object_peel(&peeled, obj, GIT_OBJECT_TREE);
+	}
+	if (grc < 0)
+		rc = grc == GIT_ENOTFOUND ? HR_ENOTFOUND : grc == GIT_EINVALIDSPEC || grc == GIT_EPEEL ?
+			HR_EINVALID : HR_EGIT;
+	else
+		git_oid_cpy(tree, git_object_id(peeled));
+	git_object_free(peeled);
+	git_object_free(obj);
+	return rc;
+}
+
+int hr_treeish_tree(git_oid *tree, bool *is_commit, hr_repo *r, const git_oid *treeish)
+{
+	hr_packs *ps = hr_repo_packs(r);
+	git_oid cur = *treeish;
+
+	*is_commit = false;
+	for (int depth = 0; depth <= MAX_PEEL; depth++) {
+		hr_packobj *o = NULL;
+		size_t declared;
+		int rc = hr_packs_read_limited(ps, &cur, 0, HR_PACKS_ONCE, HR_PACK_OBJECT_MAX, &declared, &o);
+		if (rc == HR_ENOMEM)
+			return rc;
+		if (rc < 0)
+			return libgit2_treeish_tree(tree, is_commit, r, treeish);
+		int type = hr_packobj_type(o);
+		bool ok = true;
+		if (type == GIT_OBJECT_TREE)
+			*tree = cur;
+		else if (type == GIT_OBJECT_COMMIT)
+			ok = header_id(o, "tree", tree);
+		else if (type == GIT_OBJECT_TAG)
+			ok = header_id(o, "object", &cur);
+		hr_packobj_free(o);
+		if (depth == 0)
+			*is_commit = type == GIT_OBJECT_COMMIT;
+		if (!ok)
+			return libgit2_treeish_tree(tree, is_commit, r, treeish); /* it names what is wrong */
+		if (type == GIT_OBJECT_TREE || type == GIT_OBJECT_COMMIT)
+			return 0;
+		if (type != GIT_OBJECT_TAG) {
+			git_error_set_str(GIT_ERROR_INVALID, "the object names no tree");
+			return HR_EINVALID;
+		}
+	}
+	git_error_set_str(GIT_ERROR_INVALID, "a chain of more than 32 tags");
+	return HR_EINVALID;
+}
+
+/* The entry `name[0..len)` of tree `tree`: 1 found, 0 absent, or an error. */
+static int find_entry(hr_rawentry *out, hr_rawtree *t, hr_repo *r, const git_oid *tree,
+	const char *name, size_t len)
+{
+	int rc = hr_rawtree_read_once(t, r, hr_repo_packs(r), tree);
+	if (rc < 0)
+		return rc;
+	size_t pos = 0;
+	while ((rc = hr_rawtree_next(t, &pos, out)) == 1)
+		if (out->namelen == len && !memcmp(out->name, name, len))
+			return 1;
+	return rc;
+}
+
+int hr_tree_entry(unsigned *mode, git_oid *id, hr_repo *r, const git_oid *tree, const char *path)
+{
+	git_oid cur = *tree;
+	const char *p = path;
+
+	for (;;) {
+		const char *slash = strchr(p, '/');
+		size_t len = slash ? (size_t)(slash - p) : strlen(p);
+		hr_rawtree t;
+		hr_rawentry e;
+		if (!len)
+			return HR_ENOTFOUND; /* "", "a//b", "a/": no such entry */
+		int rc = find_entry(&e, &t, r, &cur, p, len);
+		if (rc == 1) {
+			*mode = e.mode;
+			git_oid_cpy(id, e.id);
+		}
+		hr_rawtree_free(&t);
+		if (rc < 0)
+			return rc;
+		if (rc == 0)
+			return HR_ENOTFOUND;
+		if (!slash)
+			return 0;
+		if (hr_mode_kind(*mode) != HR_ENTRY_TREE)
+			return HR_ENOTFOUND; /* a file on the way, or "file/" */
+		if (!slash[1])
+			return 0; /* "dir/": the directory itself, as libgit2's entry_bypath reads it */
+		cur = *id;
+		p = slash + 1;
+	}
+}
+
+int hr_tree_list(hr_repo *r, const git_oid *tree,
+	int (*fn)(void *arg, const char *name, unsigned mode, const git_oid *id), void *arg)
+{
+	hr_rawtree t;
+	hr_rawentry e;
+	size_t pos = 0;
+	int rc = hr_rawtree_read_once(&t, r, hr_repo_packs(r), tree);
+	if (rc < 0)
+		return rc;
+	while ((rc = hr_rawtree_next(&t, &pos, &e)) == 1)
+		if (fn(arg, e.name, e.mode, e.id))
+			break;
+	hr_rawtree_free(&t);
+	return rc < 0 ? rc : 0;
+}
+
+int hr_blob_head(unsigned char *out, size_t max, size_t *len, hr_repo *r, const git_oid *id)
+{
+	hr_packobj *o = NULL;
+	size_t declared;
+	*len = 0;
+	int rc = hr_packs_read_limited(hr_repo_packs(r), id, GIT_OBJECT_BLOB, HR_PACKS_ONCE, HR_PACK_OBJECT_MAX,
+		&declared, &o);
+	if (rc == 0) {
+		*len = hr_packobj_len(o) < max ? hr_packobj_len(o) : max;
+		memcpy(out, hr_packobj_data(o), *len);
+		hr_packobj_free(o);
+		return 0;
+	}
+	if (rc != HR_ENOTFOUND && rc != HR_ETOOBIG)
+		return rc;
+	/* what the own readers cannot read (or hold): libgit2's blob */
+	git_blob *blob;
+	if (git_blob_lookup(&blob, hr_repo_git(r), id) < 0)
+		return HR_EGIT;
+	size_t n = (size_t)git_blob_rawsize(blob);
+	*len = n < max ? n : max;
+	memcpy(out, git_blob_rawcontent(blob), *len);
+	git_blob_free(blob);
+	return 0;
+}
