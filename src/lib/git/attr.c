@@ -333,34 +333,6 @@ next:;
 	return 0;
 }
 
-/*
- * The tree of `commit`: its first line, "tree <40 hex>" (git's
- * parse_commit_buffer), read by hook-run's readers; libgit2 for what they
- * cannot read.
- */
-static int commit_tree(git_oid *out, hr_repo *r, hr_packs *packs, const git_oid *commit)
-{
-	hr_packobj *o = NULL;
-	int rc = hr_packs_read(packs ? packs : hr_repo_packs(r), commit, GIT_OBJECT_COMMIT, HR_PACKS_ONCE, &o);
-	if (rc == 0) {
-		const char *d = (const char *)hr_packobj_data(o);
-		bool ok = hr_packobj_len(o) >= 46 && !memcmp(d, "tree ", 5) && d[45] == '\n' &&
-			hr_oid_parse((hr_oid *)(void *)out, d + 5, 40);
-		hr_packobj_free(o);
-		if (!ok)
-			git_error_set_str(GIT_ERROR_OBJECT, "a commit without a tree line");
-		return ok ? 0 : HR_EINVALID;
-	}
-	if (rc != HR_ENOTFOUND)
-		return rc;
-	git_commit *c = NULL;
-	if (git_commit_lookup(&c, hr_repo_git(r), commit) < 0)
-		return HR_EGIT;
-	git_oid_cpy(out, git_commit_tree_id(c));
-	git_commit_free(c);
-	return 0;
-}
-
 int hr__path_selected_commit(bool *out, hr_repo *r, const hr_policy *p, const char *path,
 	const git_oid *commit, int hint, hr_packs *packs, char *err, size_t errlen)
 {
@@ -381,7 +353,7 @@ int hr__path_selected_commit(bool *out, hr_repo *r, const hr_policy *p, const ch
 		return 0;
 	}
 	if (!a->have_last || !git_oid_equal(&a->last_commit, commit)) {
-		if ((rc = commit_tree(&a->last_tree, r, packs, commit)) < 0)
+		if ((rc = hr_commit_tree_in(&a->last_tree, r, packs, commit)) < 0)
 			return hr_git_error(rc, err, errlen, "cannot read a commit for its attributes");
 		git_oid_cpy(&a->last_commit, commit);
 		a->have_last = true;

@@ -520,6 +520,17 @@ int hr_objdirs_add_alternates(char ***dirs, size_t *n, const char *objdir, char 
  * hr_blob_head: the first `max` bytes of a blob (fewer when it is shorter).
  */
 int hr_treeish_tree(git_oid *tree, bool *is_commit, hr_repo *r, const git_oid *treeish);
+/* a commit's tree, through `packs` (NULL: the repository's); HR_EINVALID for no commit */
+int hr_commit_tree_in(git_oid *tree, hr_repo *r, hr_packs *packs, const git_oid *commit);
+int hr_commit_tree(git_oid *tree, hr_repo *r, const git_oid *commit);
+/*
+ * hr_peel_tags: the first object that is no tag, and its type (1-3).
+ * hr_resolve_simple: `spec` as 40 hex digits or a ref name (refdb.c's
+ * dwim). Both HR_ENOTFOUND when hook-run's readers cannot answer: the
+ * caller asks libgit2 (revisions such as HEAD~2 or a short id, odd objects).
+ */
+int hr_peel_tags(git_oid *out, int *type, hr_repo *r, const git_oid *id);
+int hr_resolve_simple(git_oid *out, hr_repo *r, const char *spec);
 int hr_tree_entry(unsigned *mode, git_oid *id, hr_repo *r, const git_oid *tree, const char *path);
 int hr_tree_list(hr_repo *r, const git_oid *tree,
 	int (*fn)(void *arg, const char *name, unsigned mode, const git_oid *id), void *arg);

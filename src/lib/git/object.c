@@ -194,6 +194,17 @@ int hr_repo_resolve(hr_oid *out, bool *is_commit, hr_repo *r, const char *spec,
 	char *err, size_t errlen)
 {
 	git_object *obj = NULL, *peeled = NULL;
+	git_oid id, target;
+	int type;
+
+	/* a hex id or a ref name, to a commit or a tree: hook-run's readers; the rest is libgit2's */
+	if (hr_resolve_simple(&id, r, spec) == 0 && hr_peel_tags(&target, &type, r, &id) == 0 &&
+	    (type == GIT_OBJECT_COMMIT || type == GIT_OBJECT_TREE)) {
+		*is_commit = type == GIT_OBJECT_COMMIT;
+		memcpy(out, &target, sizeof(*out));
+		return 0;
+	}
+	git_error_clear();
 	int grc = git_revparse_single(&obj, hr_repo_git(r), spec);
 	int rc = 0;
 
@@ -388,12 +399,20 @@ int hr_tree_foreach(hr_repo *r, const hr_oid *treeish, const hr_policy *policy,
 	size_t saved;
 	int rc;
 
+	git_oid root;
+	bool is_commit = false;
+
 	memset(&proto, 0, sizeof(proto));
 	hr_keyset_init(&blobs);
-	if ((rc = treeish_tree(&tree, r, treeish, err, errlen)) < 0)
-		return rc;
-	if (git_object_lookup(&obj, hr_repo_git(r), hr_oid_to_git(treeish), GIT_OBJECT_ANY) == 0 &&
-	    git_object_type(obj) == GIT_OBJECT_COMMIT)
+	/* hook-run's readers; libgit2 for what they cannot read, and to say what is wrong */
+	if (hr_treeish_tree(&root, &is_commit, r, hr_oid_to_git(treeish)) < 0) {
+		if ((rc = treeish_tree(&tree, r, treeish, err, errlen)) < 0)
+			return rc;
+		git_oid_cpy(&root, git_tree_id(tree));
+		if (git_object_lookup(&obj, hr_repo_git(r), hr_oid_to_git(treeish), GIT_OBJECT_ANY) == 0)
+			is_commit = git_object_type(obj) == GIT_OBJECT_COMMIT;
+	}
+	if (is_commit)
 		proto.commit = treeish;
 	git_error_clear();
 	if (hr_pathbuf_push(&path, "", &saved) < 0) {
@@ -402,7 +421,7 @@ int hr_tree_foreach(hr_repo *r, const hr_oid *treeish, const hr_policy *policy,
 	}
 	hr_packs *packs = NULL;
 	hr_packs_open(&packs, r); /* without it, libgit2 reads every tree */
-	rc = hr_tree_walk_files(r, packs, git_tree_id(tree), &path, policy, &blobs, &proto, fn, payload,
+	rc = hr_tree_walk_files(r, packs, &root, &path, policy, &blobs, &proto, fn, payload,
 		NULL, err, errlen);
 	hr_packs_free(packs);
 out:

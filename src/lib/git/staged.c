@@ -37,36 +37,60 @@
 
 #define MAX_PARENTS 64
 
+/* the trees of the parents the next commit will have, by id */
 typedef struct parents {
-	git_tree *trees[MAX_PARENTS];
+	git_oid trees[MAX_PARENTS];
 	size_t n;
 } parents;
 
 static void parents_free(parents *p)
 {
-	for (size_t i = 0; i < p->n; i++)
-		git_tree_free(p->trees[i]);
 	p->n = 0;
 }
 
 static int add_commit_tree(parents *p, hr_repo *r, const git_oid *id, char *err, size_t errlen)
 {
-	git_commit *c = NULL;
 	char hex[HR_OID_HEXSZ + 1];
 	if (p->n == MAX_PARENTS) {
 		snprintf(err, errlen, "more than %d parents", MAX_PARENTS);
 		return HR_EINVALID;
 	}
-	int grc = git_commit_lookup(&c, hr_repo_git(r), id);
-	if (grc == 0) {
-		grc = git_commit_tree(&p->trees[p->n], c);
-		git_commit_free(c);
-	}
-	if (grc < 0) {
+	int rc = hr_commit_tree(&p->trees[p->n], r, id);
+	if (rc < 0) {
 		git_oid_tostr(hex, sizeof(hex), id);
-		return hr_git_error(hr_git_code(grc), err, errlen, "cannot read commit %s", hex);
+		return hr_git_error(rc, err, errlen, "cannot read commit %s", hex);
 	}
 	p->n++;
+	return 0;
+}
+
+/*
+ * MERGE_HEAD read as git writes it: one commit id a line. NULL with *n = 0
+ * when there is no such file; -1 when it holds anything else (libgit2 then
+ * reads it, and names what is wrong).
+ */
+static int read_merge_heads(git_oid *ids, size_t max, size_t *n, bool *exists, hr_repo *r)
+{
+	char path[PATH_MAX], buf[MAX_PARENTS * 42 + 2];
+	*n = 0;
+	*exists = false;
+	if ((size_t)snprintf(path, sizeof(path), "%sMERGE_HEAD", r->gitdir) >= sizeof(path))
+		return -1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;
+	struct stat st;
+	ssize_t len = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? read(fd, buf, sizeof(buf)) : -1;
+	close(fd);
+	if (len < 0 || (size_t)len == sizeof(buf))
+		return -1;
+	*exists = true;
+	for (ssize_t at = 0; at < len; at += GIT_OID_HEXSZ + 1) {
+		if (len - at < GIT_OID_HEXSZ + 1 || buf[at + GIT_OID_HEXSZ] != '\n' || *n == max ||
+		    !hr_oid_parse((hr_oid *)(void *)&ids[*n], buf + at, GIT_OID_HEXSZ))
+			return -1;
+		(*n)++;
+	}
 	return 0;
 }
 
@@ -151,11 +175,21 @@ static int load_parents(parents *p, bool *merging, hr_repo *r, unsigned flags, c
 {
 	git_reference *head = NULL;
 	git_commit *hc = NULL;
-	int rc = 0;
+	hr_refdb *db = hr_repo_refdb(r);
+	git_oid own_head;
+	const git_oid *hid;
+	char herr[256];
+	int rc = 0, grc = 0;
 
 	p->n = 0;
 	*merging = false;
-	int grc = git_repository_head(&head, hr_repo_git(r));
+	/* HEAD: hook-run's ref reader, libgit2 when it does not read this store */
+	int orc = db ? hr_refdb_resolve((hr_oid *)(void *)&own_head, db, "HEAD", herr, sizeof(herr)) : HR_ENOTSUP;
+	if (orc == 0 || orc == HR_ENOTFOUND) {
+		grc = orc == 0 ? 0 : GIT_ENOTFOUND;
+	} else {
+		grc = git_repository_head(&head, hr_repo_git(r));
+	}
 	if (grc == GIT_EUNBORNBRANCH || grc == GIT_ENOTFOUND) {
 		git_error_clear();
 		if (flags & HR_STAGED_AMEND) {
@@ -166,19 +200,20 @@ static int load_parents(parents *p, bool *merging, hr_repo *r, unsigned flags, c
 	}
 	if (grc < 0)
 		return hr_git_error(HR_EGIT, err, errlen, "cannot read HEAD");
-	const git_oid *hid = git_reference_target(head);
+	hid = head ? git_reference_target(head) : &own_head;
 	if (!hid) {
 		rc = hr_git_error(HR_EGIT, err, errlen, "cannot resolve HEAD");
 		goto out;
 	}
 	if (flags & HR_STAGED_AMEND) {
-		grc = git_commit_lookup(&hc, hr_repo_git(r), hid);
-		if (grc < 0) {
-			rc = hr_git_error(hr_git_code(grc), err, errlen, "cannot read HEAD's commit");
+		hr_oid amended[MAX_PARENTS];
+		size_t na;
+		if ((rc = hr_repo_commit_parents(amended, MAX_PARENTS, &na, r, hr_oid_from_git(hid), err, errlen)) < 0) {
+			rc = hr_git_error(rc, err, errlen, "cannot read HEAD's commit");
 			goto out;
 		}
-		for (unsigned i = 0; i < git_commit_parentcount(hc) && rc == 0; i++)
-			rc = add_commit_tree(p, r, git_commit_parent_id(hc, i), err, errlen);
+		for (size_t i = 0; i < na && rc == 0; i++)
+			rc = add_commit_tree(p, r, hr_oid_to_git(&amended[i]), err, errlen);
 		goto out;
 	}
 	if ((rc = add_commit_tree(p, r, hid, err, errlen)) < 0)
@@ -186,6 +221,15 @@ static int load_parents(parents *p, bool *merging, hr_repo *r, unsigned flags, c
 	if (flags & HR_STAGED_PRE_MERGE) {
 		*merging = true;
 		rc = add_pre_merge_heads(p, r, err, errlen);
+		goto out;
+	}
+	git_oid heads[MAX_PARENTS];
+	size_t nheads;
+	bool exists;
+	if (read_merge_heads(heads, MAX_PARENTS, &nheads, &exists, r) == 0) {
+		*merging = exists;
+		for (size_t i = 0; i < nheads && rc == 0; i++)
+			rc = add_commit_tree(p, r, &heads[i], err, errlen);
 		goto out;
 	}
 	mergehead_ctx m = { p, r, err, errlen, 0 };
@@ -227,6 +271,65 @@ typedef struct staged_walk {
 	size_t namecap;
 } staged_walk;
 
+/*
+ * A parent's tree at one level of the walk, read raw (hook-run's readers;
+ * libgit2 only for what they cannot read) with its entries sorted by name
+ * for lookups: tree order sorts a directory as if its name ended in '/'.
+ */
+typedef struct ptree {
+	hr_rawtree t;
+	hr_rawentry *e;           /* by strcmp of the names */
+	size_t n;
+} ptree;
+
+static int cmp_entry_name(const void *a, const void *b)
+{
+	return strcmp(((const hr_rawentry *)a)->name, ((const hr_rawentry *)b)->name);
+}
+
+static void ptree_free(ptree *p)
+{
+	hr_rawtree_free(&p->t);
+	free(p->e);
+	memset(p, 0, sizeof(*p));
+}
+
+static int ptree_load(ptree *p, hr_repo *r, const git_oid *id)
+{
+	size_t pos = 0, cap = 0;
+	hr_rawentry e;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	if ((rc = hr_rawtree_read_once(&p->t, r, hr_repo_packs(r), id)) < 0)
+		return rc;
+	while ((rc = hr_rawtree_next(&p->t, &pos, &e)) == 1) {
+		if (p->n == cap) {
+			size_t ncap = cap ? cap * 2 : 64;
+			hr_rawentry *ne = realloc(p->e, ncap * sizeof(*ne));
+			if (!ne) {
+				rc = HR_ENOMEM;
+				break;
+			}
+			p->e = ne;
+			cap = ncap;
+		}
+		p->e[p->n++] = e;
+	}
+	if (rc < 0) {
+		ptree_free(p);
+		return rc;
+	}
+	qsort(p->e, p->n, sizeof(*p->e), cmp_entry_name);
+	return 0;
+}
+
+static const hr_rawentry *ptree_find(const ptree *p, const char *name)
+{
+	hr_rawentry key = { .name = name };
+	return p->n ? bsearch(&key, p->e, p->n, sizeof(*p->e), cmp_entry_name) : NULL;
+}
+
 static bool under(const hr_rawindex *ix, size_t i, const char *prefix, size_t plen)
 {
 	hr_rawindex_entry e;
@@ -258,11 +361,11 @@ static int set_name(staged_walk *sw, const char *rest, size_t nlen)
  * shared, so a frame is small whatever the depth.
  */
 static int staged_dir(staged_walk *sw, const hr_cachetree *node, const char *prefix, size_t plen,
-	git_tree *const *ptrees, size_t np, int depth)
+	const git_oid *ptrees, size_t np, int depth)
 {
 	const hr_rawindex *ix = sw->ix;
-	const git_tree_entry **pe = NULL;
-	git_tree **sub = NULL;
+	ptree *pt = NULL;
+	git_oid *sub = NULL;
 	int rc = 0;
 
 	if (depth >= HR_MAX_TREE_DEPTH) {
@@ -271,11 +374,19 @@ static int staged_dir(staged_walk *sw, const hr_cachetree *node, const char *pre
 		return HR_EGIT;
 	}
 	if (np) {
-		void *block = calloc(np, sizeof(*pe) + sizeof(*sub));
-		if (!block)
+		pt = calloc(np, sizeof(*pt));
+		sub = calloc(np, sizeof(*sub));
+		if (!pt || !sub) {
+			free(pt);
+			free(sub);
 			return HR_ENOMEM;
-		sub = block;
-		pe = (const git_tree_entry **)(void *)(sub + np);
+		}
+	}
+	for (size_t k = 0; k < np && rc == 0; k++) {
+		/* a parent without this directory has the zero id: no tree to read */
+		if (!hr_oid_is_zero(hr_oid_from_git(&ptrees[k])) && (rc = ptree_load(&pt[k], sw->r, &ptrees[k])) < 0)
+			rc = hr_git_error(rc, sw->err, sw->errlen, "cannot read tree '%.*s' of a parent",
+				(int)(plen ? plen - 1 : 0), prefix);
 	}
 	while (rc == 0 && sw->i < ix->n) {
 		hr_rawindex_entry entry, *e = &entry;
@@ -311,9 +422,8 @@ static int staged_dir(staged_walk *sw, const hr_cachetree *node, const char *pre
 				continue;
 			bool old = false;
 			for (size_t k = 0; k < np && !old; k++) {
-				const git_tree_entry *t = ptrees[k] ? git_tree_entry_byname(ptrees[k], sw->name) : NULL;
-				old = t && git_tree_entry_type(t) == GIT_OBJECT_BLOB &&
-				      hr_mode_is_file(git_tree_entry_filemode(t)) && git_oid_equal(git_tree_entry_id(t), e->id);
+				const hr_rawentry *t = ptree_find(&pt[k], sw->name);
+				old = t && hr_mode_kind(t->mode) == HR_ENTRY_FILE && git_oid_equal(t->id, e->id);
 			}
 			if (old)
 				continue;
@@ -330,11 +440,13 @@ static int staged_dir(staged_walk *sw, const hr_cachetree *node, const char *pre
 		const hr_cachetree *child = node ? hr_cachetree_child(ix, node, sw->name, nlen) : NULL;
 		bool same = false;
 		for (size_t k = 0; k < np; k++) {
-			pe[k] = ptrees[k] ? git_tree_entry_byname(ptrees[k], sw->name) : NULL;
-			if (pe[k] && git_tree_entry_type(pe[k]) != GIT_OBJECT_TREE)
-				pe[k] = NULL;
-			if (pe[k] && child && child->count > 0 && git_oid_equal(git_tree_entry_id(pe[k]), child->id))
-				same = true;
+			const hr_rawentry *t = ptree_find(&pt[k], sw->name);
+			memset(&sub[k], 0, sizeof(sub[k]));
+			if (t && hr_mode_kind(t->mode) == HR_ENTRY_TREE) {
+				git_oid_cpy(&sub[k], t->id);
+				if (child && child->count > 0 && git_oid_equal(t->id, child->id))
+					same = true;
+			}
 		}
 		size_t sublen = plen + nlen + 1; /* "prefix/name/" */
 		if (same) {
@@ -346,19 +458,12 @@ static int staged_dir(staged_walk *sw, const hr_cachetree *node, const char *pre
 				continue;
 			}
 		}
-		for (size_t k = 0; k < np; k++) {
-			sub[k] = NULL;
-			if (rc == 0 && pe[k] && git_tree_lookup(&sub[k], hr_repo_git(sw->r), git_tree_entry_id(pe[k])) < 0)
-				rc = hr_git_error(HR_EGIT, sw->err, sw->errlen, "cannot read tree '%.*s' of a parent",
-					(int)(sublen - 1), e->path);
-		}
-		if (rc == 0)
-			rc = staged_dir(sw, child, e->path, sublen, sub, np, depth + 1);
-		for (size_t k = 0; k < np; k++) {
-			git_tree_free(sub[k]);
-			sub[k] = NULL;
-		}
+		/* the next level reads the subdirectory's parent trees (sub[] stays this level's) */
+		rc = staged_dir(sw, child, e->path, sublen, sub, np, depth + 1);
 	}
+	for (size_t k = 0; k < np; k++)
+		ptree_free(&pt[k]);
+	free(pt);
 	free(sub);
 	return rc;
 }
@@ -380,7 +485,7 @@ int hr_staged_foreach(hr_repo *r, const hr_policy *policy, unsigned flags,
 		goto out;
 	const hr_cachetree *root = ix->ntree ? &ix->tree[0] : NULL;
 	for (size_t k = 0; root && root->count >= 0 && k < p.n; k++)
-		if (git_oid_equal(root->id, git_tree_id(p.trees[k])))
+		if (git_oid_equal(root->id, &p.trees[k]))
 			goto out; /* the staged tree is a parent's: nothing new */
 	staged_walk sw = {
 		.r = r, .ix = ix, .policy = policy, .fn = fn, .payload = payload,
@@ -586,12 +691,16 @@ int hr_staged_is_empty(bool *out, hr_repo *r, unsigned flags, char *err, size_t 
 	 * objects would leave libgit2's temporary files behind on a signal
 	 */
 	git_diff *diff = NULL;
-	if (git_diff_tree_to_index(&diff, hr_repo_git(r), p.n ? p.trees[0] : NULL, idx, NULL) < 0) {
+	git_tree *first = NULL;
+	if ((p.n && git_tree_lookup(&first, hr_repo_git(r), &p.trees[0]) < 0) ||
+	    git_diff_tree_to_index(&diff, hr_repo_git(r), first, idx, NULL) < 0) {
+		git_tree_free(first);
 		rc = hr_git_error(HR_EGIT, err, errlen, "cannot compare the staged tree with HEAD");
 		goto out;
 	}
 	*out = git_diff_num_deltas(diff) == 0;
 	git_diff_free(diff);
+	git_tree_free(first);
 out:
 	parents_free(&p);
 	return rc;

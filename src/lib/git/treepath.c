@@ -6,6 +6,9 @@
  * cannot read an object (see libgit2_lazy.c).
  *
  *   hr_treeish_tree()   the tree a commit, a tree or a tag of either names;
+ *   hr_commit_tree()    a commit's tree (its first line);
+ *   hr_peel_tags()      the first object a chain of tags names;
+ *   hr_resolve_simple() a full hex id or a ref's name (git's short-name rules);
  *   hr_tree_entry()     the entry at a path below a tree: its mode and id;
  *   hr_tree_list()      the entries of a directory of a tree;
  *   hr_blob_head()      a blob's first bytes (is it an archive?).
@@ -89,6 +92,72 @@ int hr_treeish_tree(git_oid *tree, bool *is_commit, hr_repo *r, const git_oid *t
 	}
 	git_error_set_str(GIT_ERROR_INVALID, "a chain of more than 32 tags");
 	return HR_EINVALID;
+}
+
+int hr_commit_tree_in(git_oid *out, hr_repo *r, hr_packs *packs, const git_oid *commit)
+{
+	hr_packobj *o = NULL;
+	int rc = hr_packs_read(packs ? packs : hr_repo_packs(r), commit, GIT_OBJECT_COMMIT, HR_PACKS_ONCE, &o);
+	if (rc == 0) {
+		bool ok = header_id(o, "tree", out);
+		hr_packobj_free(o);
+		if (!ok)
+			git_error_set_str(GIT_ERROR_OBJECT, "a commit without a tree line");
+		return ok ? 0 : HR_EINVALID;
+	}
+	if (rc == HR_EINVALID)
+		git_error_set_str(GIT_ERROR_OBJECT, "the object is not a commit");
+	if (rc != HR_ENOTFOUND)
+		return rc;
+	git_commit *c = NULL;
+	int grc = git_commit_lookup(&c, hr_repo_git(r), commit);
+	if (grc < 0)
+		return hr_git_code(grc);
+	git_oid_cpy(out, git_commit_tree_id(c));
+	git_commit_free(c);
+	return 0;
+}
+
+int hr_commit_tree(git_oid *out, hr_repo *r, const git_oid *commit)
+{
+	return hr_commit_tree_in(out, r, NULL, commit);
+}
+
+int hr_peel_tags(git_oid *out, int *type, hr_repo *r, const git_oid *id)
+{
+	git_oid cur = *id;
+	for (int depth = 0; depth <= MAX_PEEL; depth++) {
+		hr_packobj *o = NULL;
+		size_t declared;
+		int rc = hr_packs_read_limited(hr_repo_packs(r), &cur, 0, HR_PACKS_ONCE, HR_PACK_OBJECT_MAX,
+			&declared, &o);
+		if (rc < 0)
+			return rc == HR_ENOMEM ? rc : HR_ENOTFOUND;
+		*type = hr_packobj_type(o);
+		bool ok = *type != GIT_OBJECT_TAG || header_id(o, "object", &cur);
+		hr_packobj_free(o);
+		if (!ok)
+			return HR_ENOTFOUND;
+		if (*type != GIT_OBJECT_TAG) {
+			*out = cur;
+			return 0;
+		}
+	}
+	return HR_ENOTFOUND;
+}
+
+int hr_resolve_simple(git_oid *out, hr_repo *r, const char *spec)
+{
+	hr_refdb *db;
+	char err[256];
+	if (strlen(spec) == GIT_OID_HEXSZ && hr_oid_parse((hr_oid *)(void *)out, spec, GIT_OID_HEXSZ))
+		return 0;
+	if (!(db = hr_repo_refdb(r)))
+		return HR_ENOTFOUND;
+	char *full = NULL;
+	int rc = hr_refdb_dwim((hr_oid *)(void *)out, &full, db, spec, err, sizeof(err));
+	free(full);
+	return rc < 0 ? HR_ENOTFOUND : 0;
 }
 
 /* The entry `name[0..len)` of tree `tree`: 1 found, 0 absent, or an error. */
