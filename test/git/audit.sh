@@ -25,6 +25,22 @@ test_expect_success 'audit: every matching file of HEAD, from the object store' 
 	! grep -e Containerfile -e vendor out
 '
 
+test_expect_success 'audit of HEAD, of a branch, of HEAD~1 and of a full id: libgit2 not loaded; of a short id: loaded' '
+	setup &&
+	test_expect_code 1 ld_run ../ld "$HOOK_RUN" audit >expect &&
+	test_expect_code 1 hook_run_loaded_libgit2 ../ld &&
+	for rev in main HEAD~0 "$(git rev-parse HEAD)"; do
+		test_expect_code 1 ld_run ../ld "$HOOK_RUN" audit "$rev" >out &&
+		test_cmp expect out &&
+		test_expect_code 1 hook_run_loaded_libgit2 ../ld || return 1
+	done &&
+	test_expect_code 1 ld_run ../ld "$HOOK_RUN" audit "$(git rev-parse --short=12 HEAD)" >out &&
+	test_cmp expect out &&
+	hook_run_loaded_libgit2 ../ld &&
+	test_expect_code 2 "$HOOK_RUN" audit no-such-branch 2>err &&
+	grep "no-such-branch" err
+'
+
 test_expect_success 'hook-run --all is audit' '
 	setup &&
 	test_expect_code 1 "$HOOK_RUN" audit >expect &&

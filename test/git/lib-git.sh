@@ -97,6 +97,23 @@ remote_lines() {
 	sed -n 's/^remote: //p' "$1" | sed -e 's/[[:space:]]*$//' -e 's/ in [0-9.]*s$/ in Ns/'
 }
 
+# libgit2 is loaded on first use (src/lib/git/libgit2_lazy.c); the dynamic
+# loader's log tells whether a run of hook-run loaded it. Verification
+# mode is off in these runs: it asks libgit2.
+# ld_run DIR CMD...: CMD with the loader's log in DIR/ld.PID, one a process
+ld_run() {
+	dir=$1 && shift &&
+	mkdir -p "$dir" && rm -f "$dir"/ld.* &&
+	env HOOK_RUN_VERIFY_OBJECTS=0 LD_DEBUG=files LD_DEBUG_OUTPUT="$dir/ld" "$@"
+}
+# hook_run_loaded_libgit2 DIR: the log of hook-run's process shows libgit2
+# loaded (exit 0) or not (1); no log of hook-run at all is an error (2)
+hook_run_loaded_libgit2() {
+	log=$(grep -l "needed by $HOOK_RUN " "$1"/ld.* | head -n 1) &&
+	test -n "$log" || return 2
+	grep -q "file=libgit2.*dynamically loaded" "$log"
+}
+
 # ---- the daemon (hook-run serve) ------------------------------------------
 
 # start_daemon INI: run `hook-run serve --config INI` in the background

@@ -27,6 +27,28 @@ test_expect_success 'reject: a good Dockerfile is committed as staged' '
 	expect_blob HEAD:Dockerfile "$GOOD" && expect_status && no_locks
 '
 
+test_expect_success 'a commit in a plain repository never loads libgit2; a fix or an include does' '
+	new_repo r && cd r &&
+	write_file Dockerfile "$GOOD" && write_file app/Dockerfile "$GOOD" && git add . &&
+	ld_run ../ld git commit -q -m good >out 2>&1 &&
+	test_expect_code 1 hook_run_loaded_libgit2 ../ld &&
+	write_file app/Dockerfile "$BAD" && git add . &&
+	test_expect_code 1 ld_run ../ld git commit -q -m bad >out 2>&1 &&
+	grep "app/Dockerfile:2:1: error: .*\[CopyLinkMissing\]" out &&
+	test_expect_code 1 hook_run_loaded_libgit2 ../ld &&
+	# libgit2 writes the fixed blob and the index
+	printf "[hook-run]\naction = fix\n" >.hook-run.ini && git add .hook-run.ini &&
+	ld_run ../ld git commit -q -m fixed >out 2>&1 &&
+	expect_blob HEAD:app/Dockerfile "$FIXED" && expect_file app/Dockerfile "$FIXED" &&
+	hook_run_loaded_libgit2 ../ld &&
+	git config include.path extra.config &&
+	write_file Dockerfile "$GOOD
+# more" && git add . &&
+	ld_run ../ld git commit -q -m include >out 2>&1 &&
+	hook_run_loaded_libgit2 ../ld &&
+	no_locks
+'
+
 test_expect_success 'the staged blob is judged, not the working file' '
 	new_repo r && cd r &&
 	write_file Dockerfile "$BAD" && git add Dockerfile &&

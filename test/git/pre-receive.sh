@@ -295,28 +295,17 @@ test_expect_success 'loose pushed objects (a small push under unpackLimit) are r
 	test -n "$(find ../srv.git/objects -path "*/objects/[0-9a-f][0-9a-f]/*" -type f)"
 '
 
-# libgit2 is loaded on first use (src/lib/git/libgit2_lazy.c); the dynamic
-# loader's log of the hook's process (LD_DEBUG=files, one file a process)
-# shows whether it was. Verification mode is off here: it asks libgit2.
-hook_log() {
-	grep -l "needed by $HOOK_RUN " ld.* | head -n 1
-}
-
 test_expect_success 'a push into a plain repository never loads libgit2; one whose configuration needs it does' '
 	UNPACK_LIMIT=100 && setup &&
-	mkdir ../ld &&
 	write_file app/Dockerfile "$BAD" && git add . && commit_unchecked app &&
-	test_expect_code 1 env HOOK_RUN_VERIFY_OBJECTS=0 LD_DEBUG=files LD_DEBUG_OUTPUT="$PWD/../ld/ld" \
-		git push origin main >out 2>&1 &&
+	test_expect_code 1 ld_run ../ld git push origin main >out 2>&1 &&
 	remote_lines out >lines && grep ":app/Dockerfile:2:1: error" lines &&
-	(cd ../ld && log=$(hook_log) && test -n "$log" && ! grep "file=libgit2" "$log") &&
+	test_expect_code 1 hook_run_loaded_libgit2 ../ld &&
 	# an include: hook-run does not read those itself, libgit2 opens the repository
 	git -C ../srv.git config include.path extra.config &&
-	rm -f ../ld/ld.* &&
-	test_expect_code 1 env HOOK_RUN_VERIFY_OBJECTS=0 LD_DEBUG=files LD_DEBUG_OUTPUT="$PWD/../ld/ld" \
-		git push origin main >out 2>&1 &&
+	test_expect_code 1 ld_run ../ld git push origin main >out 2>&1 &&
 	remote_lines out >lines && grep ":app/Dockerfile:2:1: error" lines &&
-	(cd ../ld && log=$(hook_log) && test -n "$log" && grep "file=libgit2.*dynamically loaded" "$log")
+	hook_run_loaded_libgit2 ../ld
 '
 
 test_expect_success 'an empty repository: the whole history is new' '

@@ -525,9 +525,13 @@ int hr_commit_tree_in(git_oid *tree, hr_repo *r, hr_packs *packs, const git_oid 
 int hr_commit_tree(git_oid *tree, hr_repo *r, const git_oid *commit);
 /*
  * hr_peel_tags: the first object that is no tag, and its type (1-3).
+ * HR_ENOTFOUND when hook-run's readers cannot read what it names.
  * hr_resolve_simple: `spec` as 40 hex digits or a ref name (refdb.c's
- * dwim). Both HR_ENOTFOUND when hook-run's readers cannot answer: the
- * caller asks libgit2 (revisions such as HEAD~2 or a short id, odd objects).
+ * dwim, git's short-name rules), followed by any `~N` and `^` (first
+ * parents). HR_ENOTFOUND when no ref has that name (or a root commit has
+ * no parent): git finds none either; HR_ENOTSUP when the caller must ask
+ * libgit2 (a short id, ^2, ^{tree}, @{u}, :/text, an object the readers
+ * cannot read).
  */
 int hr_peel_tags(git_oid *out, int *type, hr_repo *r, const git_oid *id);
 int hr_resolve_simple(git_oid *out, hr_repo *r, const char *spec);

@@ -198,12 +198,20 @@ int hr_repo_resolve(hr_oid *out, bool *is_commit, hr_repo *r, const char *spec,
 	int type;
 
 	/* a hex id or a ref name, to a commit or a tree: hook-run's readers; the rest is libgit2's */
-	if (hr_resolve_simple(&id, r, spec) == 0 && hr_peel_tags(&target, &type, r, &id) == 0 &&
+	int own = hr_resolve_simple(&id, r, spec);
+	if (own == 0 && hr_peel_tags(&target, &type, r, &id) == 0 &&
 	    (type == GIT_OBJECT_COMMIT || type == GIT_OBJECT_TREE)) {
 		*is_commit = type == GIT_OBJECT_COMMIT;
 		memcpy(out, &target, sizeof(*out));
 		return 0;
 	}
+	if (own == HR_ENOTFOUND) {
+		/* an unborn HEAD (a first commit), a name no ref has */
+		snprintf(err, errlen, "cannot resolve '%s': no such revision", spec);
+		return HR_ENOTFOUND;
+	}
+	if (own == HR_ENOMEM)
+		return own;
 	git_error_clear();
 	int grc = git_revparse_single(&obj, hr_repo_git(r), spec);
 	int rc = 0;

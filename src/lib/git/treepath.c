@@ -146,18 +146,77 @@ int hr_peel_tags(git_oid *out, int *type, hr_repo *r, const git_oid *id)
 	return HR_ENOTFOUND;
 }
 
+/* Is spec[0..len) all hex digits (a possibly short object id)? */
+static bool all_hex(const char *spec, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!((spec[i] >= '0' && spec[i] <= '9') || (spec[i] >= 'a' && spec[i] <= 'f') ||
+		      (spec[i] >= 'A' && spec[i] <= 'F')))
+			return false;
+	return len > 0;
+}
+
+/* Follow `~N` and `^` (first parents) from commit `id`; HR_ENOTSUP for another suffix. */
+static int follow_parents(git_oid *id, hr_repo *r, const char *p)
+{
+	char err[256];
+	while (*p) {
+		unsigned long steps = 1;
+		if (*p == '~') {
+			char *end;
+			p++;
+			if (*p >= '0' && *p <= '9') {
+				steps = strtoul(p, &end, 10);
+				p = end;
+			}
+		} else if (*p == '^' && (p[1] == '\0' || p[1] == '~' || p[1] == '^')) {
+			p++;
+		} else {
+			return HR_ENOTSUP; /* ^N, ^{type}, @{...}, :path: libgit2's */
+		}
+		for (unsigned long i = 0; i < steps; i++) {
+			git_oid commit;
+			hr_oid parent;
+			size_t n;
+			int type;
+			if (hr_peel_tags(&commit, &type, r, id) < 0 || type != GIT_OBJECT_COMMIT ||
+			    hr_repo_commit_parents(&parent, 1, &n, r, hr_oid_from_git(&commit), err, sizeof(err)) < 0)
+				return HR_ENOTSUP;
+			if (!n)
+				return HR_ENOTFOUND; /* the root commit has no parent */
+			git_oid_cpy(id, hr_oid_to_git(&parent));
+		}
+	}
+	return 0;
+}
+
 int hr_resolve_simple(git_oid *out, hr_repo *r, const char *spec)
 {
 	hr_refdb *db;
-	char err[256];
-	if (strlen(spec) == GIT_OID_HEXSZ && hr_oid_parse((hr_oid *)(void *)out, spec, GIT_OID_HEXSZ))
-		return 0;
-	if (!(db = hr_repo_refdb(r)))
-		return HR_ENOTFOUND;
-	char *full = NULL;
-	int rc = hr_refdb_dwim((hr_oid *)(void *)out, &full, db, spec, err, sizeof(err));
+	char err[256], *full = NULL;
+	size_t base = strcspn(spec, "~^");
+	int rc;
+
+	if (base == GIT_OID_HEXSZ && hr_oid_parse((hr_oid *)(void *)out, spec, GIT_OID_HEXSZ))
+		return follow_parents(out, r, spec + base);
+	/* a short id, or what a ref name cannot be (@{u}, :/text, a path): libgit2's */
+	if (all_hex(spec, base) || !(db = hr_repo_refdb(r)))
+		return HR_ENOTSUP;
+	char *name = strndup(spec, base);
+	if (!name)
+		return HR_ENOMEM;
+	if (!hr_refname_valid(name, base) && strcmp(name, "HEAD") != 0) {
+		free(name);
+		return HR_ENOTSUP;
+	}
+	rc = hr_refdb_dwim((hr_oid *)(void *)out, &full, db, name, err, sizeof(err));
 	free(full);
-	return rc < 0 ? HR_ENOTFOUND : 0;
+	free(name);
+	if (rc == HR_ENOTFOUND)
+		return HR_ENOTFOUND; /* no ref of that name, none unborn-to-be: git finds none either */
+	if (rc < 0)
+		return HR_ENOTSUP;
+	return follow_parents(out, r, spec + base);
 }
 
 /* The entry `name[0..len)` of tree `tree`: 1 found, 0 absent, or an error. */
