@@ -221,6 +221,13 @@ static void *symbols[HR_LG2_COUNT];
 static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 static bool loaded;
 
+static void shutdown_at_exit(void)
+{
+	int (*shutdown)(void);
+	*(void **)&shutdown = symbols[HR_LG2_git_libgit2_shutdown];
+	shutdown();
+}
+
 static void load(void)
 {
 	/*
@@ -245,8 +252,9 @@ static void load(void)
 		}
 	}
 	/*
-	 * Started once for the process and never shut down, so that no call
-	 * meets an uninitialised library; hook-run's own init and shutdown
+	 * Started once for the process, so that no call meets an
+	 * uninitialised library, and shut down at exit (its global state
+	 * freed, as a leak checker expects); hook-run's own init and shutdown
 	 * pairs (repo.c) count on top of this one.
 	 */
 	int (*init)(void);
@@ -257,6 +265,7 @@ static void load(void)
 		_exit(2);
 	}
 	loaded = true;
+	atexit(shutdown_at_exit);
 }
 
 static int hexval(char c)

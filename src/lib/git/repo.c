@@ -778,6 +778,13 @@ struct hr_refdb *hr_repo_refdb(hr_repo *r)
 	return r->refdb;
 }
 
+/* Did libgit2 find the working tree hook-run found? (setting it again leaks in libgit2 1.5) */
+static bool same_workdir(hr_repo *r)
+{
+	const char *w = git_repository_workdir(r->git_);
+	return w && strcmp(w, r->workdir) == 0;
+}
+
 git_odb *hr_repo_odb(hr_repo *r)
 {
 	git_repository *g = hr_repo_git(r);
@@ -794,7 +801,7 @@ git_repository *hr_repo_git(hr_repo *r)
 	unsigned flags = GIT_REPOSITORY_OPEN_NO_SEARCH | (r->workdir ? 0 : GIT_REPOSITORY_OPEN_BARE);
 	if (start_libgit2(r, err, sizeof(err)) < 0 ||
 	    git_repository_open_ext(&r->git_, r->gitdir, flags, NULL) < 0 ||
-	    (r->workdir && git_repository_set_workdir(r->git_, r->workdir, 0) < 0) ||
+	    (r->workdir && !same_workdir(r) && git_repository_set_workdir(r->git_, r->workdir, 0) < 0) ||
 	    attach_object_dirs(r, err, sizeof(err)) < 0) {
 		git_repository_free(r->git_);
 		r->git_ = NULL;
