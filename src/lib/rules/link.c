@@ -320,7 +320,8 @@ static void linked_findings(hr_check_ctx *c, hr_stage *st, const hr_instruction 
 		if (x) {
 			x->instruction = in;
 			x->hint = hr__strf(c, "write the destination as %.*s/", (int)p->dest->text.len, p->dest->text.ptr);
-			if (slash_edit(c, p, &at)) {
+			/* an ONBUILD trigger is never rewritten (as CopyLinkMissing leaves it): said only */
+			if (!p->onbuild && slash_edit(c, p, &at)) {
 				x->fix = HR_FIX_RISKY; /* the image changes: to what the author meant */
 				x->fix_summary = "append '/' to the destination";
 				x->fix_flags = HR_FIXES_DEST_SLASH;

@@ -1,4 +1,4 @@
 # syntax=docker/dockerfile:1
 
 FROM alpine
-ONBUILD COPY --link --from=build /out /--chmod=755 ru755 run/
+ONBUILD COPY --link --from=build /out /--chmod=755 ru755 run
