@@ -316,7 +316,8 @@ static int parse_owned(hr_packed_refs *out, char *buf, size_t len, char *err, si
 		out->n++;
 	}
 	if (!sorted) {
-		qsort(out->refs, out->n, sizeof(*out->refs), packed_cmp);
+		if (out->n)
+			qsort(out->refs, out->n, sizeof(*out->refs), packed_cmp);
 		size_t kept = 0;
 		for (size_t i = 0; i < out->n; i++)
 			if (!kept || strcmp(out->refs[kept - 1].name, out->refs[i].name))
@@ -706,7 +707,8 @@ static int read_loose_all(loose_set *set, hr_refdb *db, char *err, size_t errlen
 		if (rc < 0)
 			goto out;
 	}
-	qsort(set->refs, set->n, sizeof(*set->refs), loose_cmp);
+	if (set->n) /* qsort wants a pointer, even for nothing */
+		qsort(set->refs, set->n, sizeof(*set->refs), loose_cmp);
 out:
 	for (size_t i = 0; i < todo.n; i++)
 		free(todo.names[i]);

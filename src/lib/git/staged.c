@@ -320,7 +320,8 @@ static int ptree_load(ptree *p, hr_repo *r, const git_oid *id)
 		ptree_free(p);
 		return rc;
 	}
-	qsort(p->e, p->n, sizeof(*p->e), cmp_entry_name);
+	if (p->n)
+		qsort(p->e, p->n, sizeof(*p->e), cmp_entry_name);
 	return 0;
 }
 
