@@ -40,6 +40,9 @@ typedef struct hr_policy {
 	/* [hook-run] */
 	char *paths[HR_POLICY_MAX_PATTERNS];   /* which files are Dockerfiles */
 	size_t npaths;
+	bool paths_by_name;                    /* derived: no pattern of `paths` holds a '/' */
+	unsigned char paths_first[HR_POLICY_MAX_PATTERNS]; /* derived: each pattern's literal first */
+	unsigned char paths_last[HR_POLICY_MAX_PATTERNS];  /* and last byte, 0 for a wildcard */
 	char *exclude[HR_POLICY_MAX_PATTERNS]; /* left out even when they match */
 	size_t nexclude;
 	char *exclude_suffixes[HR_POLICY_MAX_PATTERNS]; /* file-name endings that are never
@@ -116,6 +119,15 @@ typedef struct hr_path_attrs {
  * Cheap; the sources read .gitattributes only for candidates.
  */
 bool hr_policy_path_candidate(const hr_policy *p, const char *path);
+
+/**
+ * Can a file named name[0..len) (NUL-terminated there) be a candidate,
+ * wherever it lies? false only when no pattern of `paths` can match it
+ * (every pattern is then a file-name pattern): a tree walk skips such a
+ * file without building its path. true means hr_policy_path_candidate()
+ * decides.
+ */
+bool hr_policy_name_candidate(const hr_policy *p, const char *name, size_t len);
 
 /**
  * Is a candidate a Dockerfile to judge, given its attributes (NULL: none)?

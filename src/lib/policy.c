@@ -73,6 +73,21 @@ static void free_list(char **items, size_t *n)
 	*n = 0;
 }
 
+/* what the patterns of `paths` say once for every path (hr_policy_name_candidate) */
+static void derive_paths(hr_policy *p)
+{
+	p->paths_by_name = true;
+	for (size_t i = 0; i < p->npaths; i++) {
+		const char *pat = p->paths[i];
+		size_t n = strlen(pat);
+		if (strchr(pat, '/'))
+			p->paths_by_name = false;
+		/* what may_match() compares: a literal first and last byte */
+		p->paths_first[i] = n && !strchr("*?[\\", pat[0]) ? (unsigned char)pat[0] : 0;
+		p->paths_last[i] = n && !strchr("*?]\\", pat[n - 1]) ? (unsigned char)pat[n - 1] : 0;
+	}
+}
+
 int hr_policy_init(hr_policy *p)
 {
 	memset(p, 0, sizeof(*p));
@@ -82,6 +97,7 @@ int hr_policy_init(hr_policy *p)
 			goto oom;
 		p->npaths++;
 	}
+	derive_paths(p);
 	for (size_t i = 0; i < sizeof(default_exclude_suffixes) / sizeof(default_exclude_suffixes[0]); i++) {
 		p->exclude_suffixes[i] = dup_str(default_exclude_suffixes[i]);
 		if (!p->exclude_suffixes[i])
@@ -308,6 +324,7 @@ static int set_main(hr_policy *p, const char *key, const char *value, bool appen
 	if (!strcmp(key, "paths")) {
 		if ((rc = set_list(p->paths, &p->npaths, value, key, append, err, errlen)) < 0)
 			return rc;
+		derive_paths(p);
 		if (p->npaths == 0) {
 			snprintf(err, errlen, "paths: needs at least one pattern");
 			return HR_EINVALID;
@@ -782,6 +799,26 @@ bool hr_policy_path_candidate(const hr_policy *p, const char *path)
 		if (excluded_by(p->exclude[i], path))
 			return false;
 	return true;
+}
+
+bool hr_policy_name_candidate(const hr_policy *p, const char *name, size_t len)
+{
+	if (!p->paths_by_name)
+		return true;
+	/* as hr_policy_path_candidate() decides on the file name, before the exclusions */
+	if (len >= 13 && strcmp(name + len - 13, ".dockerignore") == 0)
+		return false;
+	if (!len)
+		return false;
+	unsigned char first = (unsigned char)name[0], last = (unsigned char)name[len - 1];
+	for (size_t i = 0; i < p->npaths; i++) {
+		/* the first and last bytes first: most names fail there, without the pattern's length */
+		if ((p->paths_first[i] && p->paths_first[i] != first) || (p->paths_last[i] && p->paths_last[i] != last))
+			continue;
+		if (hr_wildmatch(p->paths[i], name))
+			return true;
+	}
+	return false;
 }
 
 static bool has_excluded_suffix(const hr_policy *p, const char *path)

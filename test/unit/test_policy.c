@@ -269,6 +269,20 @@ START_TEST(quick_rejection_changes_nothing)
 		hr_policy_init(&p);
 		ck_assert_int_eq(hr_policy_set(&p, "hook-run", "paths", pattern, err, sizeof(err)), 0);
 		ck_assert_msg(hr_policy_path_candidate(&p, path) == expect, "pattern '%s', path '%s'", pattern, path);
+		/* the name filter of tree walks never rejects a candidate */
+		const char *name = base ? base + 1 : path;
+		ck_assert_msg(!expect || hr_policy_name_candidate(&p, name, strlen(name)),
+			"pattern '%s': the name of '%s' was rejected", pattern, path);
+		/* and with a file-name pattern, it is the same answer */
+		if (!strchr(pattern, '/'))
+			ck_assert_msg(hr_policy_name_candidate(&p, name, strlen(name)) == expect,
+				"pattern '%s', name '%s'", pattern, name);
+		/* appended to the defaults: every pattern counts */
+		ck_assert_int_eq(hr_policy_set(&p, "hook-run", "paths", "Dockerfile", err, sizeof(err)), 0);
+		ck_assert_int_eq(hr_policy_append(&p, "hook-run", "paths", pattern, err, sizeof(err)), 0);
+		if (hr_policy_path_candidate(&p, path))
+			ck_assert_msg(hr_policy_name_candidate(&p, name, strlen(name)),
+				"Dockerfile + '%s': the name of '%s' was rejected", pattern, path);
 		hr_policy_free(&p);
 	}
 }

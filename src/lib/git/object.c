@@ -360,6 +360,8 @@ static int walk_files(hr_repo *r, hr_packs *packs, const git_oid *id, hr_pathbuf
 			break;
 		if (kind != HR_ENTRY_TREE && kind != HR_ENTRY_FILE)
 			continue; /* symlinks, gitlinks */
+		if (kind == HR_ENTRY_FILE && !hr_policy_name_candidate(policy, e.name, e.namelen))
+			continue; /* no pattern can match its name: no path to build */
 		if ((rc = hr_pathbuf_push(path, e.name, &saved)) < 0)
 			break;
 		if (kind == HR_ENTRY_TREE) {
