@@ -23,6 +23,13 @@ signal.signal(signal.SIGTERM, stop)
 def start():
     pid = os.fork()
     if pid == 0:
+        # A SIGTERM sent between the fork and the exec would be taken by the
+        # handler above (inherited) and lost with the exec: the daemon would
+        # never see it, and the last wait below would hang. Back to the
+        # default first, then leave if the handler already ran here.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        if stopping:
+            os._exit(0)
         os.dup2(s.fileno(), 3)
         os.set_inheritable(3, True)
         env = dict(os.environ, LISTEN_FDS="1", LISTEN_PID=str(os.getpid()))
