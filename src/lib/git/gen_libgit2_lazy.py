@@ -52,7 +52,7 @@ NATIVE = {
         "\tif (length > GIT_OID_HEXSZ)\n\t\treturn -1;\n"
         "\tmemset(out->id, 0, GIT_OID_RAWSZ);\n"
         "\tfor (size_t i = 0; i < length; i++) {\n"
-        "\t\tint v = hexval(str[i]);\n"
+        "\t\tint v = hr_hexval(str[i]);\n"
         "\t\tif (v < 0)\n\t\t\treturn -1;\n"
         "\t\tout->id[i / 2] |= (unsigned char)(i % 2 ? v : v << 4);\n"
         "\t}\n\treturn 0;\n"),
@@ -268,17 +268,6 @@ static void load(void)
 	atexit(shutdown_at_exit);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static _Thread_local char own_message[512];
 static _Thread_local git_error own_error;
 
@@ -304,11 +293,6 @@ static void *hr_libgit2_symbol(size_t i)
 {
 	pthread_once(&load_once, load);
 	return symbols[i];
-}
-
-bool hr_libgit2_loaded(void)
-{
-	return loaded;
 }
 
 int hr_libgit2_set_opt(int option, int value)

@@ -59,12 +59,14 @@ struct hr_packs *hr_repo_packs(hr_repo *r);
 struct hr_refdb *hr_repo_refdb(hr_repo *r);
 
 /*
- * libgit2 is loaded on first use (libgit2_lazy.c): has this process loaded
- * it yet? And git_libgit2_opts() for an option taking one int (it is
- * variadic, so it has no trampoline of its own).
+ * git_libgit2_opts() for an option taking one int: it is variadic, so it
+ * has no trampoline of its own (libgit2 is loaded on first use:
+ * libgit2_lazy.c).
  */
-bool hr_libgit2_loaded(void);
 int hr_libgit2_set_opt(int option, int value);
+
+/* The value of one hex digit, either case; -1 for anything else (repo.c). */
+int hr_hexval(char c);
 
 /*
  * libgit2's handle on the repository, opened on first use (loading
@@ -534,6 +536,8 @@ int hr_commit_tree(git_oid *tree, hr_repo *r, const git_oid *commit);
  * cannot read).
  */
 int hr_peel_tags(git_oid *out, int *type, hr_repo *r, const git_oid *id);
+/* the same through `packs` (NULL: the repository's; r may then be NULL too) */
+int hr_peel_tags_in(git_oid *out, int *type, hr_repo *r, hr_packs *packs, const git_oid *id);
 int hr_resolve_simple(git_oid *out, hr_repo *r, const char *spec);
 int hr_tree_entry(unsigned *mode, git_oid *id, hr_repo *r, const git_oid *tree, const char *path);
 int hr_tree_list(hr_repo *r, const git_oid *tree,

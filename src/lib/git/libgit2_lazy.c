@@ -221,17 +221,6 @@ static void load(void)
 	atexit(shutdown_at_exit);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static _Thread_local char own_message[512];
 static _Thread_local git_error own_error;
 
@@ -257,11 +246,6 @@ static void *hr_libgit2_symbol(size_t i)
 {
 	pthread_once(&load_once, load);
 	return symbols[i];
-}
-
-bool hr_libgit2_loaded(void)
-{
-	return loaded;
 }
 
 int hr_libgit2_set_opt(int option, int value)
@@ -744,7 +728,7 @@ int git_oid_fromstrn(git_oid *out, const char *str, size_t length)
 		return -1;
 	memset(out->id, 0, GIT_OID_RAWSZ);
 	for (size_t i = 0; i < length; i++) {
-		int v = hexval(str[i]);
+		int v = hr_hexval(str[i]);
 		if (v < 0)
 			return -1;
 		out->id[i / 2] |= (unsigned char)(i % 2 ? v : v << 4);

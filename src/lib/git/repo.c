@@ -181,7 +181,7 @@ void hr_oid_fmt(char *out, const hr_oid *oid)
 	out[HR_OID_HEXSZ] = '\0';
 }
 
-static int hexval(char c)
+int hr_hexval(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -197,7 +197,7 @@ bool hr_oid_parse(hr_oid *out, const char *hex, size_t len)
 	if (len != HR_OID_HEXSZ)
 		return false;
 	for (size_t i = 0; i < HR_OID_RAWSZ; i++) {
-		int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
+		int hi = hr_hexval(hex[2 * i]), lo = hr_hexval(hex[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return false;
 		out->id[i] = (unsigned char)(hi << 4 | lo);
