@@ -429,11 +429,9 @@ int hr_tree_foreach(hr_repo *r, const hr_oid *treeish, const hr_policy *policy,
 		rc = HR_ENOMEM;
 		goto out;
 	}
-	hr_packs *packs = NULL;
-	hr_packs_open(&packs, r); /* without it, libgit2 reads every tree */
+	hr_packs *packs = hr_repo_packs(r); /* the repository's mapping, shared with the blob reads */
 	rc = hr_tree_walk_files(r, packs, &root, &path, policy, &blobs, &proto, fn, payload,
 		NULL, err, errlen);
-	hr_packs_free(packs);
 out:
 	free(path.ptr);
 	hr_keyset_free(&blobs);

@@ -125,11 +125,18 @@ int hr_commit_tree(git_oid *out, hr_repo *r, const git_oid *commit)
 
 int hr_peel_tags(git_oid *out, int *type, hr_repo *r, const git_oid *id)
 {
+	return hr_peel_tags_in(out, type, r, NULL, id);
+}
+
+int hr_peel_tags_in(git_oid *out, int *type, hr_repo *r, hr_packs *packs, const git_oid *id)
+{
 	git_oid cur = *id;
+	if (!packs)
+		packs = hr_repo_packs(r);
 	for (int depth = 0; depth <= MAX_PEEL; depth++) {
 		hr_packobj *o = NULL;
 		size_t declared;
-		int rc = hr_packs_read_limited(hr_repo_packs(r), &cur, 0, HR_PACKS_ONCE, HR_PACK_OBJECT_MAX,
+		int rc = hr_packs_read_limited(packs, &cur, 0, HR_PACKS_ONCE, HR_PACK_OBJECT_MAX,
 			&declared, &o);
 		if (rc < 0)
 			return rc == HR_ENOMEM ? rc : HR_ENOTFOUND;

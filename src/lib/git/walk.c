@@ -1038,52 +1038,6 @@ static rawcommit *heap_pop(lister *l)
 	return top;
 }
 
-/*
- * Object `id` of any type, read by hook-run's readers (packs, loose
- * objects); HR_ENOTFOUND when they cannot, for libgit2 to try.
- */
-static int read_any(walk *w, const git_oid *id, hr_packobj **out)
-{
-	size_t declared;
-	return hr_packs_read_limited(w->packs, id, 0, HR_PACKS_ONCE, HR_PACK_OBJECT_MAX, &declared, out);
-}
-
-/* The object a tag names: its first line, "object <40 hex>" (git's parse_tag_buffer). */
-static bool tag_target(const hr_packobj *tag, git_oid *out)
-{
-	const char *p = (const char *)hr_packobj_data(tag);
-	size_t len = hr_packobj_len(tag);
-	return len >= 48 && !memcmp(p, "object ", 7) && p[47] == '\n' &&
-		hr_oid_parse((hr_oid *)(void *)out, p + 7, 40);
-}
-
-/*
- * Peel tags from `id` with hook-run's readers: the first object that is
- * no tag into *out, its type into *type (1 commit, 2 tree, 3 blob).
- * HR_ENOTFOUND when a reader cannot tell (libgit2 then tries),
- * HR_EINVALID for a malformed tag or a chain over 32 tags.
- */
-static int peel_own(walk *w, const git_oid *id, git_oid *out, int *type)
-{
-	git_oid cur = *id;
-	for (int depth = 0; depth <= 32; depth++) {
-		hr_packobj *o = NULL;
-		int rc = read_any(w, &cur, &o);
-		if (rc < 0)
-			return rc;
-		*type = hr_packobj_type(o);
-		bool ok = *type != 4 || tag_target(o, &cur);
-		hr_packobj_free(o);
-		if (!ok)
-			return HR_EINVALID;
-		if (*type != 4) {
-			*out = cur;
-			return 0;
-		}
-	}
-	return HR_EINVALID;
-}
-
 /* Read a commit, peeling tags; HR_EINVALID for a tree or a blob. */
 static int lister_load(lister *l, rawcommit **out, const git_oid *id, bool peel)
 {
@@ -1092,7 +1046,7 @@ static int lister_load(lister *l, rawcommit **out, const git_oid *id, bool peel)
 		return rc;
 	git_oid peeled_id;
 	int type;
-	int prc = peel_own(l->w, id, &peeled_id, &type);
+	int prc = hr_peel_tags_in(&peeled_id, &type, l->w->r, l->w->packs, id);
 	if (prc == 0)
 		return type == 1 ? load_commit(l->w, out, &peeled_id, true) : HR_EINVALID;
 	if (prc != HR_ENOTFOUND)
@@ -1583,7 +1537,7 @@ static int peel_tip(walk *w, const hr_ref_update *u, git_oid *out, enum tip_kind
 
 	*kind = TIP_NONE;
 	/* hook-run's readers first; libgit2 for what they cannot read, and to name the trouble */
-	if (peel_own(w, hr_oid_to_git(&u->new_oid), out, &type) == 0) {
+	if (hr_peel_tags_in(out, &type, w->r, w->packs, hr_oid_to_git(&u->new_oid)) == 0) {
 		*kind = type == 1 ? TIP_COMMIT : type == 2 ? TIP_TREE : TIP_NONE;
 		return 0;
 	}
@@ -1727,7 +1681,7 @@ int hr_walk(hr_repo *r, const hr_ref_update *updates, size_t n, const hr_walk_op
 	hr_keyset_init(&w.paths);
 	if (hr_pathbuf_push(&w.path, "", &saved) < 0)
 		return HR_ENOMEM;
-	hr_packs_open(&w.packs, r); /* without it, libgit2 reads every object */
+	w.packs = hr_repo_packs(r); /* the repository's: a blob or a context read shares its mapping and cache */
 
 	tips = calloc(n ? n : 1, sizeof(*tips));
 	kinds = calloc(n ? n : 1, sizeof(*kinds));
@@ -1778,7 +1732,6 @@ out:
 	free(w.path.ptr);
 	free(w.rec);
 	pool_free(&w.pool);
-	hr_packs_free(w.packs);
 	for (size_t i = 0; i < w.nlisted; i++)
 		free(w.listed[i].commit);
 	free(w.listed);
