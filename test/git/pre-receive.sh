@@ -340,6 +340,21 @@ test_expect_success 'a repository path with a colon (quoted alternates)' '
 	! grep "hook-run could not check" lines
 '
 
+test_expect_success 'objects in a quoted alternate: read by hook-run, libgit2 not loaded' '
+	git init -q --bare pool.git &&
+	git init -q c && cd c &&
+	write_file app/Dockerfile "$GOOD" && git add . && commit_unchecked base &&
+	git push -q ../pool.git main &&
+	cd .. && new_server srv.git &&
+	printf "\"%s/pool.git/objects\"\n" "$PWD" >srv.git/objects/info/alternates &&
+	git -C srv.git update-ref refs/heads/main "$(git -C c rev-parse main)" &&
+	cd c && git remote add origin ../srv.git &&
+	write_file app/Dockerfile "$BAD" && git add . && commit_unchecked bad &&
+	test_expect_code 1 ld_run ../ld git push origin main >out 2>&1 &&
+	remote_lines out >lines && grep "1 pushed file checked, 2 findings" lines &&
+	test_expect_code 1 hook_run_loaded_libgit2 ../ld
+'
+
 test_expect_success 'the policy is the server'"'"'s, never the pushed .hook-run.ini' '
 	setup &&
 	printf "[rules]\nCopyLinkMissing = off\nSyntaxDirectiveMissing = off\n" >.hook-run.ini &&

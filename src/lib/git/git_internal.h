@@ -243,6 +243,8 @@ typedef struct hr_rawentry {
 typedef struct hr_packs hr_packs;
 typedef struct hr_packobj hr_packobj;
 int hr_packs_open(hr_packs **out, hr_repo *repo);
+/* the object directories git reads for REPO, its alternates' included (repo.c) */
+int hr_repo_object_dirs(char ***out, size_t *nout, hr_repo *repo);
 
 /*
  * hr_packs_read() flags. HR_PACKS_ONCE: the caller will not ask for this

@@ -67,7 +67,6 @@
 #define CACHE_ENTRY_MAX ((size_t)1024 * 1024)
 #define MAX_CHAIN 4095
 #define MAX_PACKS 256
-#define MAX_DIRS 32
 /* what one read may inflate and rebuild, a delta chain included */
 #define READ_BUDGET ((size_t)1024 * 1024 * 1024)
 /* zlib's deflate never does better than about 1032:1 */
@@ -221,53 +220,23 @@ int hr_packs_add_mem(hr_packs *ps, const unsigned char *idx, size_t idxlen,
 	return 0;
 }
 
-static void add_dir(hr_packs *ps, const char *objdir, char **seen, size_t *nseen, int depth)
+/* The .idx files in OBJDIR/pack, each added with its pack. */
+static void add_packs_of(hr_packs *ps, const char *objdir)
 {
 	char path[4096];
-	char *real = realpath(objdir, NULL);
-	if (!real || depth > 5 || *nseen == MAX_DIRS) {
-		free(real);
+	if ((size_t)snprintf(path, sizeof(path), "%s/pack", objdir) >= sizeof(path))
 		return;
+	DIR *d = opendir(path);
+	struct dirent *de;
+	while (d && (de = readdir(d)) != NULL) {
+		size_t n = strlen(de->d_name);
+		char idx[4096];
+		if (n > 4 && !strcmp(de->d_name + n - 4, ".idx") &&
+		    (size_t)snprintf(idx, sizeof(idx), "%s/%s", path, de->d_name) < sizeof(idx))
+			add_pack(ps, idx);
 	}
-	for (size_t i = 0; i < *nseen; i++)
-		if (!strcmp(seen[i], real)) {
-			free(real);
-			return;
-		}
-	seen[(*nseen)++] = real;
-
-	if ((size_t)snprintf(path, sizeof(path), "%s/pack", real) < sizeof(path)) {
-		DIR *d = opendir(path);
-		struct dirent *de;
-		while (d && (de = readdir(d)) != NULL) {
-			size_t n = strlen(de->d_name);
-			char idx[4096];
-			if (n > 4 && !strcmp(de->d_name + n - 4, ".idx") &&
-			    (size_t)snprintf(idx, sizeof(idx), "%s/%s", path, de->d_name) < sizeof(idx))
-				add_pack(ps, idx);
-		}
-		if (d)
-			closedir(d);
-	}
-	/* objects/info/alternates: one directory per line, relative to this one */
-	if ((size_t)snprintf(path, sizeof(path), "%s/info/alternates", real) < sizeof(path)) {
-		FILE *f = fopen(path, "r");
-		char line[4096];
-		while (f && fgets(line, sizeof(line), f)) {
-			size_t n = strcspn(line, "\r\n");
-			line[n] = '\0';
-			if (!n || line[0] == '#' || line[0] == '"')
-				continue; /* quoted entries: left to libgit2 */
-			char alt[8192];
-			if (line[0] == '/')
-				snprintf(alt, sizeof(alt), "%s", line);
-			else
-				snprintf(alt, sizeof(alt), "%s/%s", real, line);
-			add_dir(ps, alt, seen, nseen, depth + 1);
-		}
-		if (f)
-			fclose(f);
-	}
+	if (d)
+		closedir(d);
 }
 
 int hr_packs_new(hr_packs **out)
@@ -290,27 +259,20 @@ int hr_packs_new(hr_packs **out)
 int hr_packs_open(hr_packs **out, hr_repo *r)
 {
 	hr_packs *ps;
-	char *seen[MAX_DIRS];
-	size_t nseen = 0;
-	char path[4096];
 	int rc;
 
+	*out = NULL;
 	if ((rc = hr_packs_new(&ps)) < 0)
 		return rc;
 	const char *v = getenv("HOOK_RUN_VERIFY_OBJECTS");
 	ps->verify = v && *v && strcmp(v, "0") != 0;
-	snprintf(path, sizeof(path), "%sobjects", r->commondir);
-	add_dir(ps, path, seen, &nseen, 0);
-	for (size_t i = 0; i < r->nobjdirs; i++)
-		add_dir(ps, r->objdirs[i], seen, &nseen, 0);
 	/* kept for loose objects: the same directories, the same order */
-	if ((ps->dirs = malloc((nseen ? nseen : 1) * sizeof(char *))) != NULL) {
-		memcpy(ps->dirs, seen, nseen * sizeof(char *));
-		ps->ndirs = nseen;
-	} else {
-		for (size_t i = 0; i < nseen; i++)
-			free(seen[i]);
+	if ((rc = hr_repo_object_dirs(&ps->dirs, &ps->ndirs, r)) < 0) {
+		hr_packs_free(ps);
+		return rc;
 	}
+	for (size_t i = 0; i < ps->ndirs; i++)
+		add_packs_of(ps, ps->dirs[i]);
 	*out = ps;
 	return 0;
 }

@@ -355,19 +355,100 @@ static int add_objdir(hr_repo *r, dirlist *added, const char *dir,
 	return 0;
 }
 
+/* Appends DIR (its realpath, or as given) to DIRS unless it is listed already. */
+static int dirs_add(char ***dirs, size_t *n, const char *dir)
+{
+	char *real = realpath(dir, NULL);
+	if (!real && !(real = strdup(dir)))
+		return HR_ENOMEM;
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*dirs)[i], real)) {
+			free(real);
+			return 0;
+		}
+	char **grown = realloc(*dirs, (*n + 1) * sizeof(char *));
+	if (!grown) {
+		free(real);
+		return HR_ENOMEM;
+	}
+	*dirs = grown;
+	grown[(*n)++] = real;
+	return 0;
+}
+
+/*
+ * The object directories git would read: the repository's own, those
+ * hr_repo_open() added from the environment, then what their alternates
+ * files list, read as git reads them (hr_objdirs_add_alternates(): quoted
+ * entries, relative paths, depth 5, duplicates once). An alternates file
+ * that cannot be read, or too many directories, is an error (the pack
+ * reader then leaves every object to libgit2, which reports it as git
+ * would). The list is the caller's to free, each string and the array.
+ */
+int hr_repo_object_dirs(char ***out, size_t *nout, hr_repo *r)
+{
+	char **dirs = NULL, err[256];
+	size_t n = 0, nbase;
+	size_t clen = strlen(r->commondir);
+	char *own = malloc(clen + sizeof("objects"));
+	int rc = 0;
+
+	if (!own)
+		return HR_ENOMEM;
+	memcpy(own, r->commondir, clen);
+	memcpy(own + clen, "objects", sizeof("objects"));
+	rc = dirs_add(&dirs, &n, own);
+	free(own);
+	for (size_t i = 0; i < r->nobjdirs && rc == 0; i++)
+		rc = dirs_add(&dirs, &n, r->objdirs[i]);
+	nbase = n;
+	/* dirs[i] stays put while the array grows: only the array moves */
+	for (size_t i = 0; i < nbase && rc == 0; i++)
+		rc = hr_objdirs_add_alternates(&dirs, &n, dirs[i], err, sizeof(err));
+	if (rc < 0) {
+		for (size_t i = 0; i < n; i++)
+			free(dirs[i]);
+		free(dirs);
+		return rc;
+	}
+	*out = dirs;
+	*nout = n;
+	return 0;
+}
+
 /* The directories add_object_dirs() found, as alternates of libgit2's object database. */
 static int attach_object_dirs(hr_repo *r, char *err, size_t errlen)
 {
 	git_odb *odb = NULL;
+	char **dirs = NULL;
+	size_t n = 0;
 	int rc = 0;
-	if (!r->nobjdirs)
-		return 0;
-	if (git_repository_odb(&odb, r->git_) < 0)
-		return hr_git_error(HR_EGIT, err, errlen, "cannot open the object database");
+	/*
+	 * All of them, the alternates files' too: libgit2 1.5 reads those
+	 * itself but takes a quoted entry as a path with quotes, and a relative
+	 * one only in the repository's own file, where git reads both (an
+	 * unreadable file leaves libgit2 its own reading, as before).
+	 */
+	if (hr_repo_object_dirs(&dirs, &n, r) == HR_ENOMEM)
+		return HR_ENOMEM;
+	if (n <= 1 && !r->nobjdirs)
+		goto out;
+	if (git_repository_odb(&odb, r->git_) < 0) {
+		rc = hr_git_error(HR_EGIT, err, errlen, "cannot open the object database");
+		goto out;
+	}
 	for (size_t i = 0; i < r->nobjdirs && rc == 0; i++)
 		if (git_odb_add_disk_alternate(odb, r->objdirs[i]) < 0)
 			rc = hr_git_error(HR_EGIT, err, errlen, "cannot use object directory '%s'", r->objdirs[i]);
+	/* dirs[0] is the repository's own, then r->objdirs: the alternates follow */
+	for (size_t i = 1 + r->nobjdirs; i < n && rc == 0; i++)
+		if (git_odb_add_disk_alternate(odb, dirs[i]) < 0)
+			rc = hr_git_error(HR_EGIT, err, errlen, "cannot use object directory '%s'", dirs[i]);
 	git_odb_free(odb);
+out:
+	for (size_t i = 0; i < n; i++)
+		free(dirs[i]);
+	free(dirs);
 	return rc;
 }
 
