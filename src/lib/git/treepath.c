@@ -8,6 +8,7 @@
  *   hr_treeish_tree()   the tree a commit, a tree or a tag of either names;
  *   hr_commit_tree()    a commit's tree (its first line);
  *   hr_peel_tags()      the first object a chain of tags names;
+ *   hr_repo_commit_parents() a commit's parents, in order;
  *   hr_resolve_simple() a full hex id or a ref's name (git's short-name rules);
  *   hr_tree_entry()     the entry at a path below a tree: its mode and id;
  *   hr_tree_list()      the entries of a directory of a tree;
@@ -151,6 +152,55 @@ int hr_peel_tags_in(git_oid *out, int *type, hr_repo *r, hr_packs *packs, const 
 		}
 	}
 	return HR_ENOTFOUND;
+}
+
+/*
+ * The parent lines of a commit read by hook-run's readers: "tree <hex>",
+ * then any "parent <hex>" lines (git's parse_commit_buffer). -1 when the
+ * readers cannot read it or it does not start so (libgit2 then reads it).
+ */
+static int own_parents(hr_oid *out, size_t max, size_t *n, hr_repo *repo, const hr_oid *commit)
+{
+	hr_packobj *o = NULL;
+	size_t declared;
+	if (hr_packs_read_limited(hr_repo_packs(repo), hr_oid_to_git(commit), GIT_OBJECT_COMMIT, HR_PACKS_ONCE,
+		    HR_PACK_OBJECT_MAX, &declared, &o) < 0)
+		return -1;
+	const char *p = (const char *)hr_packobj_data(o), *end = p + hr_packobj_len(o);
+	int rc = 0;
+	if (end - p < 46 || memcmp(p, "tree ", 5) || p[45] != '\n') {
+		rc = -1;
+	} else {
+		for (p += 46; end - p >= 48 && !memcmp(p, "parent ", 7) && p[47] == '\n'; p += 48) {
+			hr_oid id;
+			if (!hr_oid_parse(&id, p + 7, 40)) {
+				rc = -1;
+				break;
+			}
+			if (*n < max)
+				out[(*n)++] = id;
+		}
+	}
+	hr_packobj_free(o);
+	if (rc < 0)
+		*n = 0;
+	return rc;
+}
+
+int hr_repo_commit_parents(hr_oid *out, size_t max, size_t *n, hr_repo *repo, const hr_oid *commit,
+	char *err, size_t errlen)
+{
+	git_commit *c;
+	*n = 0;
+	if (own_parents(out, max, n, repo, commit) == 0)
+		return 0;
+	if (git_commit_lookup(&c, hr_repo_git(repo), hr_oid_to_git(commit)) < 0)
+		return hr_git_error(HR_ENOTFOUND, err, errlen, "cannot read a commit's parents");
+	size_t np = git_commit_parentcount(c);
+	for (size_t i = 0; i < np && i < max; i++)
+		out[(*n)++] = *hr_oid_from_git(git_commit_parent_id(c, (unsigned)i));
+	git_commit_free(c);
+	return 0;
 }
 
 /* Is spec[0..len) all hex digits (a possibly short object id)? */
