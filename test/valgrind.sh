@@ -11,7 +11,7 @@
 
 : "${VALGRIND:=}"
 corpus=${HOOK_RUN_CONFORMANCE:-$TOP_SRCDIR/../shared/conformance}
-unit_tests="test-parser test-lexers test-rules test-policy test-diff test-gitread test-pack test-loose test-refdb test-gitconfig"
+unit_tests="test-parser test-lexers test-rules test-policy test-diff test-gitread test-pack test-loose test-refdb test-gitconfig test-verify"
 
 # valgrind's options; -q: the log holds errors only, one file per process
 vg_opts() {

@@ -295,6 +295,28 @@ size_t hr_packs_cache_limit(const hr_packs *packs);
 /* Does HOOK_RUN_VERIFY_OBJECTS ask for every reader to be checked against libgit2? */
 bool hr_packs_verifying(const hr_packs *packs);
 
+/*
+ * Verification mode for the snapshot readers (verify.c): hr_verifying()
+ * says whether it is on (the pack reader's HOOK_RUN_VERIFY_OBJECTS; PACKS,
+ * or the repository's when NULL); each hr_verify_*() asks libgit2 the
+ * question an own reader answered and returns 0 when the answers agree,
+ * else HR_EGIT with git's error naming both. FOUND is the own reader's
+ * "there is one" (1) or "there is none" (0).
+ */
+bool hr_verifying(hr_repo *r, hr_packs *packs);
+int hr_verify_treeish_tree(hr_repo *r, const git_oid *treeish, const git_oid *tree, bool is_commit);
+int hr_verify_commit_tree(hr_repo *r, const git_oid *commit, const git_oid *tree);
+int hr_verify_peel(hr_repo *r, const git_oid *id, const git_oid *peeled, int type);
+int hr_verify_parents(hr_repo *r, const hr_oid *commit, const hr_oid *parents, size_t n, size_t max);
+int hr_verify_tree_entry(hr_repo *r, const git_oid *tree, const char *path, int found, unsigned mode,
+	const git_oid *id);
+int hr_verify_tree(hr_repo *r, const git_oid *tree, const hr_rawtree *raw);
+int hr_verify_blob_head(hr_repo *r, const git_oid *id, const unsigned char *head, size_t len, size_t max);
+int hr_verify_resolve(hr_repo *r, const char *spec, int found, const git_oid *id);
+/* EMITTED: the paths the staged walk handed out, against parents' TREES */
+int hr_verify_staged(hr_repo *r, const hr_policy *policy, const struct hr_rawindex *ix, const git_oid *trees,
+	size_t ntrees, const hr_keyset *emitted, char *err, size_t errlen);
+
 /* An object's bytes (NUL-terminated after len), its length; dropping a reference. */
 const unsigned char *hr_packobj_data(const hr_packobj *obj);
 size_t hr_packobj_len(const hr_packobj *obj);

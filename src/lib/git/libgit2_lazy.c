@@ -112,6 +112,7 @@
 	X(git_oid_equal) \
 	X(git_oid_fromstrn) \
 	X(git_oid_tostr) \
+	X(git_oid_tostr_s) \
 	X(git_reference_dwim) \
 	X(git_reference_free) \
 	X(git_reference_iterator_free) \
@@ -144,10 +145,14 @@
 	X(git_revwalk_push) \
 	X(git_revwalk_sorting) \
 	X(git_tag_target) \
+	X(git_tree_entry_byindex) \
 	X(git_tree_entry_bypath) \
 	X(git_tree_entry_filemode) \
+	X(git_tree_entry_filemode_raw) \
 	X(git_tree_entry_free) \
 	X(git_tree_entry_id) \
+	X(git_tree_entry_name) \
+	X(git_tree_entrycount) \
 	X(git_tree_free) \
 	X(git_tree_id) \
 	X(git_tree_lookup) \
@@ -749,6 +754,13 @@ char * git_oid_tostr(char *out, size_t n, const git_oid *id)
 	return out;
 }
 
+char * git_oid_tostr_s(const git_oid *oid)
+{
+	char * (*fn)(const git_oid *oid);
+	*(void **)&fn = hr_libgit2_symbol(HR_LG2_git_oid_tostr_s);
+	return fn(oid);
+}
+
 int git_reference_dwim(git_reference **out, git_repository *repo, const char *shorthand)
 {
 	int (*fn)(git_reference **out, git_repository *repo, const char *shorthand);
@@ -981,6 +993,13 @@ int git_tag_target(git_object **target_out, const git_tag *tag)
 	return fn(target_out, tag);
 }
 
+const git_tree_entry * git_tree_entry_byindex(const git_tree *tree, size_t idx)
+{
+	const git_tree_entry * (*fn)(const git_tree *tree, size_t idx);
+	*(void **)&fn = hr_libgit2_symbol(HR_LG2_git_tree_entry_byindex);
+	return fn(tree, idx);
+}
+
 int git_tree_entry_bypath(git_tree_entry **out, const git_tree *root, const char *path)
 {
 	int (*fn)(git_tree_entry **out, const git_tree *root, const char *path);
@@ -992,6 +1011,13 @@ git_filemode_t git_tree_entry_filemode(const git_tree_entry *entry)
 {
 	git_filemode_t (*fn)(const git_tree_entry *entry);
 	*(void **)&fn = hr_libgit2_symbol(HR_LG2_git_tree_entry_filemode);
+	return fn(entry);
+}
+
+git_filemode_t git_tree_entry_filemode_raw(const git_tree_entry *entry)
+{
+	git_filemode_t (*fn)(const git_tree_entry *entry);
+	*(void **)&fn = hr_libgit2_symbol(HR_LG2_git_tree_entry_filemode_raw);
 	return fn(entry);
 }
 
@@ -1009,6 +1035,20 @@ const git_oid * git_tree_entry_id(const git_tree_entry *entry)
 	const git_oid * (*fn)(const git_tree_entry *entry);
 	*(void **)&fn = hr_libgit2_symbol(HR_LG2_git_tree_entry_id);
 	return fn(entry);
+}
+
+const char * git_tree_entry_name(const git_tree_entry *entry)
+{
+	const char * (*fn)(const git_tree_entry *entry);
+	*(void **)&fn = hr_libgit2_symbol(HR_LG2_git_tree_entry_name);
+	return fn(entry);
+}
+
+size_t git_tree_entrycount(const git_tree *tree)
+{
+	size_t (*fn)(const git_tree *tree);
+	*(void **)&fn = hr_libgit2_symbol(HR_LG2_git_tree_entrycount);
+	return fn(tree);
 }
 
 void git_tree_free(git_tree *tree)

@@ -303,6 +303,10 @@ static int ptree_load(ptree *p, hr_repo *r, const git_oid *id)
 	memset(p, 0, sizeof(*p));
 	if ((rc = hr_rawtree_read_once(&p->t, r, hr_repo_packs(r), id)) < 0)
 		return rc;
+	if (hr_verifying(r, NULL) && (rc = hr_verify_tree(r, id, &p->t)) < 0) {
+		hr_rawtree_free(&p->t);
+		return rc;
+	}
 	while ((rc = hr_rawtree_next(&p->t, &pos, &e)) == 1) {
 		if (p->n == cap) {
 			size_t ncap = cap ? cap * 2 : 64;
@@ -469,9 +473,27 @@ static int staged_dir(staged_walk *sw, const hr_cachetree *node, const char *pre
 	return rc;
 }
 
+/* Verification mode: what the walk hands out, remembered by path (verify.c checks it). */
+typedef struct staged_seen {
+	hr_change_fn fn;
+	void *payload;
+	hr_keyset paths;
+} staged_seen;
+
+static int note_change(const hr_change *c, void *payload)
+{
+	staged_seen *s = payload;
+	int *v;
+	bool added;
+	int rc = hr_keyset_put(&s->paths, c->path, strlen(c->path), &v, &added);
+	return rc < 0 ? rc : s->fn(c, s->payload);
+}
+
 int hr_staged_foreach(hr_repo *r, const hr_policy *policy, unsigned flags,
 	hr_change_fn fn, void *payload, char *err, size_t errlen)
 {
+	staged_seen seen = { fn, payload, { 0 } };
+	bool verifying = hr_verifying(r, NULL);
 	const hr_rawindex *ix;
 	parents p = { .n = 0 };
 	bool merging;
@@ -484,10 +506,14 @@ int hr_staged_foreach(hr_repo *r, const hr_policy *policy, unsigned flags,
 	}
 	if ((rc = load_parents(&p, &merging, r, flags, err, errlen)) < 0)
 		goto out;
+	if (verifying) {
+		fn = note_change;
+		payload = &seen;
+	}
 	const hr_cachetree *root = ix->ntree ? &ix->tree[0] : NULL;
 	for (size_t k = 0; root && root->count >= 0 && k < p.n; k++)
 		if (git_oid_equal(root->id, &p.trees[k]))
-			goto out; /* the staged tree is a parent's: nothing new */
+			goto verify; /* the staged tree is a parent's: nothing new */
 	staged_walk sw = {
 		.r = r, .ix = ix, .policy = policy, .fn = fn, .payload = payload,
 		.err = err, .errlen = errlen,
@@ -496,7 +522,11 @@ int hr_staged_foreach(hr_repo *r, const hr_policy *policy, unsigned flags,
 	rc = staged_dir(&sw, root, "", 0, p.trees, p.n, 0);
 	hr_keyset_free(&sw.blobs);
 	free(sw.name);
+verify:
+	if (rc == 0 && verifying)
+		rc = hr_verify_staged(r, policy, ix, p.trees, p.n, &seen.paths, err, errlen);
 out:
+	hr_keyset_free(&seen.paths);
 	parents_free(&p);
 	return rc;
 }

@@ -21,6 +21,7 @@
  * '/' asks for a directory, an empty component finds nothing); names are
  * compared exactly (git's trees are case-sensitive, and a name holding
  * '/' never matches, since a component never holds one).
+ * In verification mode each answer is also asked of libgit2 (verify.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -85,7 +86,7 @@ int hr_treeish_tree(git_oid *tree, bool *is_commit, hr_repo *r, const git_oid *t
 		if (!ok)
 			return libgit2_treeish_tree(tree, is_commit, r, treeish); /* it names what is wrong */
 		if (type == GIT_OBJECT_TREE || type == GIT_OBJECT_COMMIT)
-			return 0;
+			return hr_verifying(r, ps) ? hr_verify_treeish_tree(r, treeish, tree, *is_commit) : 0;
 		if (type != GIT_OBJECT_TAG) {
 			git_error_set_str(GIT_ERROR_INVALID, "the object names no tree");
 			return HR_EINVALID;
@@ -104,6 +105,8 @@ int hr_commit_tree_in(git_oid *out, hr_repo *r, hr_packs *packs, const git_oid *
 		hr_packobj_free(o);
 		if (!ok)
 			git_error_set_str(GIT_ERROR_OBJECT, "a commit without a tree line");
+		else if (hr_verifying(r, packs))
+			return hr_verify_commit_tree(r, commit, out);
 		return ok ? 0 : HR_EINVALID;
 	}
 	if (rc == HR_EINVALID)
@@ -148,7 +151,7 @@ int hr_peel_tags_in(git_oid *out, int *type, hr_repo *r, hr_packs *packs, const 
 			return HR_ENOTFOUND;
 		if (*type != GIT_OBJECT_TAG) {
 			*out = cur;
-			return 0;
+			return hr_verifying(r, packs) ? hr_verify_peel(r, id, out, *type) : 0;
 		}
 	}
 	return HR_ENOTFOUND;
@@ -192,8 +195,11 @@ int hr_repo_commit_parents(hr_oid *out, size_t max, size_t *n, hr_repo *repo, co
 {
 	git_commit *c;
 	*n = 0;
-	if (own_parents(out, max, n, repo, commit) == 0)
+	if (own_parents(out, max, n, repo, commit) == 0) {
+		if (hr_verifying(repo, NULL) && hr_verify_parents(repo, commit, out, *n, max) < 0)
+			return hr_git_error(HR_EGIT, err, errlen, "cannot read a commit's parents");
 		return 0;
+	}
 	if (git_commit_lookup(&c, hr_repo_git(repo), hr_oid_to_git(commit)) < 0)
 		return hr_git_error(HR_ENOTFOUND, err, errlen, "cannot read a commit's parents");
 	size_t np = git_commit_parentcount(c);
@@ -247,7 +253,7 @@ static int follow_parents(git_oid *id, hr_repo *r, const char *p)
 	return 0;
 }
 
-int hr_resolve_simple(git_oid *out, hr_repo *r, const char *spec)
+static int resolve_simple(git_oid *out, hr_repo *r, const char *spec)
 {
 	hr_refdb *db;
 	char err[256], *full = NULL;
@@ -276,6 +282,17 @@ int hr_resolve_simple(git_oid *out, hr_repo *r, const char *spec)
 	return follow_parents(out, r, spec + base);
 }
 
+int hr_resolve_simple(git_oid *out, hr_repo *r, const char *spec)
+{
+	int rc = resolve_simple(out, r, spec);
+	if ((rc == 0 || rc == HR_ENOTFOUND) && hr_verifying(r, NULL)) {
+		int vrc = hr_verify_resolve(r, spec, rc == 0, out);
+		if (vrc < 0)
+			return vrc;
+	}
+	return rc;
+}
+
 /* The entry `name[0..len)` of tree `tree`: 1 found, 0 absent, or an error. */
 static int find_entry(hr_rawentry *out, hr_rawtree *t, hr_repo *r, const git_oid *tree,
 	const char *name, size_t len)
@@ -290,7 +307,7 @@ static int find_entry(hr_rawentry *out, hr_rawtree *t, hr_repo *r, const git_oid
 	return rc;
 }
 
-int hr_tree_entry(unsigned *mode, git_oid *id, hr_repo *r, const git_oid *tree, const char *path)
+static int tree_entry(unsigned *mode, git_oid *id, hr_repo *r, const git_oid *tree, const char *path)
 {
 	git_oid cur = *tree;
 	const char *p = path;
@@ -323,6 +340,17 @@ int hr_tree_entry(unsigned *mode, git_oid *id, hr_repo *r, const git_oid *tree, 
 	}
 }
 
+int hr_tree_entry(unsigned *mode, git_oid *id, hr_repo *r, const git_oid *tree, const char *path)
+{
+	int rc = tree_entry(mode, id, r, tree, path);
+	if ((rc == 0 || rc == HR_ENOTFOUND) && hr_verifying(r, NULL)) {
+		int vrc = hr_verify_tree_entry(r, tree, path, rc == 0, rc == 0 ? *mode : 0, id);
+		if (vrc < 0)
+			return vrc;
+	}
+	return rc;
+}
+
 int hr_tree_list(hr_repo *r, const git_oid *tree,
 	int (*fn)(void *arg, const char *name, unsigned mode, const git_oid *id), void *arg)
 {
@@ -332,6 +360,10 @@ int hr_tree_list(hr_repo *r, const git_oid *tree,
 	int rc = hr_rawtree_read_once(&t, r, hr_repo_packs(r), tree);
 	if (rc < 0)
 		return rc;
+	if (hr_verifying(r, NULL) && (rc = hr_verify_tree(r, tree, &t)) < 0) {
+		hr_rawtree_free(&t);
+		return rc;
+	}
 	while ((rc = hr_rawtree_next(&t, &pos, &e)) == 1)
 		if (fn(arg, e.name, e.mode, e.id))
 			break;
@@ -350,7 +382,7 @@ int hr_blob_head(unsigned char *out, size_t max, size_t *len, hr_repo *r, const 
 		*len = hr_packobj_len(o) < max ? hr_packobj_len(o) : max;
 		memcpy(out, hr_packobj_data(o), *len);
 		hr_packobj_free(o);
-		return 0;
+		return hr_verifying(r, NULL) ? hr_verify_blob_head(r, id, out, *len, max) : 0;
 	}
 	if (rc != HR_ENOTFOUND && rc != HR_ETOOBIG)
 		return rc;
