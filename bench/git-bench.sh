@@ -25,7 +25,9 @@
 # [pre-receive] timeout = 0), and every pre-receive prints how many commits
 # it walked; the benchmark FAILS (exit 1) when that is not what
 # `git rev-list --count` gives for the same range, since a walk cut short
-# looks fast. Wall times are medians of BENCH_RUNS (default 5) runs, with
+# looks fast. Wall times are medians of BENCH_RUNS (default 5) runs of the
+# whole history, and of BENCH_RUNS_SHORT (default 31) runs of each shorter
+# measure (a few milliseconds, where one slow run moves a median of 5), with
 # the fastest and slowest, hook-run and git alternating so that load
 # changes hit both; the ratio is of the medians. With valgrind installed
 # (BENCH_CALLGRIND=0 to skip), each command also runs once under callgrind:
@@ -41,6 +43,7 @@ set -eu
 COMMITS=${BENCH_COMMITS:-2000}
 FILES=${BENCH_FILES:-5000}
 RUNS=${BENCH_RUNS:-5}
+RUNS_SHORT=${BENCH_RUNS_SHORT:-31}
 HOOK_RUN=${HOOK_RUN:-$PWD/hook-run}
 case $HOOK_RUN in /*) ;; *) HOOK_RUN=$PWD/$HOOK_RUN ;; esac
 [ -x "$HOOK_RUN" ] || { echo "git-bench: no hook-run at $HOOK_RUN (set HOOK_RUN)" >&2; exit 2; }
@@ -91,13 +94,14 @@ gi() {
 	[ "$1" = - ] && echo - || awk -v n="$1" 'BEGIN { if (n >= 1e9) printf "%.3f G", n / 1e9; else printf "%.2f M", n / 1e6 }'
 }
 
-# compare NAME: runs the shell functions hook_NAME and git_NAME alternately,
-# RUNS times each, then once each under callgrind; prints one line
+# compare NAME LABEL [N]: runs the shell functions hook_NAME and git_NAME
+# alternately, N (default RUNS) times each, then once each under callgrind;
+# prints one line
 compare() {
 	name=$1 label=$2
 	: >"$WORK/h" ; : >"$WORK/g"
 	i=0
-	while [ $i -lt "$RUNS" ]; do
+	while [ $i -lt "${3:-$RUNS}" ]; do
 		"hook_$name" >>"$WORK/h"
 		"git_$name" >>"$WORK/g"
 		i=$((i + 1))
@@ -141,7 +145,7 @@ ncommits=$(git rev-list --count "$tip")
 nfiles=$(git ls-tree -r --name-only "$tip" | wc -l)
 ndocker=$(git ls-tree -r --name-only "$tip" | grep -c '/Dockerfile$' || true)
 echo "git-bench: repository ready in $((($(us) - t0) / 1000)) ms: $ncommits commits, $nfiles files," \
-	"$ndocker Dockerfiles; $RUNS runs each"
+	"$ndocker Dockerfiles; $RUNS runs of the whole history, $RUNS_SHORT of the rest"
 echo
 
 # 1. a server that has none of it: no ref, the objects present (as in quarantine)
@@ -168,7 +172,7 @@ for n in 50 1; do
 	eval "hook_push$n() { \$TIMER \"<$WORK/push$n.in\" \"\$HOOK_RUN\" pre-receive; }"
 	eval "git_push$n() { \$TIMER git log --raw --no-renames --no-abbrev --format=%H $base..$tip; }"
 	echo "pre-receive, $n-commit push (walked: $walked_n commits)"
-	compare "push$n" "$n-commit push"
+	compare "push$n" "$n-commit push" "$RUNS_SHORT"
 done
 git update-ref refs/heads/main "$tip"
 hook_version() { $TIMER "$HOOK_RUN" --version; }
@@ -176,14 +180,14 @@ git_version() { $TIMER git --version; }
 git_revparse() { $TIMER git rev-parse HEAD; }
 hook_revparse() { hook_version; }
 echo "start-up"
-compare version "--version"
-compare revparse "--version / git rev-parse"
+compare version "--version" "$RUNS_SHORT"
+compare revparse "--version / git rev-parse" "$RUNS_SHORT"
 
 # 4. the whole tip
 hook_tree() { $TIMER "$HOOK_RUN" audit "$tip"; }
 git_tree() { $TIMER git ls-tree -r "$tip"; }
 echo "audit (--all) of the tip ($nfiles files)"
-compare tree "--all"
+compare tree "--all" "$RUNS_SHORT"
 
 # 5. pre-commit: a checkout of the tip, one Dockerfile changed and staged
 cd "$WORK"
@@ -195,7 +199,7 @@ git add "$df"
 hook_commit() { $TIMER "$HOOK_RUN" pre-commit; }
 git_commit() { $TIMER git diff-index --cached HEAD; }
 echo "pre-commit, one staged Dockerfile"
-compare commit "pre-commit"
+compare commit "pre-commit" "$RUNS_SHORT"
 
 echo
 echo "git-bench: load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
