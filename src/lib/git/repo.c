@@ -440,10 +440,14 @@ static int attach_object_dirs(hr_repo *r, char *err, size_t errlen)
 	for (size_t i = 0; i < r->nobjdirs && rc == 0; i++)
 		if (git_odb_add_disk_alternate(odb, r->objdirs[i]) < 0)
 			rc = hr_git_error(HR_EGIT, err, errlen, "cannot use object directory '%s'", r->objdirs[i]);
-	/* dirs[0] is the repository's own, then r->objdirs: the alternates follow */
-	for (size_t i = 1 + r->nobjdirs; i < n && rc == 0; i++)
-		if (git_odb_add_disk_alternate(odb, dirs[i]) < 0)
+	/* dirs[0] is the repository's own; of the rest, those not attached above */
+	for (size_t i = 1; i < n && rc == 0; i++) {
+		bool attached = false;
+		for (size_t k = 0; k < r->nobjdirs && !attached; k++)
+			attached = strcmp(dirs[i], r->objdirs[k]) == 0;
+		if (!attached && git_odb_add_disk_alternate(odb, dirs[i]) < 0)
 			rc = hr_git_error(HR_EGIT, err, errlen, "cannot use object directory '%s'", dirs[i]);
+	}
 	git_odb_free(odb);
 out:
 	for (size_t i = 0; i < n; i++)
