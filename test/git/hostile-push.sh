@@ -140,6 +140,27 @@ for name in .. . .git .GIT "a/b"; do
 	'
 done
 
+# git fsck calls these duplicateEntries and treeNotSorted, but receive.fsckObjects
+# is off by default: git takes them, and the hook must judge every entry
+test_expect_success 'duplicate names and an unsorted tree: every Dockerfile entry is judged' '
+	setup &&
+	good=$(git rev-parse HEAD:Dockerfile) && readme=$(git rev-parse HEAD:README) &&
+	bad=$(printf "$BAD" | git hash-object -w --stdin) &&
+	for order in "$good $bad" "$bad $good"; do
+		set -- $order &&
+		c=$(raw_commit "$(raw_tree 100644 Dockerfile "$1" 100644 Dockerfile "$2" 100644 README "$readme")" HEAD) &&
+		push_commit "$c" 1 &&
+		grep ":Dockerfile:2:1: error: .*\[CopyLinkMissing\]" lines &&
+		test "$(server_main)" = "$base" || return 1
+	done &&
+	c=$(raw_commit "$(raw_tree 100644 README "$readme" 100644 Dockerfile "$bad")" HEAD) &&
+	test_expect_code 1 git fsck --no-dangling >fsck.out 2>&1 &&
+	grep treeNotSorted fsck.out &&
+	push_commit "$c" 1 &&
+	grep ":Dockerfile:2:1: error: .*\[CopyLinkMissing\]" lines &&
+	test "$(server_main)" = "$base"
+'
+
 test_expect_success 'a symlink and a gitlink named Dockerfile: not read, the push goes in' '
 	setup &&
 	bad=$(printf "$BAD" | git hash-object -w --stdin) &&
