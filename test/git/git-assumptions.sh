@@ -118,6 +118,17 @@ test_expect_success 'libgit2 is not linked, and a process that needs none does n
 	grep "file=libgit2.*dynamically loaded" ld.log
 '
 
+test_expect_success 'jansson and LMDB are not linked: loaded by JSON output and the cache only' '
+	readelf -d "$HOOK_RUN" >dynamic &&
+	! grep -E "libjansson|liblmdb|libpthread" dynamic &&
+	LD_DEBUG=files "$HOOK_RUN" --version >out 2>ld.log &&
+	! grep -E "file=lib(jansson|lmdb)" ld.log &&
+	LD_DEBUG=files "$HOOK_RUN" version --format json >out 2>ld.log &&
+	grep "\"jansson\": \"2\." out &&
+	grep "file=libjansson.*dynamically loaded" ld.log &&
+	! grep "file=liblmdb" ld.log
+'
+
 test_expect_success 'the binary calls no libgit2 remote or transport API (what makes the mbedTLS stub safe)' '
 	command -v nm >/dev/null &&
 	nm --defined-only "$HOOK_RUN" | awk "\$2 == \"T\" { print \$NF }" | grep "^git_" >imports &&
