@@ -38,15 +38,19 @@
 	X(json_t *, json_true, (void), ()) \
 	X(const char *, jansson_version_str, (void), ())
 
+/* json_delete: json_decref()'s last reference (it never passes NULL) */
+#define HR_JANSSON_VOID_FUNCTIONS(X) \
+	X(json_delete, (json_t *json), (json))
+
 enum {
 	HR_JANSSON_FUNCTIONS(HR_LAZY_ENUM)
-	HR_LAZY_json_delete,
+	HR_JANSSON_VOID_FUNCTIONS(HR_LAZY_ENUM_VOID)
 	HR_JANSSON_COUNT
 };
 
 static const char *const names[HR_JANSSON_COUNT] = {
 	HR_JANSSON_FUNCTIONS(HR_LAZY_NAME)
-	"json_delete",
+	HR_JANSSON_VOID_FUNCTIONS(HR_LAZY_NAME_VOID)
 };
 
 static void *symbols[HR_JANSSON_COUNT];
@@ -58,7 +62,6 @@ static hr_lazylib jansson = {
 };
 
 #define DEFINE(ret, name, params, args) HR_LAZY_DEFINE(jansson, ret, name, params, args)
+#define DEFINE_VOID(name, params, args) HR_LAZY_DEFINE_VOID(jansson, name, params, args)
 HR_JANSSON_FUNCTIONS(DEFINE)
-
-/* json_decref()'s last reference; NULL is never passed (json_decref tests it) */
-HR_LAZY_DEFINE_VOID(jansson, json_delete, (json_t *json), (json))
+HR_JANSSON_VOID_FUNCTIONS(DEFINE_VOID)

@@ -23,11 +23,14 @@ void *hr_lazylib_symbol(hr_lazylib *lib, size_t i);
 /*
  * X-macro helpers for a library's trampolines: each X(ret, name, params,
  * args) entry defines `ret name params`, calling the library's function
- * with `args`. The library's header is included first, so a definition
+ * with `args` (X(name, params, args) for a function returning void). The library's header is included first, so a definition
  * that disagrees with its declaration does not compile.
  */
 #define HR_LAZY_ENUM(ret, name, params, args) HR_LAZY_##name,
 #define HR_LAZY_NAME(ret, name, params, args) #name,
+/* the same for functions returning void: X(name, params, args) */
+#define HR_LAZY_ENUM_VOID(name, params, args) HR_LAZY_##name,
+#define HR_LAZY_NAME_VOID(name, params, args) #name,
 #define HR_LAZY_DEFINE(lib, ret, name, params, args) \
 	ret name params \
 	{ \

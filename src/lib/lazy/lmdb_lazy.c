@@ -35,18 +35,15 @@
 	X(mdb_env_close, (MDB_env *env), (env)) \
 	X(mdb_txn_abort, (MDB_txn *txn), (txn))
 
-#define ENUM_VOID(name, params, args) HR_LAZY_##name,
-#define NAME_VOID(name, params, args) #name,
-
 enum {
 	HR_LMDB_FUNCTIONS(HR_LAZY_ENUM)
-	HR_LMDB_VOID_FUNCTIONS(ENUM_VOID)
+	HR_LMDB_VOID_FUNCTIONS(HR_LAZY_ENUM_VOID)
 	HR_LMDB_COUNT
 };
 
 static const char *const names[HR_LMDB_COUNT] = {
 	HR_LMDB_FUNCTIONS(HR_LAZY_NAME)
-	HR_LMDB_VOID_FUNCTIONS(NAME_VOID)
+	HR_LMDB_VOID_FUNCTIONS(HR_LAZY_NAME_VOID)
 };
 
 static void *symbols[HR_LMDB_COUNT];
