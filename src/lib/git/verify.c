@@ -24,6 +24,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "git_internal.h"
@@ -224,14 +225,16 @@ int hr_verify_staged(hr_repo *r, const hr_policy *policy, const hr_rawindex *ix,
 	size_t ntrees, const hr_keyset *emitted, char *err, size_t errlen)
 {
 	git_index *idx = NULL;
-	git_tree *t[64] = { NULL };
+	git_tree **t = calloc(ntrees ? ntrees : 1, sizeof(*t));
 	size_t expected = 0;
 	int rc = 0;
 
-	if (ntrees > sizeof(t) / sizeof(t[0]))
-		ntrees = sizeof(t) / sizeof(t[0]);
-	if (git_index_open(&idx, hr_repo_index_path(r)) < 0)
+	if (!t)
+		return HR_ENOMEM;
+	if (git_index_open(&idx, hr_repo_index_path(r)) < 0) {
+		free(t);
 		return hr_git_error(HR_EGIT, err, errlen, "verification: libgit2 cannot read the index");
+	}
 	for (size_t k = 0; k < ntrees && rc == 0; k++)
 		if (git_tree_lookup(&t[k], hr_repo_git(r), &trees[k]) < 0)
 			rc = hr_git_error(HR_EGIT, err, errlen, "verification: libgit2 cannot read a parent's tree");
@@ -267,6 +270,7 @@ int hr_verify_staged(hr_repo *r, const hr_policy *policy, const hr_rawindex *ix,
 	}
 	for (size_t k = 0; k < ntrees; k++)
 		git_tree_free(t[k]);
+	free(t);
 	git_index_free(idx);
 	return rc;
 }
