@@ -29,7 +29,12 @@
 # whole history, and of BENCH_RUNS_SHORT (default 31) runs of each shorter
 # measure (a few milliseconds, where one slow run moves a median of 5), with
 # the fastest and slowest, hook-run and git alternating so that load
-# changes hit both; the ratio is of the medians. With valgrind installed
+# changes hit both; the ratio is of the medians. Each run is timed by
+# bench/walltime (built beside hook-run, or compiled here with cc): the
+# microseconds from spawning the command to reaping it, nothing else. (The
+# first timer, `date` before and after, added date's own start-up, 1.5-3 ms,
+# to every sample on both sides, which pulled every ratio toward 1.) What
+# merely starting a process costs is printed too, as /bin/true's time. With valgrind installed
 # (BENCH_CALLGRIND=0 to skip), each command also runs once under callgrind:
 # instruction counts do not depend on the machine's load. The machine, the
 # date and the load average are printed with the figures.
@@ -61,16 +66,24 @@ zero=0000000000000000000000000000000000000000
 printf '[pre-receive]\ntimeout = 0\n' >"$WORK/bench.ini"
 export HOOK_RUN_CONFIG="$WORK/bench.ini"
 
-# us: microseconds since the epoch (GNU date)
+# us: microseconds since the epoch (GNU date), for the set-up's own times
 us() { date +%s%6N; }
+
+# the timer: bench/walltime beside hook-run (make check builds it), else compiled here
+WALLTIME=${BENCH_WALLTIME:-$(dirname "$HOOK_RUN")/bench/walltime}
+if [ ! -x "$WALLTIME" ]; then
+	WALLTIME=$WORK/walltime
+	${CC:-cc} -O2 -o "$WALLTIME" "$(dirname "$0")/walltime.c" || {
+		echo "git-bench: cannot build bench/walltime.c (set CC, or BENCH_WALLTIME)" >&2
+		exit 2
+	}
+fi
 
 # time_one [<FILE] CMD...: one run's wall time in us (output discarded, any exit code)
 time_one() {
 	input=/dev/null
 	case $1 in "<"*) input=${1#<}; shift ;; esac
-	t0=$(us)
-	"$@" <"$input" >/dev/null 2>&1 || true
-	echo $(($(us) - t0))
+	"$WALLTIME" -i "$input" "$@" || { echo "git-bench: the timer failed on $*" >&2; exit 2; }
 }
 
 # stat FILE: "median ms (min-max)" of the us figures in FILE, one a line
@@ -180,6 +193,13 @@ git_version() { $TIMER git --version; }
 git_revparse() { $TIMER git rev-parse HEAD; }
 hook_revparse() { hook_version; }
 echo "start-up"
+: >"$WORK/t"
+i=0
+while [ $i -lt "$RUNS_SHORT" ]; do
+	time_one /bin/true >>"$WORK/t"
+	i=$((i + 1))
+done
+printf '  %-28s %s\n' "/bin/true (any process)" "$(stat "$WORK/t")"
 compare version "--version" "$RUNS_SHORT"
 compare revparse "--version / git rev-parse" "$RUNS_SHORT"
 
