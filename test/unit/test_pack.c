@@ -604,6 +604,43 @@ START_TEST(cache_reference_outlives_eviction)
 }
 END_TEST
 
+/*
+ * What a reader holds is found by the next read, not built again, under
+ * any limit: its bytes are the reader's, so they do not count against the
+ * cache's limit, and the cache evicts them only once the reader lets go.
+ */
+START_TEST(cache_finds_what_a_reader_holds)
+{
+	static entry e[CHAIN];
+	static built b;
+	static const size_t limits[] = { 0, 1000 };
+	chain_objects(e);
+	build(&b, e, CHAIN, false);
+	for (size_t l = 0; l < sizeof(limits) / sizeof(limits[0]); l++) {
+		hr_packs *ps;
+		hr_packobj *held[100], *again = NULL;
+		ck_assert_int_eq(hr_packs_new(&ps), 0);
+		ck_assert_int_eq(hr_packs_add_mem(ps, b.idx.p, b.idx.len, b.pack.p, b.pack.len), 0);
+		hr_packs_set_cache_limit(ps, limits[l], limits[l]);
+		/* 100 objects of about 100 bytes with their headers, all held: more than the limit */
+		for (int i = 0; i < 100; i++)
+			ck_assert_int_eq(hr_packs_read(ps, &b.ids[CHAIN - 1 - i], GIT_OBJECT_TREE, 0, &held[i]), 0);
+		for (int i = 0; i < 100; i++) {
+			ck_assert_int_eq(hr_packs_read(ps, &b.ids[CHAIN - 1 - i], GIT_OBJECT_TREE, HR_PACKS_ONCE, &again), 0);
+			ck_assert_ptr_eq(again, held[i]);
+			hr_packobj_free(again);
+		}
+		/* let go: the cache keeps what fits, the bytes stay right */
+		for (int i = 0; i < 100; i++)
+			hr_packobj_free(held[i]);
+		for (int i = 0; i < 100; i++)
+			expect_version(ps, &b, CHAIN - 1 - i, 0);
+		hr_packs_free(ps);
+	}
+	built_free(&b);
+}
+END_TEST
+
 Suite *unit_suite(void)
 {
 	Suite *s = suite_create("pack");
@@ -618,6 +655,7 @@ Suite *unit_suite(void)
 	tcase_add_test(tc, delta_loops_stop);
 	tcase_add_test(tc, pack_truncated_everywhere);
 	tcase_add_test(tc, cache_reads_agree_under_any_limit);
+	tcase_add_test(tc, cache_finds_what_a_reader_holds);
 	tcase_add_test(tc, cache_reference_outlives_eviction);
 	tcase_add_test(tc, cache_grows_by_need);
 	suite_add_tcase(s, tc);
