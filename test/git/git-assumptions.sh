@@ -118,13 +118,14 @@ test_expect_success 'libgit2 is not linked, and a process that needs none does n
 	grep "file=libgit2.*dynamically loaded" ld.log
 '
 
-test_expect_success 'jansson and LMDB are not linked: loaded by JSON output and the cache only' '
+test_expect_success 'jansson, LMDB and zlib are not linked: loaded by JSON output, the cache, loose objects' '
 	readelf -d "$HOOK_RUN" >dynamic &&
-	! grep -E "libjansson|liblmdb|libpthread" dynamic &&
+	! grep -E "libjansson|liblmdb|libpthread|libz\.so" dynamic &&
 	LD_DEBUG=files "$HOOK_RUN" --version >out 2>ld.log &&
-	! grep -E "file=lib(jansson|lmdb)" ld.log &&
+	! grep -E "file=lib(jansson|lmdb|z\.so)" ld.log &&
 	LD_DEBUG=files "$HOOK_RUN" version --format json >out 2>ld.log &&
 	grep "\"jansson\": \"2\." out &&
+	grep "\"zlib\": \"1\." out &&
 	grep "file=libjansson.*dynamically loaded" ld.log &&
 	! grep "file=liblmdb" ld.log
 '

@@ -9,9 +9,10 @@
  * on a hook that runs at every commit and push and whose whole job may
  * take 3 ms. jansson (JSON reports, baselines, the daemon's audit) and
  * LMDB (the verdict cache) are not on the paths of a plain pre-commit or
- * pre-receive, so they are loaded by hand (dlopen) the first time one of
- * their functions is called, as libgit2 is (git/libgit2_lazy.c). Their
- * trampolines are jansson_lazy.c and lmdb_lazy.c.
+ * pre-receive, nor zlib on most (packs are inflated with libdeflate), so
+ * they are loaded by hand (dlopen) the first time one of their functions
+ * is called, as libgit2 is (git/libgit2_lazy.c). Their trampolines are
+ * jansson_lazy.c, lmdb_lazy.c and zlib_lazy.c.
  *
  * A library that cannot be loaded is a broken installation (each is a
  * dependency of the package): hook-run says which and exits with status
