@@ -8,7 +8,10 @@
  * 3/4 load. Keys are copied back to back into one arena and referred to by
  * offset, so growing the arena moves nothing the table holds. A key costs
  * its length plus 24 bytes: a push of a million commits needs ~50 MB for
- * its visited set, no blob contents.
+ * its visited set, no blob contents. The table starts at 64 slots: most
+ * sets are small (a push's few commits and changed files), and each page
+ * of a bigger first table that the hash spreads them over is a page
+ * fault on its own.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -60,7 +63,7 @@ static struct hr_keyslot *find(const hr_keyset *s, const void *key, size_t len, 
 
 static int grow(hr_keyset *s)
 {
-	size_t cap = s->cap ? s->cap * 2 : 1024;
+	size_t cap = s->cap ? s->cap * 2 : 64;
 	struct hr_keyslot *slots = calloc(cap, sizeof(*slots));
 	if (!slots)
 		return HR_ENOMEM;
