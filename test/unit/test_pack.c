@@ -490,6 +490,138 @@ START_TEST(pack_truncated_everywhere)
 }
 END_TEST
 
+/* ---- finding an id in a crowded .idx range ---------------------------- */
+
+#define CROWD 300
+
+static unsigned char crowd_blobs[CROWD][16];
+
+/*
+ * CROWD blobs whose ids all start with byte 0x42 (found by trying
+ * contents), so that one fanout range holds them all: find() then guesses
+ * a row from the id's next bytes and brackets it (narrow), instead of
+ * searching the range. Every id is found; ids beside each one, and below
+ * and above the whole range, are not.
+ */
+START_TEST(crowded_range_found_exactly)
+{
+	static entry e[CROWD];
+	static built b;
+	int n = 0;
+	for (unsigned k = 0; n < CROWD; k++) {
+		git_oid id;
+		unsigned char *c = crowd_blobs[n];
+		snprintf((char *)c, sizeof(crowd_blobs[n]), "blob %08x", k);
+		ck_assert_int_eq(git_odb_hash(&id, c, 13, GIT_OBJECT_BLOB), 0);
+		if (id.id[0] == 0x42) {
+			e[n] = (entry){ BLOB, c, 13, 0, BLOB, c, 13, 0, false };
+			n++;
+		}
+	}
+	build(&b, e, CROWD, false);
+	hr_packs *ps;
+	hr_packobj *obj = NULL;
+	ck_assert_int_eq(hr_packs_new(&ps), 0);
+	ck_assert_int_eq(hr_packs_add_mem(ps, b.idx.p, b.idx.len, b.pack.p, b.pack.len), 0);
+	for (int i = 0; i < CROWD; i++) {
+		ck_assert_int_eq(hr_packs_read(ps, &b.ids[i], GIT_OBJECT_BLOB, HR_PACKS_ONCE, &obj), 0);
+		ck_assert_uint_eq(hr_packobj_len(obj), 13);
+		ck_assert(memcmp(hr_packobj_data(obj), crowd_blobs[i], 13) == 0);
+		hr_packobj_free(obj);
+		/* the ids one above and one below in the last byte: in no pack (or the same object) */
+		for (int d = -1; d <= 1; d += 2) {
+			git_oid near = b.ids[i];
+			near.id[19] = (unsigned char)(near.id[19] + d);
+			int j = 0;
+			while (j < CROWD && git_oid_cmp(&b.ids[j], &near))
+				j++;
+			int rc = hr_packs_read(ps, &near, GIT_OBJECT_BLOB, HR_PACKS_ONCE, &obj);
+			ck_assert_int_eq(rc, j < CROWD ? 0 : HR_ENOTFOUND);
+			hr_packobj_free(obj);
+			obj = NULL;
+		}
+	}
+	git_oid low, high;
+	memset(&low, 0, sizeof(low));
+	memset(&high, 0xff, sizeof(high));
+	low.id[0] = high.id[0] = 0x42;
+	ck_assert_int_eq(hr_packs_read(ps, &low, GIT_OBJECT_BLOB, HR_PACKS_ONCE, &obj), HR_ENOTFOUND);
+	ck_assert_int_eq(hr_packs_read(ps, &high, GIT_OBJECT_BLOB, HR_PACKS_ONCE, &obj), HR_ENOTFOUND);
+	hr_packs_free(ps);
+	built_free(&b);
+}
+END_TEST
+
+/*
+ * The same with ids crafted so that the guess is far off: 450 ids just
+ * above 42 00 00 00 00, 100 spread over the range, 450 just below
+ * 42 ff ff ff ff. The guess for most of them lands hundreds of rows away,
+ * and the steps that double walk up or down to them: every row is
+ * somewhere a step lands exactly. The .idx is written here (every row
+ * names the pack's one blob: find() does not hash what it finds), and the
+ * pack's header claims as many objects.
+ */
+START_TEST(skewed_range_found_exactly)
+{
+	enum { ROWS = 1000 };
+	static const unsigned char blob[] = "skewed";
+	entry one = { BLOB, blob, 6, 0, BLOB, blob, 6, 0, false };
+	static built b;
+	static git_oid ids[ROWS];
+	build(&b, &one, 1, false);
+	for (uint32_t r = 0; r < ROWS; r++) {
+		uint32_t v = r < 450 ? r : r < 550 ? (r - 450) * 40000000u + 100000u : 0xffffffffu - (ROWS - 1 - r);
+		memset(&ids[r], 0, sizeof(ids[r]));
+		ids[r].id[0] = 0x42;
+		ids[r].id[1] = (unsigned char)(v >> 24);
+		ids[r].id[2] = (unsigned char)(v >> 16);
+		ids[r].id[3] = (unsigned char)(v >> 8);
+		ids[r].id[4] = (unsigned char)v;
+		ids[r].id[19] = 0x10;
+		if (r)
+			ck_assert_int_lt(git_oid_cmp(&ids[r - 1], &ids[r]), 0);
+	}
+	bytes idx = { 0 };
+	unsigned char sum[20] = { 0 };
+	put(&idx, "\377tOc", 4);
+	put32(&idx, 2);
+	for (int byte = 0; byte < 256; byte++)
+		put32(&idx, byte < 0x42 ? 0 : ROWS);
+	for (int r = 0; r < ROWS; r++)
+		put(&idx, ids[r].id, 20);
+	for (int r = 0; r < ROWS; r++)
+		put32(&idx, 0);
+	for (int r = 0; r < ROWS; r++)
+		put32(&idx, (uint32_t)b.offs[0]);
+	put(&idx, sum, 20);
+	put(&idx, sum, 20);
+	b.pack.p[8] = 0;
+	b.pack.p[9] = 0;
+	b.pack.p[10] = ROWS >> 8;
+	b.pack.p[11] = ROWS & 255;
+
+	hr_packs *ps;
+	hr_packobj *obj = NULL;
+	ck_assert_int_eq(hr_packs_new(&ps), 0);
+	ck_assert_int_eq(hr_packs_add_mem(ps, idx.p, idx.len, b.pack.p, b.pack.len), 0);
+	for (int r = 0; r < ROWS; r++) {
+		ck_assert_msg(hr_packs_read(ps, &ids[r], GIT_OBJECT_BLOB, HR_PACKS_ONCE, &obj) == 0, "row %d", r);
+		ck_assert(memcmp(hr_packobj_data(obj), blob, 6) == 0);
+		hr_packobj_free(obj);
+		obj = NULL;
+		for (int d = -1; d <= 1; d += 2) {
+			git_oid near = ids[r];
+			near.id[19] = (unsigned char)(0x10 + d);
+			ck_assert_msg(hr_packs_read(ps, &near, GIT_OBJECT_BLOB, HR_PACKS_ONCE, &obj) == HR_ENOTFOUND,
+				"beside row %d", r);
+		}
+	}
+	hr_packs_free(ps);
+	free(idx.p);
+	built_free(&b);
+}
+END_TEST
+
 /* ---- the cache -------------------------------------------------------- */
 
 #define CHAIN 1200
@@ -654,6 +786,8 @@ Suite *unit_suite(void)
 	tcase_add_loop_test(tc, delta_refused, 0, (int)(sizeof(bad_deltas) / sizeof(bad_deltas[0])));
 	tcase_add_test(tc, delta_loops_stop);
 	tcase_add_test(tc, pack_truncated_everywhere);
+	tcase_add_test(tc, crowded_range_found_exactly);
+	tcase_add_test(tc, skewed_range_found_exactly);
 	tcase_add_test(tc, cache_reads_agree_under_any_limit);
 	tcase_add_test(tc, cache_finds_what_a_reader_holds);
 	tcase_add_test(tc, cache_reference_outlives_eviction);

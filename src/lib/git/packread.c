@@ -589,6 +589,61 @@ void hr_packobj_free(hr_packobj *o)
 
 /* ---- reading --------------------------------------------------------- */
 
+/*
+ * Narrow [*lo, *hi), the .idx rows whose first byte is id's, to a few
+ * rows around where id must be. Object ids are uniformly spread, so the
+ * next four bytes say how far into the range id sorts (its expected row
+ * is within a few dozen of the true one); from there, steps that double
+ * bracket it. A binary search of the whole range touches a dozen rows
+ * spread over 60 KB, each a cache miss and most a TLB miss in a 20 MB
+ * table that a run reads once: it was a fifth of a 50-commit push. The
+ * bracket is always right (each step compares), only its size depends on
+ * the ids being uniform; crafted ids only make it slower.
+ */
+static void narrow(const pack *p, const git_oid *id, uint32_t *lo, uint32_t *hi)
+{
+	uint32_t n = *hi - *lo;
+	if (n < 64)
+		return;
+	uint32_t guess = *lo + (uint32_t)(((uint64_t)hr_be32(id->id + 1) * n) >> 32);
+	int c = memcmp(p->shas + (size_t)guess * 20, id->id, 20);
+	if (c == 0) {
+		*lo = guess;
+		*hi = guess + 1;
+		return;
+	}
+	uint64_t step = 16;
+	if (c < 0) {
+		/* id sorts after the guess: find a row it sorts before */
+		uint32_t from = guess + 1;
+		while (from < *hi) {
+			uint32_t to = *hi - from > step ? from + (uint32_t)step : *hi;
+			if (to == *hi || memcmp(p->shas + (size_t)to * 20, id->id, 20) >= 0) {
+				*lo = from;
+				*hi = to == *hi ? to : to + 1;
+				return;
+			}
+			from = to + 1;
+			step *= 2;
+		}
+		*lo = from;
+	} else {
+		/* id sorts before the guess: find a row it sorts after */
+		uint32_t to = guess;
+		while (to > *lo) {
+			uint32_t from = to - *lo > step ? to - (uint32_t)step : *lo;
+			if (from == *lo || memcmp(p->shas + (size_t)from * 20, id->id, 20) <= 0) {
+				*lo = from;
+				*hi = to;
+				return;
+			}
+			to = from;
+			step *= 2;
+		}
+		*hi = to;
+	}
+}
+
 static bool find(const hr_packs *ps, const git_oid *id, uint32_t *packno, uint64_t *off)
 {
 	for (size_t k = 0; k < ps->npacks; k++) {
@@ -597,6 +652,7 @@ static bool find(const hr_packs *ps, const git_oid *id, uint32_t *packno, uint64
 		/* pack_init() checked: the fanout rises to p->n, so lo <= hi <= n */
 		uint32_t lo = id->id[0] ? hr_be32(p->idx + 8 + (id->id[0] - 1) * 4) : 0;
 		uint32_t hi = hr_be32(p->idx + 8 + id->id[0] * 4);
+		narrow(p, id, &lo, &hi);
 		while (lo < hi) {
 			uint32_t mid = lo + (hi - lo) / 2;
 			int c = memcmp(p->shas + (size_t)mid * 20, id->id, 20);
