@@ -356,6 +356,13 @@ static const bad_case bad_indexes[] = {
 	{ "0xfff for a short name", 2, { { "abc", 0, 0, false, 1, 0xfff } }, 1, "bad path length" },
 	{ "v4 name length", 4, { { "abc", 0, 0, false, 1, 7 } }, 1, "bad path length" },
 	{ "sparse directory", 2, { { "dir/", 040000, 0, false, 1, -1 } }, 1, "sparse index" },
+	/* the same after entries the fast loop took (parse_plain): the general loop goes on from there */
+	{ "out of order, later", 2, { { "a", 0, 0, false, 1, -1 }, { "c", 0, 0, false, 1, -1 },
+		{ "b", 0, 0, false, 1, -1 } }, 3, "out of order" },
+	{ "a NUL in a name, later", 3, { { "a", 0, 0, false, 1, -1 }, { "b", 0, 0, false, 1, -1 },
+		{ "c", 0, 0, false, 1, 5 } }, 3, "bad path length" },
+	{ "sparse directory, later", 2, { { "a", 0, 0, false, 1, -1 }, { "b", 0, 0, false, 1, -1 },
+		{ "dir/", 040000, 0, false, 1, -1 } }, 3, "sparse index" },
 };
 
 START_TEST(index_refused)

@@ -192,6 +192,57 @@ void hr_rawindex_get(const hr_rawindex *ix, size_t i, hr_rawindex_entry *out)
 		decode(ix->map + ix->off[i], out);
 }
 
+/*
+ * Versions 2 and 3, the common case, fast: entries from *pp on while each
+ * is one the general loop of hr_rawindex_parse() would accept as it
+ * stands (a name length below 0xfff, the NUL right after the name and
+ * none in it, the padded entry inside the file, not a directory, after
+ * the previous entry in git's order). Returns how many it took; the
+ * general loop goes on from there with the same state, so an entry this
+ * loop stops at gets the general loop's own checks and error message.
+ * Why: the general loop costs ~130 instructions an entry, most of a
+ * pre-commit in a 50 000-file repository.
+ */
+static uint32_t parse_plain(hr_rawindex *ix, const unsigned char *d, const unsigned char *end, uint32_t n,
+	uint32_t version, const unsigned char **pp, const char **prevp, size_t *prevlenp, unsigned *prev_stagep)
+{
+	const unsigned char *p = *pp;
+	const char *prev = *prevp;
+	size_t prevlen = *prevlenp;
+	unsigned prev_stage = *prev_stagep;
+	uint32_t i = 0;
+	while (i < n && end - p >= ENTRY_FIXED + 2) {
+		uint16_t flags = be16(p + 60);
+		size_t namelen = flags & FLAG_NAMEMASK;
+		size_t fixed = ENTRY_FIXED + ((flags & FLAG_EXTENDED) ? 2 : 0);
+		if (namelen == FLAG_NAMEMASK || ((flags & FLAG_EXTENDED) && version < 3))
+			break;
+		/* the name, its NUL and the padding to 8 bytes: inside the file */
+		size_t span = (fixed + namelen + 8) & ~(size_t)7;
+		if ((size_t)(end - p) < span)
+			break;
+		const unsigned char *q = p + fixed;
+		if (q[namelen] || memchr(q, '\0', namelen))
+			break;
+		unsigned stage = (flags >> 12) & 3;
+		if (hr_mode_kind(hr_be32(p + 24)) == HR_ENTRY_TREE)
+			break;
+		if (i && entry_cmp(prev, prevlen, prev_stage, (const char *)q, namelen, stage) >= 0)
+			break;
+		ix->off[i] = (uint32_t)(p - d);
+		prev = (const char *)q;
+		prevlen = namelen;
+		prev_stage = stage;
+		p += span;
+		i++;
+	}
+	*pp = p;
+	*prevp = prev;
+	*prevlenp = prevlen;
+	*prev_stagep = prev_stage;
+	return i;
+}
+
 int hr_rawindex_parse(hr_rawindex *ix, const unsigned char *data, size_t len, const char *name,
 	char *err, size_t errlen)
 {
@@ -225,7 +276,10 @@ int hr_rawindex_parse(hr_rawindex *ix, const unsigned char *data, size_t len, co
 	size_t prev_off = 0, prevlen = 0;  /* version 4: the previous path in ix->paths */
 	const char *prev = NULL;           /* versions 2, 3: the previous path in the file */
 	unsigned prev_stage = 0;
-	for (uint32_t i = 0; i < n; i++) {
+	uint32_t i = 0;
+	if (version != 4)
+		i = parse_plain(ix, d, end, n, version, &p, &prev, &prevlen, &prev_stage);
+	for (; i < n; i++) {
 		hr_rawindex_entry tmp, *e = ix->v4 ? &ix->v4[i] : &tmp;
 		const unsigned char *start = p;
 		if (end - p < ENTRY_FIXED + 2)
@@ -316,9 +370,9 @@ int hr_rawindex_parse(hr_rawindex *ix, const unsigned char *data, size_t len, co
 	}
 	if (ix->v4) {
 		size_t off = 0;
-		for (uint32_t i = 0; i < n; i++) {
-			ix->v4[i].path = ix->paths + off;
-			off += ix->v4[i].pathlen + 1;
+		for (uint32_t k = 0; k < n; k++) {
+			ix->v4[k].path = ix->paths + off;
+			off += ix->v4[k].pathlen + 1;
 		}
 	}
 	ix->n = n;
