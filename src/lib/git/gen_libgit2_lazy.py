@@ -174,15 +174,14 @@ HEAD = '''/* SPDX-License-Identifier: MIT */
  * free function given NULL returns, and clearing an error, disposing of
  * a buffer or shutting down before the library was loaded do nothing.
  *
- * When the library cannot be loaded (it is a dependency of the package,
- * so: a broken installation), hook-run says so and exits with status 2,
- * as the dynamic loader would have refused to start it: an error, never
- * a pass.
+ * The loading is lazylib.c's, as for jansson, LMDB and zlib, with
+ * RTLD_GLOBAL and libgit2's start once loaded. When the library cannot be
+ * loaded (it is a dependency of the package, so: a broken installation),
+ * hook-run says so and exits with status 2, as the dynamic loader would
+ * have refused to start it: an error, never a pass.
  */
 #include "config.h"
 
-#include <dlfcn.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,6 +192,7 @@ HEAD = '''/* SPDX-License-Identifier: MIT */
 #include <git2/sys/repository.h>
 
 #include "git_internal.h"
+#include "lazy/lazylib.h"
 
 /* the library the headers describe; HR_LIBGIT2_LIBDIR comes from pkg-config */
 #define HR_LIBGIT2_SONAME "libgit2.so." LIBGIT2_SOVERSION
@@ -213,12 +213,7 @@ static const char *const symbol_names[HR_LG2_COUNT] = {
 #undef HR_LG2_NAME
 };
 
-/*
- * Process-wide by nature, like the dynamic loader's own tables: written
- * once under pthread_once, read-only after.
- */
 static void *symbols[HR_LG2_COUNT];
-static pthread_once_t load_once = PTHREAD_ONCE_INIT;
 static bool loaded;
 
 static void shutdown_at_exit(void)
@@ -228,35 +223,14 @@ static void shutdown_at_exit(void)
 	shutdown();
 }
 
-static void load(void)
+/*
+ * Once the symbols are found: libgit2 is started once for the process,
+ * so that no call meets an uninitialised library, and shut down at exit
+ * (its global state freed, as a leak checker expects); hook-run's own
+ * init and shutdown pairs (repo.c) count on top of this one.
+ */
+static void start(void)
 {
-	/*
-	 * RTLD_GLOBAL: libgit2's dependencies join the global scope, where the
-	 * executable's replacements for a few of their start-up routines
-	 * (repo.c) find the originals with dlsym(RTLD_NEXT).
-	 */
-	void *h = dlopen(HR_LIBGIT2_SONAME, RTLD_NOW | RTLD_GLOBAL);
-	if (!h)
-		h = dlopen(HR_LIBGIT2_PATH, RTLD_NOW | RTLD_GLOBAL);
-	if (!h) {
-		fprintf(stderr, "hook-run: cannot load libgit2 (%s): %s\\n", HR_LIBGIT2_SONAME, dlerror());
-		fflush(stderr);
-		_exit(2);
-	}
-	for (size_t i = 0; i < HR_LG2_COUNT; i++) {
-		if (!(symbols[i] = dlsym(h, symbol_names[i]))) {
-			fprintf(stderr, "hook-run: libgit2 (%s) has no %s: not the version hook-run was built for\\n",
-				HR_LIBGIT2_SONAME, symbol_names[i]);
-			fflush(stderr);
-			_exit(2);
-		}
-	}
-	/*
-	 * Started once for the process, so that no call meets an
-	 * uninitialised library, and shut down at exit (its global state
-	 * freed, as a leak checker expects); hook-run's own init and shutdown
-	 * pairs (repo.c) count on top of this one.
-	 */
 	int (*init)(void);
 	*(void **)&init = symbols[HR_LG2_git_libgit2_init];
 	if (init() < 0) {
@@ -267,6 +241,17 @@ static void load(void)
 	loaded = true;
 	atexit(shutdown_at_exit);
 }
+
+/*
+ * Process-wide by nature, like the dynamic loader's own tables: written
+ * once under pthread_once (lazylib.c), read-only after. RTLD_GLOBAL:
+ * libgit2's dependencies join the global scope, where the executable's
+ * replacements for a few of their start-up routines (repo.c) find the
+ * originals with dlsym(RTLD_NEXT).
+ */
+static hr_lazylib libgit2 = {
+	HR_LIBGIT2_SONAME, HR_LIBGIT2_PATH, symbol_names, symbols, HR_LG2_COUNT, PTHREAD_ONCE_INIT, true, start,
+};
 
 static _Thread_local char own_message[512];
 static _Thread_local git_error own_error;
@@ -291,8 +276,7 @@ static int own_error_set(int error_class, const char *string)
 
 static void *hr_libgit2_symbol(size_t i)
 {
-	pthread_once(&load_once, load);
-	return symbols[i];
+	return hr_lazylib_symbol(&libgit2, i);
 }
 
 int hr_libgit2_set_opt(int option, int value)

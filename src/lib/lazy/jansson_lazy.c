@@ -58,7 +58,7 @@ static void *symbols[HR_JANSSON_COUNT];
 /* process-wide by nature, like the dynamic loader's own tables: written once, read after */
 static hr_lazylib jansson = {
 	"libjansson.so." HR_JANSSON_SOVERSION, HR_JANSSON_LIBDIR "/libjansson.so." HR_JANSSON_SOVERSION,
-	names, symbols, HR_JANSSON_COUNT, PTHREAD_ONCE_INIT,
+	names, symbols, HR_JANSSON_COUNT, PTHREAD_ONCE_INIT, false, NULL,
 };
 
 #define DEFINE(ret, name, params, args) HR_LAZY_DEFINE(jansson, ret, name, params, args)

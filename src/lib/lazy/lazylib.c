@@ -31,9 +31,10 @@ static _Thread_local hr_lazylib *loading;
 static void load(void)
 {
 	hr_lazylib *lib = loading;
-	void *h = dlopen(lib->soname, RTLD_NOW | RTLD_LOCAL);
+	int flags = RTLD_NOW | (lib->global ? RTLD_GLOBAL : RTLD_LOCAL);
+	void *h = dlopen(lib->soname, flags);
 	if (!h && lib->path)
-		h = dlopen(lib->path, RTLD_NOW | RTLD_LOCAL);
+		h = dlopen(lib->path, flags);
 	if (!h) {
 		fprintf(stderr, "hook-run: cannot load %s: %s\n", lib->soname, dlerror());
 		fflush(stderr);
@@ -47,6 +48,8 @@ static void load(void)
 			_exit(2);
 		}
 	}
+	if (lib->loaded)
+		lib->loaded();
 }
 
 void *hr_lazylib_symbol(hr_lazylib *lib, size_t i)

@@ -6,6 +6,7 @@
 #define HR_LAZYLIB_H
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct hr_lazylib {
@@ -15,6 +16,9 @@ typedef struct hr_lazylib {
 	void **symbols;            /* filled once, on first use */
 	size_t n;
 	pthread_once_t once;
+	/* libgit2's needs (git/libgit2_lazy.c); zero for the others */
+	bool global;               /* RTLD_GLOBAL: its dependencies join the global scope */
+	void (*loaded)(void);      /* called once the symbols are filled, still under the once */
 } hr_lazylib;
 
 /* Function `i` of `lib`, loading the library first if need be; exits 2 when it cannot. */

@@ -51,7 +51,7 @@ static void *symbols[HR_LMDB_COUNT];
 /* process-wide by nature, like the dynamic loader's own tables: written once, read after */
 static hr_lazylib lmdb = {
 	"liblmdb.so." HR_LMDB_SOVERSION, HR_LMDB_LIBDIR "/liblmdb.so." HR_LMDB_SOVERSION,
-	names, symbols, HR_LMDB_COUNT, PTHREAD_ONCE_INIT,
+	names, symbols, HR_LMDB_COUNT, PTHREAD_ONCE_INIT, false, NULL,
 };
 
 #define DEFINE(ret, name, params, args) HR_LAZY_DEFINE(lmdb, ret, name, params, args)

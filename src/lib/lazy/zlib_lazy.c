@@ -41,7 +41,7 @@ static void *symbols[HR_ZLIB_COUNT];
 /* process-wide by nature, like the dynamic loader's own tables: written once, read after */
 static hr_lazylib zlib = {
 	"libz.so." HR_ZLIB_SOVERSION, HR_ZLIB_LIBDIR "/libz.so." HR_ZLIB_SOVERSION,
-	names, symbols, HR_ZLIB_COUNT, PTHREAD_ONCE_INIT,
+	names, symbols, HR_ZLIB_COUNT, PTHREAD_ONCE_INIT, false, NULL,
 };
 
 #define DEFINE(ret, name, params, args) HR_LAZY_DEFINE(zlib, ret, name, params, args)
