@@ -274,6 +274,13 @@ int hr_packs_read(hr_packs *packs, const git_oid *id, int want_type, unsigned fl
  * `limit` bytes: HR_ETOOBIG with its
  * size in *declared (0 when one of the reader's own limits said no).
  */
+/*
+ * A hint that `id` will be read soon: the cache lines of the .idx rows
+ * where it should be are fetched in the background, so that its lookup
+ * does not wait for memory. Reads nothing, changes nothing, may be wrong.
+ */
+void hr_packs_prefetch(const hr_packs *packs, const git_oid *id);
+
 int hr_packs_read_limited(hr_packs *packs, const git_oid *id, int want_type, unsigned flags, size_t limit,
 	size_t *declared, hr_packobj **out);
 

@@ -644,6 +644,26 @@ static void narrow(const pack *p, const git_oid *id, uint32_t *lo, uint32_t *hi)
 	}
 }
 
+void hr_packs_prefetch(const hr_packs *ps, const git_oid *id)
+{
+#if defined(__GNUC__)
+	if (!ps || !ps->npacks)
+		return;
+	/* the pack of the last hit, where the next object most likely is */
+	const pack *p = &ps->packs[ps->last];
+	uint32_t lo = id->id[0] ? hr_be32(p->idx + 8 + (id->id[0] - 1) * 4) : 0;
+	uint32_t hi = hr_be32(p->idx + 8 + id->id[0] * 4);
+	if (lo >= hi)
+		return;
+	uint32_t guess = lo + (uint32_t)(((uint64_t)hr_be32(id->id + 1) * (hi - lo)) >> 32);
+	__builtin_prefetch(p->shas + (size_t)guess * 20);
+	__builtin_prefetch(p->off32 + (size_t)guess * 4);
+#else
+	(void)ps;
+	(void)id;
+#endif
+}
+
 static bool find(const hr_packs *ps, const git_oid *id, uint32_t *packno, uint64_t *off)
 {
 	for (size_t k = 0; k < ps->npacks; k++) {

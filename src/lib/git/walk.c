@@ -674,8 +674,12 @@ static int compare(walk *w, const hr_rawtree *tree, hr_rawtree *ptrees, size_t n
 				 */
 				hr_rawtree sub = { 0 };
 				int grc;
-				for (size_t k = 0; k < np; k++)
+				for (size_t k = 0; k < np; k++) {
 					psub[k] = (hr_rawtree){ 0 };
+					if (match[k] && hr_mode_kind(match[k]->mode) == HR_ENTRY_TREE)
+						hr_packs_prefetch(w->packs, match[k]->id);
+				}
+				hr_packs_prefetch(w->packs, e.id);
 				for (size_t k = 0; k < np && rc == 0; k++) {
 					if (!match[k] || hr_mode_kind(match[k]->mode) != HR_ENTRY_TREE)
 						continue;
@@ -843,6 +847,7 @@ static int compare_commit(walk *w, const rawcommit *c)
 	for (size_t k = 0; k < np; k++)
 		ptrees[k] = (hr_rawtree){ 0 };
 	w->commit = &c->id;
+	hr_packs_prefetch(w->packs, &c->tree); /* looked up after the parents' trees */
 	for (size_t k = 0; k < np && rc == 0; k++) {
 		rawcommit *p = NULL;
 		grc = load_commit(w, &p, &c->parents[k], false);
