@@ -168,6 +168,44 @@ START_TEST(index_versions)
 END_TEST
 
 /*
+ * 40 000 entries, in each version: past the size at which the offset
+ * table is mapped rather than allocated (OFF_MAP_MIN), and freed the same
+ * way; every entry reads back, the first, the last and one between are
+ * found, the rest of the run is valgrind's.
+ */
+START_TEST(index_large)
+{
+	enum { N = 40000 };
+	unsigned version = 2 + (unsigned)_i;
+	static char names[N][16];
+	static ent e[N];
+	for (unsigned i = 0; i < N; i++) {
+		snprintf(names[i], sizeof(names[i]), "d%05u/f", i);
+		e[i] = (ent){ names[i], 0100644, 0, false, (unsigned char)(i % 250 + 1), -1 };
+	}
+	bytes b = build_index(version, e, N, NULL, 0);
+	hr_rawindex ix;
+	char err[256] = "";
+	ck_assert_msg(parse(&ix, &b, err) == 0, "version %u: %s", version, err);
+	ck_assert_uint_eq(ix.n, N);
+	for (size_t i = 0; i < N; i++) {
+		hr_rawindex_entry got;
+		hr_rawindex_get(&ix, i, &got);
+		ck_assert_uint_eq(got.pathlen, 8);
+		ck_assert(memcmp(got.path, names[i], 9) == 0);
+		ck_assert_uint_eq(got.id->id[0], i % 250 + 1);
+	}
+	hr_rawindex_entry found;
+	ck_assert(hr_rawindex_find(&ix, "d00000/f", &found) && found.id->id[0] == 1);
+	ck_assert(hr_rawindex_find(&ix, "d39999/f", &found) && found.id->id[0] == 39999 % 250 + 1);
+	ck_assert(hr_rawindex_find(&ix, "d12345/f", &found) && found.id->id[0] == 12345 % 250 + 1);
+	ck_assert(!hr_rawindex_find(&ix, "d12345/g", &found));
+	hr_rawindex_free(&ix);
+	free(b.p);
+}
+END_TEST
+
+/*
  * Version 4 with feature.manyFiles: paths share long prefixes, so they
  * expand to far more than the file holds. The path buffer used to be
  * sized from the file: a heap overflow (write) that crashed pre-commit.
@@ -672,6 +710,7 @@ Suite *unit_suite(void)
 	git_libgit2_init();
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, index_versions, 0, 3);
+	tcase_add_loop_test(tc, index_large, 0, 3);
 	tcase_add_test(tc, index_v4_long_shared_prefixes);
 	tcase_add_loop_test(tc, index_long_names, 0, 3);
 	tcase_add_loop_test(tc, index_truncated_everywhere, 0, 3);

@@ -390,6 +390,7 @@ typedef struct hr_rawindex {
 	bool mapped;                 /* map is ours to munmap() (hr_rawindex_read) */
 	size_t n;                    /* entries, in index order (by path, then stage) */
 	uint32_t *off;               /* each entry's offset in the file */
+	size_t off_maplen;           /* off was mapped (this many bytes), not allocated */
 	uint32_t version;            /* 2, 3 or 4 */
 	size_t ext_off;              /* where the extensions start */
 	hr_rawindex_entry *v4;       /* version 4: the entries, decoded */

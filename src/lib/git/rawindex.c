@@ -25,6 +25,11 @@
  * Memory: the file is mapped, not copied, and versions 2 and 3 keep only
  * one 32-bit offset per entry (fields are decoded when asked for): page
  * faults, not instructions, are what a 5 MB index costs on a small VM.
+ * The parse reads every page of the file and writes every slot of the
+ * offset table, so both are mapped with MAP_POPULATE (the table from
+ * OFF_MAP_MIN on: 32 768 entries), which fills their pages in one call
+ * instead of a page-fault trap each: 3-4% each of a pre-commit in a
+ * 50 000-file repository.
  * Version 4 paths are prefix-compressed, so their expanded sum is not
  * bounded by the file's size: they go into a buffer that grows as they
  * are expanded, up to MAX_V4_PATHS bytes (past it: an error, not a
@@ -51,6 +56,8 @@
 #define FLAG_EXTENDED 0x4000
 #define FLAG_NAMEMASK 0x0fff
 #define XFLAG_INTENT_TO_ADD 0x2000
+/* an offset table this large is mapped with its pages filled at once (see the file comment) */
+#define OFF_MAP_MIN ((size_t)128 * 1024)
 /* version 4: the expanded paths of one index, at most (see the file comment) */
 #define MAX_V4_PATHS ((size_t)256 * 1024 * 1024)
 
@@ -263,8 +270,17 @@ int hr_rawindex_parse(hr_rawindex *ix, const unsigned char *data, size_t len, co
 		return bad(err, errlen, name, "entry count larger than the file");
 	if (len > UINT32_MAX)
 		return bad(err, errlen, name, "larger than 4 GB");
-	if (!(ix->off = malloc((n ? n : 1) * sizeof(*ix->off))))
+	if ((size_t)n * sizeof(*ix->off) >= OFF_MAP_MIN) {
+		/* every entry's slot is written below: its pages, zeroed in one go (see the file comment) */
+		size_t maplen = (size_t)n * sizeof(*ix->off);
+		void *m = mmap(NULL, maplen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+		if (m == MAP_FAILED)
+			return HR_ENOMEM;
+		ix->off = m;
+		ix->off_maplen = maplen;
+	} else if (!(ix->off = malloc((n ? n : 1) * sizeof(*ix->off)))) {
 		return HR_ENOMEM;
+	}
 	if (version == 4) {
 		/* the expanded paths usually take about the file's size; grown as needed */
 		paths_cap = len + n + 1;
@@ -427,7 +443,7 @@ static int parse_file(hr_rawindex *ix, const char *path, char *err, size_t errle
 	}
 	size_t len = (size_t)st.st_size;
 	if (len) {
-		void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+		void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
 		if (m == MAP_FAILED) {
 			close(fd);
 			snprintf(err, errlen, "cannot read the index '%s': %s", path, strerror(errno));
@@ -457,7 +473,10 @@ void hr_rawindex_free(hr_rawindex *ix)
 	free(ix->tree);
 	free(ix->paths);
 	free(ix->v4);
-	free(ix->off);
+	if (ix->off_maplen)
+		munmap(ix->off, ix->off_maplen);
+	else
+		free(ix->off);
 	if (ix->mapped)
 		munmap((void *)ix->map, ix->len);
 	memset(ix, 0, sizeof(*ix));
