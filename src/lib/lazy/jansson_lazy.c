@@ -42,26 +42,5 @@
 #define HR_JANSSON_VOID_FUNCTIONS(X) \
 	X(json_delete, (json_t *json), (json))
 
-enum {
-	HR_JANSSON_FUNCTIONS(HR_LAZY_ENUM)
-	HR_JANSSON_VOID_FUNCTIONS(HR_LAZY_ENUM_VOID)
-	HR_JANSSON_COUNT
-};
-
-static const char *const names[HR_JANSSON_COUNT] = {
-	HR_JANSSON_FUNCTIONS(HR_LAZY_NAME)
-	HR_JANSSON_VOID_FUNCTIONS(HR_LAZY_NAME_VOID)
-};
-
-static void *symbols[HR_JANSSON_COUNT];
-
-/* process-wide by nature, like the dynamic loader's own tables: written once, read after */
-static hr_lazylib jansson = {
-	"libjansson.so." HR_JANSSON_SOVERSION, HR_JANSSON_LIBDIR "/libjansson.so." HR_JANSSON_SOVERSION,
-	names, symbols, HR_JANSSON_COUNT, PTHREAD_ONCE_INIT, false, NULL,
-};
-
-#define DEFINE(ret, name, params, args) HR_LAZY_DEFINE(jansson, ret, name, params, args)
-#define DEFINE_VOID(name, params, args) HR_LAZY_DEFINE_VOID(jansson, name, params, args)
-HR_JANSSON_FUNCTIONS(DEFINE)
-HR_JANSSON_VOID_FUNCTIONS(DEFINE_VOID)
+HR_LAZY_LIBRARY("libjansson.so." HR_JANSSON_SOVERSION, HR_JANSSON_LIBDIR "/libjansson.so." HR_JANSSON_SOVERSION,
+	HR_JANSSON_FUNCTIONS, HR_JANSSON_VOID_FUNCTIONS)

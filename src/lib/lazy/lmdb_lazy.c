@@ -35,26 +35,5 @@
 	X(mdb_env_close, (MDB_env *env), (env)) \
 	X(mdb_txn_abort, (MDB_txn *txn), (txn))
 
-enum {
-	HR_LMDB_FUNCTIONS(HR_LAZY_ENUM)
-	HR_LMDB_VOID_FUNCTIONS(HR_LAZY_ENUM_VOID)
-	HR_LMDB_COUNT
-};
-
-static const char *const names[HR_LMDB_COUNT] = {
-	HR_LMDB_FUNCTIONS(HR_LAZY_NAME)
-	HR_LMDB_VOID_FUNCTIONS(HR_LAZY_NAME_VOID)
-};
-
-static void *symbols[HR_LMDB_COUNT];
-
-/* process-wide by nature, like the dynamic loader's own tables: written once, read after */
-static hr_lazylib lmdb = {
-	"liblmdb.so." HR_LMDB_SOVERSION, HR_LMDB_LIBDIR "/liblmdb.so." HR_LMDB_SOVERSION,
-	names, symbols, HR_LMDB_COUNT, PTHREAD_ONCE_INIT, false, NULL,
-};
-
-#define DEFINE(ret, name, params, args) HR_LAZY_DEFINE(lmdb, ret, name, params, args)
-#define DEFINE_VOID(name, params, args) HR_LAZY_DEFINE_VOID(lmdb, name, params, args)
-HR_LMDB_FUNCTIONS(DEFINE)
-HR_LMDB_VOID_FUNCTIONS(DEFINE_VOID)
+HR_LAZY_LIBRARY("liblmdb.so." HR_LMDB_SOVERSION, HR_LMDB_LIBDIR "/liblmdb.so." HR_LMDB_SOVERSION,
+	HR_LMDB_FUNCTIONS, HR_LMDB_VOID_FUNCTIONS)

@@ -27,22 +27,7 @@
 		(strm, version, stream_size)) \
 	X(const char *, zlibVersion, (void), ())
 
-enum {
-	HR_ZLIB_FUNCTIONS(HR_LAZY_ENUM)
-	HR_ZLIB_COUNT
-};
+#define HR_ZLIB_VOID_FUNCTIONS(X)
 
-static const char *const names[HR_ZLIB_COUNT] = {
-	HR_ZLIB_FUNCTIONS(HR_LAZY_NAME)
-};
-
-static void *symbols[HR_ZLIB_COUNT];
-
-/* process-wide by nature, like the dynamic loader's own tables: written once, read after */
-static hr_lazylib zlib = {
-	"libz.so." HR_ZLIB_SOVERSION, HR_ZLIB_LIBDIR "/libz.so." HR_ZLIB_SOVERSION,
-	names, symbols, HR_ZLIB_COUNT, PTHREAD_ONCE_INIT, false, NULL,
-};
-
-#define DEFINE(ret, name, params, args) HR_LAZY_DEFINE(zlib, ret, name, params, args)
-HR_ZLIB_FUNCTIONS(DEFINE)
+HR_LAZY_LIBRARY("libz.so." HR_ZLIB_SOVERSION, HR_ZLIB_LIBDIR "/libz.so." HR_ZLIB_SOVERSION,
+	HR_ZLIB_FUNCTIONS, HR_ZLIB_VOID_FUNCTIONS)
