@@ -449,6 +449,30 @@ test_expect_success 'the new commits are the ones git counts: skewed dates, merg
 	grep "3 pushed files checked, 0 findings" out
 '
 
+# A server branch whose tip is dated before its parent: the listing pops
+# the parent (new on this side) first, then meets it again from the hidden
+# tip. It used to take the parent out of its own unsorted list there, then
+# crash on the hole (a segmentation fault, so a rejected push).
+test_expect_success 'a hidden tip dated before its parent: the push is listed right, no crash' '
+	setup &&
+	write_file mid "m\n" && git add . && GIT_COMMITTER_DATE="2030-01-01T00:00:00Z" commit_unchecked mid &&
+	git checkout -q -b side &&
+	write_file h "h\n" && git add . && GIT_COMMITTER_DATE="2020-01-01T00:00:00Z" commit_unchecked hidden &&
+	git -C ../srv.git config core.hooksPath /nonexistent &&
+	git push -q origin side 2>/dev/null &&
+	git -C ../srv.git config --unset core.hooksPath &&
+	git checkout -q main &&
+	write_file app/Dockerfile "$GOOD" && git add . && GIT_COMMITTER_DATE="2040-01-01T00:00:00Z" commit_unchecked tip &&
+	unreferenced >in &&
+	want=$(git -C ../srv.git rev-list --count "$(git rev-parse main)" --not --all) &&
+	test "$want" = 1 &&
+	(cd ../srv.git && "$HOOK_RUN" pre-receive --stats <../c/in >../c/out 2>../c/err) &&
+	grep "stats: $want commits," err &&
+	git push origin main >out 2>&1 &&
+	test "$(git -C ../srv.git rev-parse main)" = "$(git rev-parse main)" &&
+	grep "hook-run: 1 pushed file checked, 0 findings" out
+'
+
 # ---- the command on its own: bad input ----------------------------------
 
 zero=0000000000000000000000000000000000000000

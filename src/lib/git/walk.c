@@ -185,8 +185,9 @@ typedef struct walk {
 	hr_pathbuf path;
 	hr_packs *packs;      /* the pack reader; NULL: libgit2 reads everything */
 	pool pool;            /* objects kept from one commit for the next */
-	listed *listed;       /* step 2's new commits, sorted by id */
+	listed *listed;       /* step 2's new commits, sorted by id once step 2 is over */
 	size_t nlisted, caplisted;
+	bool listed_sorted;   /* step 2 is over: take_listed() may search the list */
 	size_t update;        /* the update being walked */
 	const git_oid *commit;
 	unsigned char *rec;   /* the record of the commit being compared (commit_put) */
@@ -430,9 +431,18 @@ bad:
 	return HR_EINVALID;
 }
 
-/* Take commit `id` from step 2's list; NULL when it is not there (or taken). */
+/*
+ * Take commit `id` from step 2's list; NULL when it is not there (or
+ * taken). Only once step 2 is over: while it lists, the list is in the
+ * order commits were found, not sorted, and a commit it meets again (a
+ * hidden commit dated before its parent, so popped after it) must not be
+ * taken from under it: the search could land on it, and step 2 would
+ * then find a hole in its own list.
+ */
 static rawcommit *take_listed(walk *w, const git_oid *id)
 {
+	if (!w->listed_sorted)
+		return NULL;
 	size_t lo = 0, hi = w->nlisted;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -1199,6 +1209,7 @@ static int lister_run(lister *l)
 	w->nlisted = nkeep;
 	if (nkeep > 1)
 		qsort(w->listed, nkeep, sizeof(*w->listed), cmp_listed);
+	w->listed_sorted = true;
 	return 0;
 }
 
