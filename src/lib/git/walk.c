@@ -1009,7 +1009,7 @@ static int count_commits(walk *w, const git_oid *tips, const enum tip_kind *kind
  * and is left out. HOOK_RUN_VERIFY_OBJECTS=1 also runs libgit2's revwalk
  * and fails on any difference (verify_new_commits).
  */
-enum { MARK_NEW = 1, MARK_OLD = 2, MARK_QUEUED = 4, MARK_DONE = 8 };
+enum { MARK_NEW = 1, MARK_OLD = 2, MARK_QUEUED = 4, MARK_DONE = 8, MARK_RECHECK = 16 };
 #define SLOP 5
 
 typedef struct lister {
@@ -1018,6 +1018,7 @@ typedef struct lister {
 	rawcommit **heap;         /* a max-heap by committer date */
 	size_t len, cap;
 	size_t interesting;       /* queued and not hidden */
+	size_t recheck;           /* queued again: walked as new, then found hidden */
 } lister;
 
 static void heap_push(lister *l, rawcommit *c)
@@ -1113,9 +1114,11 @@ static int lister_add(lister *l, rawcommit *c, int mark)
 		l->heap = h;
 		l->cap = cap;
 	}
-	*v = (added ? mark : *v | MARK_OLD) | MARK_QUEUED;
+	*v = (added ? mark : *v | MARK_OLD | MARK_RECHECK) | MARK_QUEUED;
 	if (!(*v & MARK_OLD))
 		l->interesting++;
+	if (!added)
+		l->recheck++; /* its parents must be hidden too before the walk may end */
 	heap_push(l, c);
 	return 0;
 }
@@ -1155,8 +1158,15 @@ static int lister_run(lister *l)
 	walk *w = l->w;
 	size_t popped = 0;
 	int slop = SLOP, rc = 0;
+	int64_t last_new = INT64_MAX; /* the date of the last new commit walked */
 	while (l->len && rc == 0) {
-		if (l->interesting)
+		/*
+		 * git's still_interesting(): go on while a new commit is queued, a
+		 * commit found hidden after it was walked has to pass that on, or
+		 * the newest queued commit is no older than the last new one (a
+		 * hidden commit so dated may still reach it); else SLOP more.
+		 */
+		if (l->interesting || l->recheck || l->heap[0]->time >= last_new)
 			slop = SLOP;
 		else if (slop-- == 0)
 			break;
@@ -1166,9 +1176,13 @@ static int lister_run(lister *l)
 		rawcommit *c = heap_pop(l);
 		int *v = hr_keyset_get(&l->marks, c->id.id, GIT_OID_RAWSZ);
 		int mark = *v;
-		*v = (mark & ~MARK_QUEUED) | MARK_DONE;
-		if (!(mark & MARK_OLD))
+		*v = (mark & ~(MARK_QUEUED | MARK_RECHECK)) | MARK_DONE;
+		if (!(mark & MARK_OLD)) {
 			l->interesting--;
+			last_new = c->time;
+		}
+		if (mark & MARK_RECHECK)
+			l->recheck--;
 		int pmark = mark & MARK_OLD ? MARK_OLD : MARK_NEW;
 		for (size_t k = 0; k < c->np && rc == 0; k++)
 			rc = lister_add_id(l, &c->parents[k], pmark);
