@@ -515,6 +515,31 @@ test_expect_success 'skewed dates across merges: the new commits are exactly tho
 	grep "stats: $want commits," err
 '
 
+# Another from the same comparison: the pushed c6 is hidden through c9, a
+# parent of the hidden c10 dated long before c6. git and libgit2 mark a
+# hidden commit's parsed parents' parents hidden as they walk it; the
+# listing does the same (hint()), else it stops first and lists c6.
+test_expect_success 'skewed dates: parents of a hidden commit'"'"'s parents are hidden before their turn' '
+	git init -q --bare skew2.git && cd skew2.git &&
+	dated_commit c0 1000092767 &&
+	dated_commit c1 1000031899 $c0 &&
+	dated_commit c2 1000049419 $c0 &&
+	dated_commit c3 1000027852 $c0 &&
+	dated_commit c4 1000032315 $c3 &&
+	dated_commit c5 1000073266 $c1 &&
+	dated_commit c6 1000096537 $c2 &&
+	dated_commit c7 1000058635 $c2 &&
+	dated_commit c8 1000051997 $c0 $c2 $c7 &&
+	dated_commit c9 1000030043 $c8 $c6 $c4 &&
+	dated_commit c10 1000045809 $c5 $c3 $c9 &&
+	for h in c3 c4 c7 c10; do eval "git update-ref refs/heads/h$h \$$h" || return 1; done &&
+	z=0000000000000000000000000000000000000000 &&
+	printf "%s %s refs/heads/n%s\n" $z $c2 1 $z $c6 2 $z $c7 3 >in &&
+	test "$(git rev-list --count $c2 $c6 $c7 --not --all)" = 0 &&
+	"$HOOK_RUN" pre-receive --stats <in >out 2>err &&
+	grep "stats: 0 commits," err
+'
+
 # ---- the command on its own: bad input ----------------------------------
 
 zero=0000000000000000000000000000000000000000

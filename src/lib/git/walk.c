@@ -1019,6 +1019,9 @@ typedef struct lister {
 	size_t len, cap;
 	size_t interesting;       /* queued and not hidden */
 	size_t recheck;           /* queued again: walked as new, then found hidden */
+	git_oid *pending;         /* walked as new, found hidden by hint(): to queue again */
+	size_t npending, cappending;
+	bool hinting;             /* queuing the parents of a hidden commit being walked */
 } lister;
 
 static void heap_push(lister *l, rawcommit *c)
@@ -1079,9 +1082,53 @@ static int lister_load(lister *l, rawcommit **out, const git_oid *id, bool peel)
 }
 
 /*
+ * The parents of a commit just queued as the parent of a hidden commit
+ * being walked are hidden too, known or not: when libgit2 and git walk a
+ * hidden commit, they parse its parents to queue them, then mark hidden
+ * every commit they have parsed below it, so these parents' parents too,
+ * before their turn. Here an unknown one gets a mark only (OLD, neither
+ * queued nor done),
+ * read and queued as hidden when the walk reaches it; a queued new one
+ * turns hidden and must be walked before the walk ends (MARK_RECHECK);
+ * one already walked as new is queued again, from lister_run (`pending`:
+ * no recursion down a long history).
+ */
+static int hint(lister *l, const rawcommit *c)
+{
+	for (size_t k = 0; k < c->np; k++) {
+		int *v;
+		bool added;
+		int rc = hr_keyset_put(&l->marks, c->parents[k].id, GIT_OID_RAWSZ, &v, &added);
+		if (rc < 0)
+			return rc;
+		if (added) {
+			*v = MARK_OLD;
+		} else if (*v & MARK_OLD) {
+			continue;
+		} else if (*v & MARK_QUEUED) {
+			*v |= MARK_OLD | MARK_RECHECK;
+			l->interesting--;
+			l->recheck++;
+		} else if (*v & MARK_DONE) {
+			if (l->npending == l->cappending) {
+				size_t cap = l->cappending ? l->cappending * 2 : 64;
+				git_oid *p = realloc(l->pending, cap * sizeof(*p));
+				if (!p)
+					return HR_ENOMEM;
+				l->pending = p;
+				l->cappending = cap;
+			}
+			l->pending[l->npending++] = c->parents[k];
+		}
+	}
+	return 0;
+}
+
+/*
  * Mark commit `c` (read, with its id in c->id) NEW or OLD and queue it
  * when it is new to the walk; a commit already seen only gains OLD (and
- * is queued again when it was already done). Takes `c`.
+ * is queued again when it was already done); one known only as a hidden
+ * commit's parent (hint()) is queued as hidden. Takes `c`.
  */
 static int lister_add(lister *l, rawcommit *c, int mark)
 {
@@ -1092,14 +1139,20 @@ static int lister_add(lister *l, rawcommit *c, int mark)
 		free(c);
 		return rc;
 	}
-	if (!added && (mark == MARK_NEW || (*v & MARK_OLD))) {
+	bool hinted = !added && !(*v & (MARK_QUEUED | MARK_DONE));
+	if (hinted) {
+		added = true;
+		mark = MARK_OLD;
+	} else if (!added && (mark == MARK_NEW || (*v & MARK_OLD))) {
 		free(c);
 		return 0;
 	}
 	if (!added && (*v & MARK_QUEUED)) {
-		if (!(*v & MARK_OLD))
+		if (!(*v & MARK_OLD)) {
 			l->interesting--;
-		*v |= MARK_OLD;
+			*v |= MARK_OLD | MARK_RECHECK;
+			l->recheck++;
+		}
 		free(c);
 		return 0;
 	}
@@ -1115,24 +1168,29 @@ static int lister_add(lister *l, rawcommit *c, int mark)
 		l->cap = cap;
 	}
 	*v = (added ? mark : *v | MARK_OLD | MARK_RECHECK) | MARK_QUEUED;
-	if (!(*v & MARK_OLD))
+	bool old = *v & MARK_OLD;
+	if (!old)
 		l->interesting++;
 	if (!added)
 		l->recheck++; /* its parents must be hidden too before the walk may end */
 	heap_push(l, c);
-	return 0;
+	return old && l->hinting ? hint(l, c) : 0; /* c stays valid in the heap */
 }
 
 /* Queue commit `id` (a parent) unless it is known already with this mark. */
 static int lister_add_id(lister *l, const git_oid *id, int mark)
 {
 	int *v = hr_keyset_get(&l->marks, id->id, GIT_OID_RAWSZ);
-	if (v && (mark == MARK_NEW || (*v & MARK_OLD)))
+	bool hinted = v && !(*v & (MARK_QUEUED | MARK_DONE));
+	if (v && !hinted && (mark == MARK_NEW || (*v & MARK_OLD)))
 		return 0;
 	if (v && (*v & MARK_QUEUED)) {
-		if (!(*v & MARK_OLD))
+		if (!(*v & MARK_OLD)) {
+			/* as hint() does: walked before the end, to pass it on */
 			l->interesting--;
-		*v |= MARK_OLD;
+			*v |= MARK_OLD | MARK_RECHECK;
+			l->recheck++;
+		}
 		return 0;
 	}
 	rawcommit *c = NULL;
@@ -1159,7 +1217,12 @@ static int lister_run(lister *l)
 	size_t popped = 0;
 	int slop = SLOP, rc = 0;
 	int64_t last_new = INT64_MAX; /* the date of the last new commit walked */
-	while (l->len && rc == 0) {
+	while ((l->len || l->npending) && rc == 0) {
+		if (l->npending) {
+			git_oid id = l->pending[--l->npending];
+			rc = lister_add_id(l, &id, MARK_OLD);
+			continue;
+		}
 		/*
 		 * git's still_interesting(): go on while a new commit is queued, a
 		 * commit found hidden after it was walked has to pass that on, or
@@ -1184,8 +1247,10 @@ static int lister_run(lister *l)
 		if (mark & MARK_RECHECK)
 			l->recheck--;
 		int pmark = mark & MARK_OLD ? MARK_OLD : MARK_NEW;
+		l->hinting = pmark == MARK_OLD;
 		for (size_t k = 0; k < c->np && rc == 0; k++)
 			rc = lister_add_id(l, &c->parents[k], pmark);
+		l->hinting = false;
 		if (rc == 0 && pmark == MARK_NEW) {
 			/* kept for step 3, unless found hidden later */
 			if (w->nlisted == w->caplisted) {
@@ -1490,6 +1555,7 @@ out:
 	while (l.len)
 		free(heap_pop(&l));
 	free(l.heap);
+	free(l.pending);
 	hr_keyset_free(&l.marks);
 	git_reference_iterator_free(it);
 	return rc;
