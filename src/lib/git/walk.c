@@ -51,7 +51,7 @@
  *
  * Memory: two hash sets of commit ids (new, visited) and one of blob ids,
  * a stack of commit ids, the trees of two commits and their parents at a
- * time, and packread.c's cache (4 MB, growing to what the history's delta
+ * time, and packread.c's cache (128 KB, growing to what the history's delta
  * bases need, at most 128 MB). When refs are hidden, step 2 also keeps the
  * header of each new commit (tree and parents: about 100 bytes) until
  * step 3 reaches it. Blob contents are the callback's business, one at a
@@ -1002,12 +1002,18 @@ static int count_commits(walk *w, const git_oid *tips, const enum tip_kind *kind
  * read once, its parsed header kept for step 3 (load_commit takes it).
  *
  * As git's and libgit2's limited walks do, both sides are walked together,
- * newest committer date first: a parent of a hidden commit is hidden, and
- * the walk ends once only hidden commits are queued, SLOP commits later (a
- * little clock skew). A commit found hidden after it was listed as new
- * (skew, equal dates) is queued again so that its parents are hidden too,
- * and is left out. HOOK_RUN_VERIFY_OBJECTS=1 also runs libgit2's revwalk
- * and fails on any difference (verify_new_commits).
+ * newest committer date first: a parent of a hidden commit is hidden (and,
+ * as they do, its parents' parents are marked before their turn: hint()),
+ * and the walk ends as git's still_interesting() says: once only hidden
+ * commits are queued, none of them newer than the last new commit walked,
+ * SLOP commits later (a little clock skew). A commit found hidden after it
+ * was listed as new (skew, equal dates) is queued again so that its
+ * parents are hidden too, before the walk may end (MARK_RECHECK), and is
+ * left out. Like git's, the stopping point is a heuristic: under enough
+ * skew a commit the hidden refs reach can still be listed as new (checked
+ * more, never less); test/git/dag-campaign.py measures how often.
+ * HOOK_RUN_VERIFY_OBJECTS=1 also runs libgit2's revwalk and fails on any
+ * difference (verify_new_commits).
  */
 enum { MARK_NEW = 1, MARK_OLD = 2, MARK_QUEUED = 4, MARK_DONE = 8, MARK_RECHECK = 16 };
 #define SLOP 5
