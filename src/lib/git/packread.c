@@ -589,6 +589,19 @@ void hr_packobj_free(hr_packobj *o)
 
 /* ---- reading --------------------------------------------------------- */
 
+/* [*lo, *hi): the .idx rows whose first byte is id's (pack_init() checked the fanout) */
+static void fanout_range(const pack *p, const git_oid *id, uint32_t *lo, uint32_t *hi)
+{
+	*lo = id->id[0] ? hr_be32(p->idx + 8 + (id->id[0] - 1) * 4) : 0;
+	*hi = hr_be32(p->idx + 8 + id->id[0] * 4);
+}
+
+/* where in [lo, hi) id should sort, ids being uniform: from its bytes after the first */
+static uint32_t guess_row(const git_oid *id, uint32_t lo, uint32_t hi)
+{
+	return lo + (uint32_t)(((uint64_t)hr_be32(id->id + 1) * (hi - lo)) >> 32);
+}
+
 /*
  * Narrow [*lo, *hi), the .idx rows whose first byte is id's, to a few
  * rows around where id must be. Object ids are uniformly spread, so the
@@ -602,10 +615,9 @@ void hr_packobj_free(hr_packobj *o)
  */
 static void narrow(const pack *p, const git_oid *id, uint32_t *lo, uint32_t *hi)
 {
-	uint32_t n = *hi - *lo;
-	if (n < 64)
+	if (*hi - *lo < 64)
 		return;
-	uint32_t guess = *lo + (uint32_t)(((uint64_t)hr_be32(id->id + 1) * n) >> 32);
+	uint32_t guess = guess_row(id, *lo, *hi);
 	int c = memcmp(p->shas + (size_t)guess * 20, id->id, 20);
 	if (c == 0) {
 		*lo = guess;
@@ -651,11 +663,11 @@ void hr_packs_prefetch(const hr_packs *ps, const git_oid *id)
 		return;
 	/* the pack of the last hit, where the next object most likely is */
 	const pack *p = &ps->packs[ps->last];
-	uint32_t lo = id->id[0] ? hr_be32(p->idx + 8 + (id->id[0] - 1) * 4) : 0;
-	uint32_t hi = hr_be32(p->idx + 8 + id->id[0] * 4);
+	uint32_t lo, hi;
+	fanout_range(p, id, &lo, &hi);
 	if (lo >= hi)
 		return;
-	uint32_t guess = lo + (uint32_t)(((uint64_t)hr_be32(id->id + 1) * (hi - lo)) >> 32);
+	uint32_t guess = guess_row(id, lo, hi);
 	__builtin_prefetch(p->shas + (size_t)guess * 20);
 	__builtin_prefetch(p->off32 + (size_t)guess * 4);
 #else
@@ -670,8 +682,8 @@ static bool find(const hr_packs *ps, const git_oid *id, uint32_t *packno, uint64
 		size_t i = (ps->last + k) % ps->npacks;
 		const pack *p = &ps->packs[i];
 		/* pack_init() checked: the fanout rises to p->n, so lo <= hi <= n */
-		uint32_t lo = id->id[0] ? hr_be32(p->idx + 8 + (id->id[0] - 1) * 4) : 0;
-		uint32_t hi = hr_be32(p->idx + 8 + id->id[0] * 4);
+		uint32_t lo, hi;
+		fanout_range(p, id, &lo, &hi);
 		narrow(p, id, &lo, &hi);
 		while (lo < hi) {
 			uint32_t mid = lo + (hi - lo) / 2;
