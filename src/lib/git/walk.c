@@ -62,6 +62,7 @@
 #include <time.h>
 
 #include "git_internal.h"
+#include "arena.h"
 
 double hr_git_now(void)
 {
@@ -1025,8 +1026,7 @@ typedef struct lister {
 	size_t len, cap;
 	size_t interesting;       /* queued and not hidden */
 	size_t recheck;           /* queued again: walked as new, then found hidden */
-	git_oid *pending;         /* walked as new, found hidden by hint(): to queue again */
-	size_t npending, cappending;
+	hr_vec pending;           /* git_oid: walked as new, found hidden by hint(): to queue again */
 	bool hinting;             /* queuing the parents of a hidden commit being walked */
 } lister;
 
@@ -1116,15 +1116,10 @@ static int hint(lister *l, const rawcommit *c)
 			l->interesting--;
 			l->recheck++;
 		} else if (*v & MARK_DONE) {
-			if (l->npending == l->cappending) {
-				size_t cap = l->cappending ? l->cappending * 2 : 64;
-				git_oid *p = realloc(l->pending, cap * sizeof(*p));
-				if (!p)
-					return HR_ENOMEM;
-				l->pending = p;
-				l->cappending = cap;
-			}
-			l->pending[l->npending++] = c->parents[k];
+			git_oid *p = hr_vec_push(&l->pending);
+			if (!p)
+				return HR_ENOMEM;
+			*p = c->parents[k];
 		}
 	}
 	return 0;
@@ -1223,9 +1218,9 @@ static int lister_run(lister *l)
 	size_t popped = 0;
 	int slop = SLOP, rc = 0;
 	int64_t last_new = INT64_MAX; /* the date of the last new commit walked */
-	while ((l->len || l->npending) && rc == 0) {
-		if (l->npending) {
-			git_oid id = l->pending[--l->npending];
+	while ((l->len || l->pending.len) && rc == 0) {
+		if (l->pending.len) {
+			git_oid id = ((git_oid *)l->pending.items)[--l->pending.len];
 			rc = lister_add_id(l, &id, MARK_OLD);
 			continue;
 		}
@@ -1466,6 +1461,7 @@ static int hide_all_refs_own(lister *l, size_t *nhidden)
 static int find_new_commits(walk *w, const git_oid *tips, const enum tip_kind *kinds, size_t n)
 {
 	lister l = { .w = w };
+	hr_vec_init(&l.pending, sizeof(git_oid));
 	git_reference_iterator *it = NULL;
 	git_reference *ref = NULL;
 	size_t nhidden = 0;
@@ -1561,7 +1557,7 @@ out:
 	while (l.len)
 		free(heap_pop(&l));
 	free(l.heap);
-	free(l.pending);
+	hr_vec_free(&l.pending);
 	hr_keyset_free(&l.marks);
 	git_reference_iterator_free(it);
 	return rc;
